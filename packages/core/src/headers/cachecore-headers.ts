@@ -1,0 +1,70 @@
+import { CachecoreError } from '../errors/cachecore-error';
+import { type DepInput, encodeDepsHeader } from './encode-deps-header';
+import { BYPASS_DIRECTIVE_HEADER, DEPS_HEADER } from './header-names';
+
+/** Per-request Cachecore options, for {@link cachecoreHeaders} and `cc.headers()`. */
+export interface CachecoreHeadersOptions {
+  /**
+   * Dependencies of this one request. They replace the deps of any surrounding
+   * `runWithCacheContext` scope. An empty list adds no header (and so does not override a scope).
+   */
+  deps?: ReadonlyArray<DepInput>;
+  /**
+   * `true` makes this one request skip the cache; `false` forces a normal cached request even
+   * inside a bypass scope; leave it out to follow the scope. Sent as the client-side directive
+   * `X-Cachecore-Bypass`, which `cc.fetch` consumes and never puts on the wire.
+   */
+  bypass?: boolean;
+}
+
+/**
+ * The headers that carry Cachecore options for one request, for an SDK's per-request `headers`
+ * option. Deps become `X-Cachecore-Deps` (validated and encoded; throws a `CachecoreError` with
+ * `code: 'invalid_deps'` on bad input); `bypass` becomes the `X-Cachecore-Bypass` directive read by
+ * `cc.fetch`. Headers set this way win over the surrounding scope.
+ *
+ * @example
+ * ```ts
+ * await openai.chat.completions.create(body, {
+ *   headers: cachecoreHeaders({ deps: ['table:products'] }),
+ * });
+ * ```
+ */
+export function cachecoreHeaders(options: CachecoreHeadersOptions = {}): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (options.deps !== undefined && options.deps !== null) {
+    if (!Array.isArray(options.deps) || options.deps.length > 0) {
+      headers[DEPS_HEADER] = encodeDepsHeader(options.deps);
+    }
+  }
+  if (options.bypass !== undefined && options.bypass !== null) {
+    if (typeof options.bypass !== 'boolean') {
+      throw new CachecoreError(
+        `Invalid bypass option: expected true or false, got ${typeof options.bypass}.`,
+        { code: 'invalid_bypass' },
+      );
+    }
+    headers[BYPASS_DIRECTIVE_HEADER] = options.bypass ? '1' : '0';
+  }
+  return headers;
+}
+
+const bypassOnValues = new Set(['1', 'true', 'yes', 'on']);
+const bypassOffValues = new Set(['0', 'false', 'no', 'off']);
+
+/**
+ * Reads the `X-Cachecore-Bypass` directive value: `'1'`/`'true'`/`'yes'`/`'on'` → `true`,
+ * `'0'`/`'false'`/`'no'`/`'off'` → `false`, absent → `undefined`. Anything else throws a
+ * `CachecoreError` (`invalid_bypass`): it is the caller's own input, so a typo should not silently
+ * flip cache behaviour.
+ */
+export function parseBypassDirective(value: string | null): boolean | undefined {
+  if (value === null) return undefined;
+  const normalized = value.trim().toLowerCase();
+  if (bypassOnValues.has(normalized)) return true;
+  if (bypassOffValues.has(normalized)) return false;
+  throw new CachecoreError(
+    `Invalid ${BYPASS_DIRECTIVE_HEADER} header "${value}": use "1" to bypass the cache or "0" not to.`,
+    { code: 'invalid_bypass' },
+  );
+}

@@ -1,0 +1,94 @@
+import { CachecoreError } from '../errors/cachecore-error';
+import { Dep } from './dep';
+import { DEPS_HEADER } from './header-names';
+
+/** Most dependencies one request may carry. */
+export const MAX_DEPS_PER_REQUEST = 64;
+
+/** Largest encoded `X-Cachecore-Deps` value the client sends, in bytes (8 KiB). */
+export const MAX_DEPS_HEADER_BYTES = 8 * 1024;
+
+/** A dependency as accepted everywhere: a {@link Dep}, or a bare id string (hash `'v1'`). */
+export type DepInput = Dep | string;
+
+/**
+ * Turns dependency inputs into validated {@link Dep}s: strings become `new Dep(id)` (hash `'v1'`),
+ * `Dep`s (also from another installed copy of this package) are kept. Throws a
+ * {@link CachecoreError} with `code: 'invalid_deps'` that says what is wrong: not an array, an empty
+ * id, an id over 256 UTF-8 bytes, more than 64 deps.
+ *
+ * @example
+ * ```ts
+ * normalizeDeps(['table:orders', new Dep('table:products', { hash: 'v7' })]);
+ * // → [Dep { id: 'table:orders', hash: 'v1' }, Dep { id: 'table:products', hash: 'v7' }]
+ * ```
+ */
+export function normalizeDeps(deps: ReadonlyArray<DepInput>): Dep[] {
+  if (!Array.isArray(deps)) {
+    throw new CachecoreError(
+      `Invalid deps: expected an array of Dep or string, got ${deps === null ? 'null' : typeof deps}.`,
+      { code: 'invalid_deps' },
+    );
+  }
+  if (deps.length > MAX_DEPS_PER_REQUEST) {
+    throw new CachecoreError(
+      `Invalid deps: ${deps.length} dependencies given, at most ${MAX_DEPS_PER_REQUEST} are allowed per request.`,
+      { code: 'invalid_deps' },
+    );
+  }
+  return deps.map(toDep);
+}
+
+function toDep(input: unknown, index: number): Dep {
+  if (input instanceof Dep) return input;
+  if (typeof input === 'string') return new Dep(input);
+  // A Dep created by another copy of @cachecore/core fails `instanceof` but has the same shape.
+  if (input !== null && typeof input === 'object' && 'id' in input) {
+    const { id, hash } = input as { id: unknown; hash?: unknown };
+    return new Dep(id as string, { hash: hash === undefined ? undefined : (hash as string) });
+  }
+  throw new CachecoreError(
+    `Invalid deps: entry ${index} must be a Dep or a string, got ${input === null ? 'null' : typeof input}.`,
+    { code: 'invalid_deps' },
+  );
+}
+
+/**
+ * Encodes dependencies as the `X-Cachecore-Deps` header value (PROTOCOL §1): the JSON array
+ * `[{"dep_id", "expected_hash"}]` in base64url without `=` padding. Validates first (see
+ * {@link normalizeDeps}) and rejects an encoded value over 8 KiB, so bad input fails before any
+ * network call.
+ *
+ * @example
+ * ```ts
+ * encodeDepsHeader([new Dep('doc:contract-123')]);
+ * // → 'W3siZGVwX2lkIjoiZG9jOmNvbnRyYWN0LTEyMyIsImV4cGVjdGVkX2hhc2giOiJ2MSJ9XQ'
+ * ```
+ */
+export function encodeDepsHeader(deps: ReadonlyArray<DepInput>): string {
+  const normalized = normalizeDeps(deps);
+  const json = JSON.stringify(
+    normalized.map((dep) => ({ dep_id: dep.id, expected_hash: dep.hash })),
+  );
+  const encoded = encodeBase64Url(json);
+  if (encoded.length > MAX_DEPS_HEADER_BYTES) {
+    throw new CachecoreError(
+      `Invalid deps: the encoded ${DEPS_HEADER} header would be ${encoded.length} bytes, the limit is ${MAX_DEPS_HEADER_BYTES} (8 KiB). Use fewer or shorter dependency ids.`,
+      { code: 'invalid_deps' },
+    );
+  }
+  return encoded;
+}
+
+const utf8 = new TextEncoder();
+
+/** UTF-8 → base64url without padding, using only web-standard globals (no `Buffer`). */
+function encodeBase64Url(text: string): string {
+  const bytes = utf8.encode(text);
+  let binary = '';
+  // Chunked so that String.fromCharCode never receives more arguments than the engine allows.
+  for (let offset = 0; offset < bytes.length; offset += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(offset, offset + 0x8000));
+  }
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

@@ -1,0 +1,135 @@
+import {
+  CACHE_AGE_HEADER,
+  CACHE_SIMILARITY_HEADER,
+  CACHE_STATUS_HEADER,
+  NAMESPACE_HINT_HEADER,
+} from '../headers/header-names';
+import { readHeader } from '../headers/read-header';
+
+/** Every cache status a response can have, `UNKNOWN` meaning no (or an unrecognised) `X-Cache`. */
+export const CACHE_STATUSES = [
+  'HIT_L1',
+  'HIT_L1_STALE',
+  'HIT_L2',
+  'MISS',
+  'BYPASS',
+  'UNKNOWN',
+] as const;
+
+/** A cache status: `'HIT_L1' | 'HIT_L1_STALE' | 'HIT_L2' | 'MISS' | 'BYPASS' | 'UNKNOWN'`. */
+export type CacheStatusValue = (typeof CACHE_STATUSES)[number];
+
+const hitStatuses: ReadonlySet<CacheStatusValue> = new Set(['HIT_L1', 'HIT_L1_STALE', 'HIT_L2']);
+const knownStatuses: ReadonlySet<string> = new Set(CACHE_STATUSES);
+
+/**
+ * What the gateway said about how it served one response (PROTOCOL §2), read leniently from the
+ * `X-Cache*` response headers.
+ *
+ * @example
+ * ```ts
+ * const { data, response } = await openai.chat.completions.create(body).withResponse();
+ * const status = CacheStatus.fromHeaders(response.headers);
+ * if (status.isHit) console.log(`served from cache (${status.status}, ${status.ageSeconds}s old)`);
+ * ```
+ */
+export class CacheStatus {
+  /** The cache outcome; `'UNKNOWN'` when `X-Cache` is missing or unrecognised. */
+  readonly status: CacheStatusValue;
+  /** Similarity in `[0, 1]` (`X-Cache-Similarity`), or `null` when absent or malformed. */
+  readonly similarity: number | null;
+  /** Seconds since the served entry was written (`X-Cache-Age`), or `null` when absent or malformed. */
+  readonly ageSeconds: number | null;
+  /** First 12 hex chars of the namespace hash, sent only by gateways with debug headers on. */
+  readonly namespaceHint: string | null;
+  /** Whether the answer came from the cache (`HIT_L1`, `HIT_L1_STALE` or `HIT_L2`). */
+  readonly isHit: boolean;
+
+  constructor(fields: {
+    status: CacheStatusValue;
+    similarity: number | null;
+    ageSeconds: number | null;
+    namespaceHint: string | null;
+  }) {
+    this.status = fields.status;
+    this.similarity = fields.similarity;
+    this.ageSeconds = fields.ageSeconds;
+    this.namespaceHint = fields.namespaceHint;
+    // An own property rather than a getter, so that spreading or comparing a status keeps it.
+    this.isHit = hitStatuses.has(fields.status);
+  }
+
+  /**
+   * Reads the cache status from response headers: a `Headers` instance, a plain object with any
+   * key casing, an array of pairs or a `Response`. Never throws; anything unreadable becomes
+   * `'UNKNOWN'` / `null`.
+   */
+  static fromHeaders(headers: unknown): CacheStatus {
+    return parseCacheStatus(headers);
+  }
+
+  /** A plain-object copy (also what `JSON.stringify` produces), `isHit` included. */
+  toJSON(): {
+    status: CacheStatusValue;
+    similarity: number | null;
+    ageSeconds: number | null;
+    namespaceHint: string | null;
+    isHit: boolean;
+  } {
+    return {
+      status: this.status,
+      similarity: this.similarity,
+      ageSeconds: this.ageSeconds,
+      namespaceHint: this.namespaceHint,
+      isHit: this.isHit,
+    };
+  }
+}
+
+/**
+ * Reads the cache status from response headers of any shape; same as {@link CacheStatus.fromHeaders}.
+ * Never throws.
+ *
+ * @example
+ * ```ts
+ * parseCacheStatus({ 'x-cache': 'HIT_L2', 'x-cache-similarity': '0.94' }).similarity; // 0.94
+ * ```
+ */
+export function parseCacheStatus(headers: unknown): CacheStatus {
+  return new CacheStatus({
+    status: parseStatusValue(readHeader(headers, CACHE_STATUS_HEADER)),
+    similarity: parseSimilarity(readHeader(headers, CACHE_SIMILARITY_HEADER)),
+    ageSeconds: parseAgeSeconds(readHeader(headers, CACHE_AGE_HEADER)),
+    namespaceHint: parseNamespaceHint(readHeader(headers, NAMESPACE_HINT_HEADER)),
+  });
+}
+
+function parseStatusValue(value: string | null): CacheStatusValue {
+  if (value === null) return 'UNKNOWN';
+  // A repeated header arrives comma-joined; the first value is the gateway's own.
+  const first = value.split(',')[0]!.trim().toUpperCase();
+  return knownStatuses.has(first) ? (first as CacheStatusValue) : 'UNKNOWN';
+}
+
+function parseFiniteNumber(value: string | null): number | null {
+  if (value === null) return null;
+  const trimmed = value.split(',')[0]!.trim();
+  if (trimmed === '') return null;
+  const number = Number(trimmed);
+  return Number.isFinite(number) ? number : null;
+}
+
+function parseSimilarity(value: string | null): number | null {
+  const number = parseFiniteNumber(value);
+  return number !== null && number >= 0 && number <= 1 ? number : null;
+}
+
+function parseAgeSeconds(value: string | null): number | null {
+  const number = parseFiniteNumber(value);
+  return number !== null && number >= 0 ? Math.floor(number) : null;
+}
+
+function parseNamespaceHint(value: string | null): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
