@@ -1,0 +1,35 @@
+import type { LanguageModelV4, ProviderV4 } from '@ai-sdk/provider';
+import type { CachecoreClient } from '@cachecore/core';
+import { createProviderRegistry, type LanguageModelMiddleware, wrapLanguageModel } from 'ai';
+import { describe, expectTypeOf, it } from 'vitest';
+import { type CachecoreMetadata, getCachecoreMetadata } from '../middleware/cachecore-metadata';
+import { cachecoreMiddleware } from '../middleware/cachecore-middleware';
+import { type CachecoreProvider, createCachecore } from './create-cachecore';
+
+declare const client: CachecoreClient;
+
+describe('types', () => {
+  it('the provider is a ProviderV4 usable in a registry, with typed chat models and the client', () => {
+    const cachecore = createCachecore({ cachecore: client });
+    expectTypeOf(cachecore).toEqualTypeOf<CachecoreProvider>();
+    expectTypeOf(cachecore).toExtend<ProviderV4>();
+    expectTypeOf(cachecore('gpt-4o-mini')).toEqualTypeOf<LanguageModelV4>();
+    expectTypeOf(cachecore.client).toEqualTypeOf<CachecoreClient>();
+    createProviderRegistry({ cachecore });
+  });
+
+  it('takes client options or a client, not both', () => {
+    createCachecore({ gatewayUrl: 'http://127.0.0.1:8080', tenantJwt: 'eyJ' });
+    // @ts-expect-error: an existing client excludes the client options
+    createCachecore({ cachecore: client, gatewayUrl: 'http://127.0.0.1:8080', tenantJwt: 'eyJ' });
+  });
+
+  it('the middleware fits wrapLanguageModel and the metadata reader is typed', () => {
+    expectTypeOf(cachecoreMiddleware(client)).toExtend<LanguageModelMiddleware>();
+    wrapLanguageModel({
+      model: createCachecore({ cachecore: client })('m'),
+      middleware: cachecoreMiddleware(),
+    });
+    expectTypeOf(getCachecoreMetadata(undefined)).toEqualTypeOf<CachecoreMetadata | undefined>();
+  });
+});
