@@ -1,1 +1,28 @@
-export {};
+// The public API of @cachecore/langchain. Everything exported here is documented on its declaration.
+
+// What a caller needs at the call site, so one import is enough.
+export {
+  CachecoreAuthError,
+  CachecoreClient,
+  CachecoreError,
+  CachecoreRateLimitError,
+  CacheStatus,
+  Dep,
+} from '@cachecore/core';
+export {
+  type CachecoreCacheStats,
+  CachecoreCallbackHandler,
+  type CachecoreCallbackHandlerOptions,
+  type CacheStatusEvent,
+} from './callbacks/cachecore-callback-handler';
+export type { CachecoreCallSettings } from './chat-model/cachecore-call';
+export {
+  CachecoreChatOpenAI,
+  type CachecoreChatOpenAICallOptions,
+  type CachecoreChatOpenAIFields,
+  type CachecoreChatOpenAIModelFields,
+  type CachecoreClientFields,
+  type CachecoreGatewayFields,
+  PLACEHOLDER_API_KEY,
+} from './chat-model/cachecore-chat-openai';
+export { getCacheStatus, type WithResponseMetadata } from './status/get-cache-status';
