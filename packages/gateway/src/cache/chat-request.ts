@@ -1,0 +1,104 @@
+import { GatewayHttpError } from '../http/gateway-error';
+import { canonicalizeChatBody, sha256Hex, stringifyCanonical } from './canonical-body';
+
+/** A validated chat completion request and the cache-relevant facts derived from it. */
+export interface ChatRequest {
+  body: Record<string, unknown>;
+  model: string;
+  stream: boolean;
+  includeUsage: boolean;
+  /** SHA-256 of the canonical body (without transport fields). */
+  bodyHash: string;
+  /** Text of the system (and developer) messages, for the namespace. */
+  systemText: string;
+  /** Canonical JSON of `tools` (or `functions`), for the namespace; `''` without tools. */
+  toolsJson: string;
+  /**
+   * The text L2 embeds: the last user message, when the conversation ends with one. `undefined`
+   * when L2 does not apply (no user message last, or non-text content).
+   */
+  semanticText: string | undefined;
+  /**
+   * SHA-256 of the canonical body with the last user message's content removed: L2 candidates
+   * must share it (same model, parameters, earlier conversation and tools).
+   */
+  contextKey: string | undefined;
+}
+
+interface ChatMessage {
+  role?: unknown;
+  content?: unknown;
+}
+
+/** Validates a parsed `/v1/chat/completions` body (400 on anything unusable) and analyses it. */
+export function analyzeChatRequest(parsed: unknown): ChatRequest {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new GatewayHttpError(400, 'The request body must be a JSON object.');
+  }
+  const body = parsed as Record<string, unknown>;
+  if (typeof body.model !== 'string' || body.model.trim() === '') {
+    throw new GatewayHttpError(400, 'The request body needs a `model` string.', {
+      code: 'invalid_model',
+    });
+  }
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    throw new GatewayHttpError(400, 'The request body needs a non-empty `messages` array.', {
+      code: 'invalid_messages',
+    });
+  }
+  const messages = body.messages as ChatMessage[];
+  if (messages.some((message) => typeof message !== 'object' || message === null)) {
+    throw new GatewayHttpError(400, 'Every entry of `messages` must be an object.', {
+      code: 'invalid_messages',
+    });
+  }
+  const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
+  const systemText = messages
+    .filter((message) => message.role === 'system' || message.role === 'developer')
+    .map((message) => messageText(message.content) ?? stringifyCanonical(message.content))
+    .join('\n');
+  const tools = body.tools ?? body.functions;
+  const toolsJson = tools === undefined ? '' : stringifyCanonical(tools);
+
+  const last = messages[messages.length - 1];
+  let semanticText: string | undefined;
+  let contextKey: string | undefined;
+  if (last?.role === 'user') {
+    const text = messageText(last.content);
+    if (text !== undefined && text.trim() !== '') {
+      semanticText = text;
+      const withoutPrompt = {
+        ...body,
+        messages: [...messages.slice(0, -1), { ...last, content: null }],
+      };
+      contextKey = sha256Hex(canonicalizeChatBody(withoutPrompt));
+    }
+  }
+
+  return {
+    body,
+    model: body.model,
+    stream: body.stream === true,
+    includeUsage: body.stream === true && streamOptions?.include_usage === true,
+    bodyHash: sha256Hex(canonicalizeChatBody(body)),
+    systemText,
+    toolsJson,
+    semanticText,
+    contextKey,
+  };
+}
+
+/** The text of a message's content: a string, or the joined text parts; `undefined` otherwise. */
+function messageText(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return undefined;
+  const texts: string[] = [];
+  for (const part of content) {
+    if (typeof part !== 'object' || part === null) return undefined;
+    const typed = part as { type?: unknown; text?: unknown };
+    // Images or audio change the answer but are invisible to a text embedder: no L2 for them.
+    if (typed.type !== 'text' || typeof typed.text !== 'string') return undefined;
+    texts.push(typed.text);
+  }
+  return texts.join('\n');
+}

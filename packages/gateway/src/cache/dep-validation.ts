@@ -1,0 +1,54 @@
+import type { DepTag, Store } from '../store/store';
+
+/** The implicit dep every entry carries; its expected hash is the token's policy version. */
+export const POLICY_VERSION_DEP = 'cc:policy-version';
+
+/**
+ * The deps a request writes with: its header deps plus `cc:policy-version`. When the header names a
+ * dep twice, the last hash wins.
+ */
+export function collectRequestDeps(headerDeps: readonly DepTag[], policyVersion: string): DepTag[] {
+  const byId = new Map<string, string>();
+  for (const dep of headerDeps) byId.set(dep.depId, dep.expectedHash);
+  if (!byId.has(POLICY_VERSION_DEP)) byId.set(POLICY_VERSION_DEP, policyVersion);
+  return [...byId].map(([depId, expectedHash]) => ({ depId, expectedHash }));
+}
+
+/**
+ * Whether every tag matches the tenant's current hash. A dep that was never invalidated has no
+ * current hash and accepts any expected hash.
+ */
+export async function areDepsCurrent(
+  store: Store,
+  tenantId: string,
+  deps: readonly DepTag[],
+): Promise<boolean> {
+  if (deps.length === 0) return true;
+  const current = await store.getDepHashes(
+    tenantId,
+    deps.map((dep) => dep.depId),
+  );
+  return deps.every((dep, index) => {
+    const hash = current[index];
+    return hash === undefined || hash === dep.expectedHash;
+  });
+}
+
+/**
+ * Whether a cached entry may answer a request: every entry tag is current, and the request does
+ * not expect a different hash for a dep the entry is tagged with (without an invalidation, two
+ * clients may disagree about a dep's version; neither is served the other's answer).
+ */
+export async function canServeEntry(
+  store: Store,
+  tenantId: string,
+  entryDeps: readonly DepTag[],
+  requestDeps: readonly DepTag[],
+): Promise<boolean> {
+  const entryHashes = new Map(entryDeps.map((dep) => [dep.depId, dep.expectedHash]));
+  for (const dep of requestDeps) {
+    const tagged = entryHashes.get(dep.depId);
+    if (tagged === undefined || tagged !== dep.expectedHash) return false;
+  }
+  return areDepsCurrent(store, tenantId, entryDeps);
+}

@@ -1,0 +1,113 @@
+import type { GatewayLogger, LogLevel } from '../log/logger';
+import type { Store } from '../store/store';
+
+/**
+ * Settings of a gateway; each has a CLI flag (kebab-case), an environment variable
+ * (`CACHECORE_<FLAG>`) and a `gateway.toml` key of the same name.
+ */
+export interface GatewayOptions {
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** Port to listen on; 0 picks a free one. @default 0 (the CLI defaults to 8080) */
+  port?: number;
+  /**
+   * OpenAI-compatible base URL including `/v1`, or `'mock'` for the built-in offline upstream.
+   * @default 'https://api.openai.com/v1'
+   */
+  upstream?: string;
+  /** Key sent upstream as `Authorization: Bearer`. @default process.env.OPENAI_API_KEY in the CLI */
+  upstreamApiKey?: string;
+  /** Latency of the built-in mock upstream, ms. @default 300 */
+  mockLatencyMs?: number;
+  /** HS256 secret for tenant tokens. */
+  jwtSecret?: string;
+  /** RS256 public key for tenant tokens: PEM text or a file path. */
+  jwtPublicKey?: string;
+  /** Bearer token of `/admin/*`; without it every admin call is 403. */
+  adminToken?: string;
+  /** Adds `X-CacheCore-Namespace-Hint` and the L2 tuning headers to answers. @default false */
+  debugHeaders?: boolean;
+  /** How long an entry answers `HIT_L1`, seconds. @default 3000 */
+  freshTtlSecs?: number;
+  /** How long after that it answers `HIT_L1_STALE` while refreshing, seconds. @default 600 */
+  staleWindowSecs?: number;
+  /** Requests per minute per client IP without a tenant token; 0 is unlimited. @default 100 */
+  bypassRpm?: number;
+  /** Largest accepted request body, KiB. @default 1024 */
+  maxBodyKb?: number;
+  /** Memory bound of the in-memory store, MiB. @default 256 */
+  maxMemoryMb?: number;
+  /** Upstream timeout, ms. @default 120000 */
+  upstreamTimeoutMs?: number;
+  /** L2 embedder: `hash`, `openai` or `onnx:<dir>`. @default 'hash' */
+  embedder?: string;
+  /** Embedding model of the `openai` embedder. */
+  embeddingModel?: string;
+  /** Vector length requested from the `openai` embedder. */
+  embeddingDimensions?: number;
+  /** Base URL (with `/v1`) of the `openai` embedder. @default the upstream */
+  embeddingUrl?: string;
+  /** Minimum cosine similarity of an L2 hit. @default the embedder's calibrated threshold */
+  l2Threshold?: number;
+  /** Prompt guards vetoing L2 hits: names, or `['none']`. @default all guards */
+  l2Guards?: string[];
+  /** Whether the semantic cache (L2) is on. @default true */
+  l2?: boolean;
+  /** A store instance shared by gateways; the in-memory store otherwise. */
+  store?: Store;
+  /** @default 'info' */
+  logLevel?: LogLevel;
+  /** Receives the logs instead of stdout. */
+  logger?: GatewayLogger;
+  /** Clock in epoch ms (for tests). @default Date.now */
+  now?: () => number;
+}
+
+/** The settings with every default applied. */
+export interface ResolvedGatewaySettings {
+  host: string;
+  port: number;
+  upstream: string;
+  mockLatencyMs: number;
+  debugHeaders: boolean;
+  freshTtlSecs: number;
+  staleWindowSecs: number;
+  bypassRpm: number;
+  maxBodyBytes: number;
+  maxMemoryMb: number;
+  upstreamTimeoutMs: number;
+  embedder: string;
+  l2: boolean;
+  logLevel: LogLevel;
+}
+
+/** The public OpenAI endpoint, the default upstream. */
+export const DEFAULT_UPSTREAM = 'https://api.openai.com/v1';
+
+/** Applies defaults and checks ranges; throws a `TypeError` naming a bad setting. */
+export function resolveGatewaySettings(options: GatewayOptions): ResolvedGatewaySettings {
+  const number = (name: keyof GatewayOptions, fallback: number, minimum = 0): number => {
+    const value = options[name];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
+      throw new TypeError(`Invalid ${name}: expected a number ≥ ${minimum}, got ${String(value)}.`);
+    }
+    return value;
+  };
+  return {
+    host: options.host ?? '127.0.0.1',
+    port: number('port', 0),
+    upstream: options.upstream ?? DEFAULT_UPSTREAM,
+    mockLatencyMs: number('mockLatencyMs', 300),
+    debugHeaders: options.debugHeaders ?? false,
+    freshTtlSecs: number('freshTtlSecs', 3000),
+    staleWindowSecs: number('staleWindowSecs', 600),
+    bypassRpm: number('bypassRpm', 100),
+    maxBodyBytes: number('maxBodyKb', 1024, 1) * 1024,
+    maxMemoryMb: number('maxMemoryMb', 256, 1),
+    upstreamTimeoutMs: number('upstreamTimeoutMs', 120_000, 1),
+    embedder: options.embedder ?? 'hash',
+    l2: options.l2 ?? true,
+    logLevel: options.logLevel ?? 'info',
+  };
+}

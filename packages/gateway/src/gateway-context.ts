@@ -1,0 +1,43 @@
+import type { TokenVerifier } from './auth/token-verifier';
+import type { ChatCompletion } from './cache/chat-completion';
+import type { SemanticCache } from './cache/semantic-lookup';
+import type { SingleFlight } from './cache/single-flight';
+import type { ResolvedGatewaySettings } from './config/gateway-options';
+import type { GatewayLogger } from './log/logger';
+import type { Store } from './store/store';
+import type { UpstreamClient } from './upstream/upstream-client';
+
+/** The result of one upstream call for a cache miss, shared with single-flight followers. */
+export type FlightOutcome =
+  | { kind: 'completion'; completion: ChatCompletion; body: string }
+  | { kind: 'error'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'aborted' };
+
+/** Everything a request handler needs, built once by `startGateway`. */
+export interface GatewayContext {
+  settings: ResolvedGatewaySettings;
+  store: Store;
+  upstream: UpstreamClient;
+  verifier: TokenVerifier;
+  logger: GatewayLogger;
+  now: () => number;
+  /** The L2 machinery, absent when L2 is off. */
+  semantic: SemanticCache | undefined;
+  /** Hashed into every namespace: the embedder id, or `l2-off`. */
+  embedderId: string;
+  adminToken: string | undefined;
+  flights: SingleFlight<FlightOutcome>;
+  /** Background work (SWR refreshes) that `close()` waits for. */
+  background: Set<Promise<unknown>>;
+}
+
+/** What a handler reports for the request's log line. */
+export interface RequestRecord {
+  tenant?: string;
+  cache?: string;
+  upstream_ms?: number;
+  /** Tokens a cache hit saved. */
+  tokens_saved?: number;
+  /** Extra fields, e.g. an L2 veto. */
+  [field: string]: unknown;
+}

@@ -1,0 +1,266 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectStats, type GatewayStats, handleAdmin } from './admin/admin-routes';
+import { extractTenantToken } from './auth/extract-tenant-token';
+import { createTokenVerifier } from './auth/token-verifier';
+import type { SemanticCache } from './cache/semantic-lookup';
+import { SingleFlight } from './cache/single-flight';
+import {
+  type GatewayOptions,
+  type ResolvedGatewaySettings,
+  resolveGatewaySettings,
+} from './config/gateway-options';
+import type { FlightOutcome, GatewayContext, RequestRecord } from './gateway-context';
+import { handleChatCompletions } from './http/chat-completions-route';
+import { GatewayHttpError } from './http/gateway-error';
+import { handleInvalidate } from './http/invalidate-route';
+import { readRequestBody } from './http/read-body';
+import { sendError, sendJson } from './http/respond';
+import { createJsonLogger, type GatewayLogger } from './log/logger';
+import { enforceRateLimit } from './rate-limit/rate-limiter';
+import { createMemoryStore } from './store/memory-store';
+import type { Store } from './store/store';
+import { forwardToUpstream } from './upstream/forward-route';
+import { createMockUpstream, type MockUpstream } from './upstream/mock-upstream';
+import { createUpstreamClient } from './upstream/upstream-client';
+
+/** A running gateway. */
+export interface Gateway {
+  /** Base URL of the gateway, without `/v1` (e.g. `http://127.0.0.1:43567`). */
+  readonly url: string;
+  readonly port: number;
+  /** The store the gateway uses (the in-memory one unless one was passed). */
+  readonly store: Store;
+  /** The built-in upstream, when started with `upstream: 'mock'`. */
+  readonly mockUpstream: MockUpstream | undefined;
+  /** The settings in effect, after defaults. */
+  readonly settings: ResolvedGatewaySettings & {
+    l2Threshold: number | undefined;
+    embedderId: string;
+  };
+  /** Per-tenant statistics, as `GET /admin/stats` reports them. */
+  stats(): Promise<GatewayStats>;
+  /**
+   * Stops accepting connections, lets in-flight requests finish, then releases the store (only
+   * when the gateway created it) and the mock upstream.
+   */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Starts a Cachecore-compatible gateway on `host:port`.
+ *
+ * @example
+ * const gateway = await startGateway({ upstream: 'mock', jwtSecret: 'dev-secret', logLevel: 'silent' });
+ * const token = await createTenantToken({ secret: 'dev-secret', tenantId: 'acme' });
+ * // point an OpenAI SDK at `${gateway.url}/v1` with header X-Cachecore-Token: token
+ * await gateway.close();
+ */
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const settings = resolveGatewaySettings(options);
+  const now = options.now ?? Date.now;
+  const logger: GatewayLogger = options.logger ?? createJsonLogger({ level: settings.logLevel });
+  const verifier = await createTokenVerifier({
+    jwtSecret: options.jwtSecret,
+    jwtPublicKey: options.jwtPublicKey,
+    now,
+  });
+
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? createMemoryStore({ maxMemoryMb: settings.maxMemoryMb, now });
+  let mockUpstream: MockUpstream | undefined;
+  let semantic: SemanticCache | undefined;
+  const cleanup = async () => {
+    semantic?.registry.close();
+    if (ownsStore) await store.close();
+    await mockUpstream?.close();
+  };
+
+  let server: ReturnType<typeof createServer>;
+  let context: GatewayContext;
+  try {
+    if (settings.upstream === 'mock') {
+      mockUpstream = await createMockUpstream({ latencyMs: settings.mockLatencyMs });
+    } else if (!/^https?:\/\//.test(settings.upstream)) {
+      throw new TypeError(
+        `Invalid upstream "${settings.upstream}": expected an http(s) base URL including /v1, or "mock".`,
+      );
+    }
+    const upstreamUrl = mockUpstream?.url ?? settings.upstream;
+    if (settings.l2) {
+      // Loaded on demand: the embedders (and their optional native dependencies) cost nothing
+      // when L2 is off.
+      const { createSemanticCache } = await import('./cache/semantic-setup');
+      semantic = await createSemanticCache(store, {
+        embedder: settings.embedder,
+        embeddingModel: options.embeddingModel,
+        embeddingDimensions: options.embeddingDimensions,
+        embeddingUrl: options.embeddingUrl ?? upstreamUrl,
+        embeddingApiKey: options.upstreamApiKey,
+        threshold: options.l2Threshold,
+        guards: options.l2Guards,
+      });
+    }
+    context = {
+      settings,
+      store,
+      upstream: createUpstreamClient({
+        baseUrl: upstreamUrl,
+        apiKey: options.upstreamApiKey,
+        timeoutMs: settings.upstreamTimeoutMs,
+      }),
+      verifier,
+      logger,
+      now,
+      semantic,
+      embedderId: semantic?.embedder.id ?? 'l2-off',
+      adminToken: options.adminToken || undefined,
+      flights: new SingleFlight<FlightOutcome>(),
+      background: new Set(),
+    };
+    server = createServer((request, response) => {
+      void routeRequest(context, request, response);
+    });
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(settings.port, settings.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      // Keep-alive sockets of finished requests would hold `close()` open until they time out:
+      // close them as they turn idle while in-flight requests finish.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      clearInterval(sweep);
+      await Promise.allSettled([...context.background]);
+      await cleanup();
+    })();
+    return closing;
+  };
+
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    store,
+    mockUpstream,
+    settings: { ...settings, l2Threshold: semantic?.threshold, embedderId: context.embedderId },
+    stats: () => collectStats(store),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+async function routeRequest(
+  context: GatewayContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const started = performance.now();
+  const method = request.method ?? 'GET';
+  const pathname = (request.url ?? '/').split('?')[0] ?? '/';
+  const record: RequestRecord = {};
+  const clientIp = request.socket.remoteAddress ?? 'unknown';
+  // A client that disconnects mid-answer makes writes fail with EPIPE; never let that escape.
+  response.on('error', () => {});
+  let status: number | undefined;
+  try {
+    if (pathname === '/health' || pathname === '/healthz') {
+      sendJson(response, 200, { status: 'ok' });
+    } else if (pathname === '/v1/chat/completions') {
+      if (method !== 'POST') throw new GatewayHttpError(405, 'Use POST for /v1/chat/completions.');
+      await handleChatCompletions(context, request, response, record, clientIp);
+    } else if (pathname === '/v1/invalidate') {
+      if (method !== 'POST') throw new GatewayHttpError(405, 'Use POST for /v1/invalidate.');
+      await handleInvalidate(context, request, response, record);
+    } else if (pathname === '/admin' || pathname.startsWith('/admin/')) {
+      await handleAdmin(context, request, response, record, pathname);
+    } else if (pathname.startsWith('/v1/')) {
+      await forwardOtherRoute(context, request, response, record, clientIp);
+    } else {
+      throw new GatewayHttpError(404, `Unknown route ${method} ${pathname}.`);
+    }
+  } catch (error) {
+    if (response.headersSent) {
+      response.destroy();
+    } else {
+      const httpError = sendError(
+        response,
+        error,
+        (record.errorHeaders as Record<string, string>) ?? {},
+      );
+      status = httpError.status;
+      if (httpError.status >= 500) {
+        context.logger.error('request failed', {
+          route: pathname,
+          status: httpError.status,
+          error: httpError.message,
+          cause: (httpError.cause as Error | undefined)?.message,
+        });
+      }
+    }
+  } finally {
+    delete record.errorHeaders;
+    context.logger.info('request', {
+      method,
+      route: pathname,
+      status: status ?? response.statusCode,
+      latency_ms: Number((performance.now() - started).toFixed(2)),
+      ...record,
+    });
+  }
+}
+
+/** Any other `/v1/*` route: forwarded upstream untouched, never cached (PROTOCOL §3). */
+async function forwardOtherRoute(
+  context: GatewayContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  record: RequestRecord,
+  clientIp: string,
+): Promise<void> {
+  const source = extractTenantToken(request.headers);
+  const identity = source.token ? await context.verifier.verify(source.token) : undefined;
+  record.tenant = identity?.tenantId;
+  if (identity) {
+    await enforceRateLimit(
+      context.store,
+      `tenant:${identity.tenantId}`,
+      identity.rateLimitRpm,
+      context.now,
+      `tenant ${identity.tenantId}`,
+    );
+  } else {
+    await enforceRateLimit(
+      context.store,
+      `ip:${clientIp}`,
+      context.settings.bypassRpm,
+      context.now,
+      `bypass traffic from ${clientIp}`,
+    );
+  }
+  const method = request.method ?? 'GET';
+  const body =
+    method === 'GET' || method === 'HEAD'
+      ? undefined
+      : await readRequestBody(request, context.settings.maxBodyBytes);
+  await forwardToUpstream(context, request, response, record, {
+    body,
+    clientAuthorization: identity ? undefined : source.passthroughAuthorization,
+  });
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extractTenantToken } from '../auth/extract-tenant-token';
+import type { GatewayContext, RequestRecord } from '../gateway-context';
+import { GatewayHttpError } from './gateway-error';
+import { parseJsonBody, readRequestBody } from './read-body';
+import { sendJson } from './respond';
+
+/**
+ * `POST /v1/invalidate`: sets the tenant's current hash of a dep and deletes every entry tagged
+ * with it. The current hash is recorded first, so entries written concurrently with the old hash
+ * are never served even before they are deleted.
+ */
+export async function handleInvalidate(
+  context: GatewayContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  record: RequestRecord,
+): Promise<void> {
+  const { token } = extractTenantToken(request.headers);
+  if (!token) {
+    throw new GatewayHttpError(
+      401,
+      'Invalidation needs a tenant token (X-Cachecore-Token or Authorization: Bearer).',
+      {
+        code: 'missing_token',
+      },
+    );
+  }
+  const identity = await context.verifier.verify(token);
+  record.tenant = identity.tenantId;
+  // The body is JSON whatever the Content-Type says (clients send text/plain or nothing).
+  const parsed = parseJsonBody(await readRequestBody(request, context.settings.maxBodyBytes));
+  const { dep_id: depId, new_hash: requestedHash } = (parsed ?? {}) as Record<string, unknown>;
+  if (typeof depId !== 'string' || depId === '') {
+    throw new GatewayHttpError(400, 'The invalidation body needs a non-empty string "dep_id".', {
+      code: 'invalid_dep_id',
+    });
+  }
+  if (requestedHash !== undefined && requestedHash !== null && typeof requestedHash !== 'string') {
+    throw new GatewayHttpError(400, '"new_hash" must be a string when given.', {
+      code: 'invalid_new_hash',
+    });
+  }
+  const newHash =
+    typeof requestedHash === 'string' && requestedHash !== '' ? requestedHash : randomUUID();
+  await context.store.setDepHash(identity.tenantId, depId, newHash);
+  const keys = await context.store.takeDepKeys(identity.tenantId, depId);
+  let deleted = 0;
+  for (const key of keys) if (await context.store.deleteEntry(key)) deleted += 1;
+  record.dep_id = depId;
+  record.keys_deleted = deleted;
+  sendJson(response, 200, { ok: true, dep_id: depId, new_hash: newHash, keys_deleted: deleted });
+}

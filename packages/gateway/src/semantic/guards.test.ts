@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkPromptGuards, DEFAULT_GUARDS, GUARD_NAMES, isGuardName } from './guards';
+
+interface GuardCases {
+  near_misses: { guard: string; cached: string; incoming: string }[];
+  near_duplicates: [string, string][];
+}
+
+const guardCases = JSON.parse(
+  readFileSync(new URL('./guard-cases.json', import.meta.url), 'utf8'),
+) as GuardCases;
+
+describe('checkPromptGuards', () => {
+  it('says what differed', () => {
+    expect(checkPromptGuards('What is 15% of 200?', 'What is 25% of 200?')).toEqual({
+      guard: 'number',
+      detail: 'numbers differ: 15% vs 25%',
+    });
+    expect(checkPromptGuards('Is port 443 open?', 'Is port 8443 open?')).toEqual({
+      guard: 'number',
+      detail: 'numbers differ: 443 vs 8443',
+    });
+    expect(checkPromptGuards('Should I enable 2FA?', 'Should I disable 2FA?')).toEqual({
+      guard: 'negation',
+      detail: 'opposites differ: enable vs disable',
+    });
+    expect(checkPromptGuards('Send it to Alice', 'Send it to Bob')).toEqual({
+      guard: 'entity',
+      detail: 'names differ: alice vs bob',
+    });
+    expect(checkPromptGuards("Translate 'hello' to Spanish", "Translate 'hello' to Italian")).toEqual({
+      guard: 'entity',
+      detail: 'languages differ: spanish vs italian',
+    });
+    expect(checkPromptGuards('Explain `git rebase`', 'Explain `git  rebase --onto`')).toEqual({
+      guard: 'quoted',
+      detail: 'quoted texts differ: none vs git rebase --onto',
+    });
+    expect(checkPromptGuards('Parse data_v1.csv', 'Parse data_v2.csv', { guards: ['code'] })).toEqual({
+      guard: 'code',
+      detail: 'code tokens differ: data_v1.csv vs data_v2.csv',
+    });
+  });
+
+  it('treats number spellings alike: separators, words, ordinals, percent', () => {
+    expect(checkPromptGuards('Send 1,000 invites', 'send 1000 invites')).toBeNull();
+    expect(checkPromptGuards('Give me twenty five ideas', 'Give me 25 ideas')).toBeNull();
+    expect(checkPromptGuards('What is in the third row?', 'What is in the 3rd row?')).toBeNull();
+    expect(checkPromptGuards('Add 7 percent tax', 'Add 7% tax')).toBeNull();
+    expect(checkPromptGuards('Budget of 3 million', 'Budget of 3,000,000')).toBeNull();
+    expect(checkPromptGuards('Show the top 5 items', 'Show the top 05 items')).toBeNull();
+    expect(checkPromptGuards('What is 7 percent of 90', 'What is 7 of 90')?.guard).toBe('number');
+  });
+
+  it('counts negations, so adding or dropping one vetoes', () => {
+    expect(checkPromptGuards("Why won't it start?", 'Why will it not start?')).toBeNull();
+    expect(checkPromptGuards('Why will it start?', "Why won't it start?")).toEqual({
+      guard: 'negation',
+      detail: 'negations differ: none vs not',
+    });
+  });
+
+  it('matches names case-insensitively and ignores sentence-initial capitals', () => {
+    expect(checkPromptGuards('What time zone is Tokyo in?', 'what time zone is tokyo in')).toBeNull();
+    expect(checkPromptGuards('Please list my tickets', 'List my tickets please')).toBeNull();
+    expect(checkPromptGuards('I think I need a refund', 'i think i need a refund')).toBeNull();
+  });
+
+  it('only applies the configured guards', () => {
+    const cached = 'Should I enable two-factor authentication?';
+    const incoming = 'Should I disable two-factor authentication?';
+    expect(checkPromptGuards(cached, incoming, { guards: [] })).toBeNull();
+    expect(checkPromptGuards(cached, incoming, { guards: ['number', 'entity'] })).toBeNull();
+    expect(checkPromptGuards(cached, incoming, { guards: ['negation'] })?.guard).toBe('negation');
+  });
+
+  it('rejects unknown guard names', () => {
+    expect(() => checkPromptGuards('a', 'b', { guards: ['numbers'] })).toThrow(
+      'unknown semantic guard "numbers"; known: number, negation, entity, quoted, code',
+    );
+    expect(isGuardName('quoted')).toBe(true);
+    expect(isGuardName('spelling')).toBe(false);
+    expect(DEFAULT_GUARDS).toEqual(GUARD_NAMES);
+  });
+});
+
+describe('extra near misses (guard-cases.json)', () => {
+  it('covers every guard with several cases', () => {
+    expect(guardCases.near_misses.length).toBeGreaterThanOrEqual(20);
+    for (const guard of GUARD_NAMES) {
+      expect(
+        guardCases.near_misses.filter((testCase) => testCase.guard === guard).length,
+      ).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it.each(guardCases.near_misses)('$guard vetoes "$cached" vs "$incoming"', (testCase) => {
+    const veto = checkPromptGuards(testCase.cached, testCase.incoming);
+    expect(veto, 'the default guards must veto').not.toBeNull();
+    expect(veto!.detail).toMatch(/ differ: /);
+    const alone = checkPromptGuards(testCase.cached, testCase.incoming, {
+      guards: [testCase.guard],
+    });
+    expect(alone?.guard, `the ${testCase.guard} guard alone must veto`).toBe(testCase.guard);
+    // Guards are symmetric: which prompt was cached does not matter.
+    expect(checkPromptGuards(testCase.incoming, testCase.cached)).not.toBeNull();
+  });
+});
+
+describe('extra near duplicates (guard-cases.json)', () => {
+  it.each(guardCases.near_duplicates)('passes "%s" vs "%s"', (cached, incoming) => {
+    expect(checkPromptGuards(cached, incoming)).toBeNull();
+    expect(checkPromptGuards(incoming, cached)).toBeNull();
+  });
+});

@@ -1,0 +1,395 @@
+import { foldCase, tokenizeText } from '../embed/normalize-text';
+import {
+  MONTH_CONTEXT_WORDS,
+  MULTIPLIER_WORDS,
+  NEGATION_WORDS,
+  NUMBER_WORDS,
+  OPPOSITE_PAIRS,
+  OPPOSITE_SIDES_BY_WORD,
+  ORDINAL_WORDS,
+  SCALE_WORDS,
+  WORD_CATEGORIES,
+} from './guard-lexicon';
+import type { GuardVeto } from './types';
+
+/** Every guard, in the order they are checked. */
+export const GUARD_NAMES = ['number', 'negation', 'entity', 'quoted', 'code'] as const;
+
+/** Name of one semantic guard. */
+export type GuardName = (typeof GUARD_NAMES)[number];
+
+/** Guards on by default: all of them, since a wrong answer costs more than a missed hit. */
+export const DEFAULT_GUARDS: readonly GuardName[] = GUARD_NAMES;
+
+/** Options of `checkPromptGuards`. */
+export interface PromptGuardOptions {
+  /**
+   * The guards to apply, by name (see `GUARD_NAMES`); an empty list disables the guards.
+   * @default DEFAULT_GUARDS
+   */
+  guards?: readonly string[];
+}
+
+/** Whether `name` is one of `GUARD_NAMES`. */
+export function isGuardName(name: string): name is GuardName {
+  return (GUARD_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Decides whether a cached answer for `cached` may be served for `incoming`, a different prompt that
+ * the embedder found similar. Returns the first veto (which guard and what differed) or `null` when
+ * every guard passes. Casing, punctuation, whitespace and British/American spelling never count as
+ * differences; numbers, negations and opposites, named entities and high-information words
+ * (languages, months, units, ...), quoted text and code-like tokens do.
+ *
+ * Throws a `RangeError` for an unknown guard name, so a typo in configuration fails at start-up.
+ *
+ * @example
+ * checkPromptGuards('What is 15% of 200?', 'What is 25% of 200?');
+ * // { guard: 'number', detail: 'numbers differ: 15% vs 25%' }
+ * checkPromptGuards('Summarise contract #123', 'summarise contract #123.'); // null
+ */
+export function checkPromptGuards(
+  cached: string,
+  incoming: string,
+  options: PromptGuardOptions = {},
+): GuardVeto | null {
+  const guards = options.guards ?? DEFAULT_GUARDS;
+  for (const name of guards) {
+    if (!isGuardName(name)) {
+      throw new RangeError(`unknown semantic guard "${name}"; known: ${GUARD_NAMES.join(', ')}`);
+    }
+  }
+  if (cached === incoming || guards.length === 0) return null;
+  const cachedFacts = new PromptFacts(cached);
+  const incomingFacts = new PromptFacts(incoming);
+  for (const name of GUARD_NAMES) {
+    if (!guards.includes(name)) continue;
+    const detail = GUARD_CHECKS[name](cachedFacts, incomingFacts);
+    if (detail !== null) return { guard: name, detail };
+  }
+  return null;
+}
+
+/** Each guard compares two prompts and returns what differed, or `null`. */
+const GUARD_CHECKS: Readonly<Record<GuardName, (cached: PromptFacts, incoming: PromptFacts) => string | null>> = {
+  number: (cached, incoming) => describeDifference('numbers', cached.numbers, incoming.numbers),
+  negation: (cached, incoming) =>
+    describeDifference('negations', cached.negations, incoming.negations) ??
+    describeDifference('opposites', cached.opposites, incoming.opposites),
+  entity: (cached, incoming) => {
+    for (const category of Object.keys(WORD_CATEGORIES)) {
+      const detail = describeDifference(
+        category.replace(/_/g, ' '),
+        cached.categoryWords.get(category) ?? [],
+        incoming.categoryWords.get(category) ?? [],
+      );
+      if (detail !== null) return detail;
+    }
+    return describeDifference(
+      'names',
+      cached.names.filter((name) => !incoming.tokenSet.has(name)),
+      incoming.names.filter((name) => !cached.tokenSet.has(name)),
+    );
+  },
+  quoted: (cached, incoming) =>
+    describeDifference(
+      'quoted texts',
+      cached.quotes.filter((quote) => !incoming.containsQuote(quote)).map((quote) => quote.text),
+      incoming.quotes.filter((quote) => !cached.containsQuote(quote)).map((quote) => quote.text),
+    ),
+  code: (cached, incoming) => describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
+};
+
+/**
+ * `null` when both lists hold the same items (as multisets); otherwise `<label> differ: a vs b`
+ * naming only the items that differ, `none` standing for an empty side.
+ */
+function describeDifference(
+  label: string,
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  const remaining = new Map<string, number>();
+  for (const item of incoming) remaining.set(item, (remaining.get(item) ?? 0) + 1);
+  const onlyCached: string[] = [];
+  for (const item of cached) {
+    const count = remaining.get(item) ?? 0;
+    if (count > 0) remaining.set(item, count - 1);
+    else onlyCached.push(item);
+  }
+  const onlyIncoming: string[] = [];
+  for (const [item, count] of remaining) for (let index = 0; index < count; index++) onlyIncoming.push(item);
+  if (onlyCached.length === 0 && onlyIncoming.length === 0) return null;
+  const show = (items: string[]) => (items.length === 0 ? 'none' : items.join(', '));
+  return `${label} differ: ${show(onlyCached)} vs ${show(onlyIncoming)}`;
+}
+
+interface QuotedText {
+  text: string;
+  /** Backticked text is code and compared case-sensitively; quotes compare case-insensitively. */
+  caseSensitive: boolean;
+}
+
+/** What the guards compare, extracted once per prompt. */
+class PromptFacts {
+  readonly tokens: string[];
+  readonly tokenSet: ReadonlySet<string>;
+  readonly numbers: string[];
+  readonly negations: string[];
+  readonly opposites: string[];
+  readonly categoryWords: Map<string, string[]>;
+  readonly names: string[];
+  readonly quotes: QuotedText[];
+  readonly codeTokens: string[];
+  private readonly caseFolded: string;
+  private readonly whitespaceCollapsed: string;
+
+  constructor(text: string) {
+    const nfkc = text.normalize('NFKC');
+    this.tokens = tokenizeText(nfkc);
+    this.tokenSet = new Set(this.tokens);
+    this.numbers = extractNumbers(this.tokens);
+    this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
+    this.opposites = extractOpposites(this.tokens);
+    this.categoryWords = extractCategoryWords(this.tokens);
+    this.names = extractNames(nfkc);
+    this.quotes = extractQuotes(nfkc);
+    this.codeTokens = extractCodeTokens(nfkc);
+    this.whitespaceCollapsed = nfkc.replace(/\s+/g, ' ');
+    this.caseFolded = foldCase(this.whitespaceCollapsed);
+  }
+
+  /** Whether this prompt contains the quoted text, quoted or not. */
+  containsQuote(quote: QuotedText): boolean {
+    return quote.caseSensitive
+      ? this.whitespaceCollapsed.includes(quote.text)
+      : this.caseFolded.includes(foldCase(quote.text));
+  }
+}
+
+const NUMBER_IN_TOKEN = /\d+(?:\.\d+)*/g;
+
+/**
+ * Canonical numbers of a prompt: digits with thousands separators and leading zeros dropped, `%`,
+ * a currency symbol or an ordinal mark kept (`15%`, `$100`, `3rd`), spelled-out numbers converted
+ * (`twenty five` → `25`, `3 million` → `3000000`, `third` → `3rd`, `percent` → `%`).
+ */
+function extractNumbers(tokens: readonly string[]): string[] {
+  const numbers: string[] = [];
+  let spelled: { total: number; current: number } | undefined;
+  const flushSpelled = () => {
+    if (spelled !== undefined) numbers.push(String(spelled.total + spelled.current));
+    spelled = undefined;
+  };
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
+    const previous = tokens[index - 1];
+    const wordValue = NUMBER_WORDS[token];
+    const scale = SCALE_WORDS[token];
+    if (wordValue !== undefined) {
+      spelled ??= { total: 0, current: 0 };
+      spelled.current += wordValue;
+      continue;
+    }
+    if (scale !== undefined) {
+      if (spelled !== undefined) {
+        if (scale === 100) spelled.current = (spelled.current || 1) * 100;
+        else {
+          spelled.total += (spelled.current || 1) * scale;
+          spelled.current = 0;
+        }
+        continue;
+      }
+      const last = numbers.at(-1);
+      if (last !== undefined && /^\d+(\.\d+)?$/.test(last) && previous !== undefined && /\d$/.test(previous)) {
+        numbers[numbers.length - 1] = String(Number(last) * scale);
+        continue;
+      }
+      numbers.push(String(scale));
+      continue;
+    }
+    flushSpelled();
+    if ((token === 'percent' || token === 'pct') && numbers.length > 0 && previous !== undefined && /\d$/.test(previous)) {
+      numbers[numbers.length - 1] = `${numbers.at(-1)}%`;
+      continue;
+    }
+    const ordinal = ORDINAL_WORDS[token] ?? (token === 'second' && previous === 'the' ? 2 : undefined);
+    if (ordinal !== undefined) {
+      numbers.push(withOrdinalSuffix(ordinal));
+      continue;
+    }
+    const multiplier = MULTIPLIER_WORDS[token];
+    if (multiplier !== undefined) {
+      numbers.push(multiplier);
+      continue;
+    }
+    for (const match of token.matchAll(NUMBER_IN_TOKEN)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      let number = canonicalDigits(match[0]);
+      const before = token[start - 1];
+      if (before !== undefined && /[$€£¥₹₩₽₺₫₪¢]/u.test(before)) number = `${before}${number}`;
+      const after = token.slice(end);
+      if (after.startsWith('%')) number = `${number}%`;
+      else if (/^(st|nd|rd|th)$/.test(after)) number = withOrdinalSuffix(Number(match[0]));
+      numbers.push(number);
+    }
+  }
+  flushSpelled();
+  return numbers;
+}
+
+function canonicalDigits(digits: string): string {
+  if (!/^\d+(\.\d+)?$/.test(digits)) return digits; // versions like 1.2.3 compare as written
+  const [integer = '0', fraction] = digits.split('.');
+  const trimmedInteger = integer.replace(/^0+(?=\d)/, '');
+  const trimmedFraction = fraction?.replace(/0+$/, '');
+  return trimmedFraction ? `${trimmedInteger}.${trimmedFraction}` : trimmedInteger;
+}
+
+function withOrdinalSuffix(value: number): string {
+  const lastTwo = value % 100;
+  const suffix =
+    lastTwo >= 11 && lastTwo <= 13
+      ? 'th'
+      : value % 10 === 1
+        ? 'st'
+        : value % 10 === 2
+          ? 'nd'
+          : value % 10 === 3
+            ? 'rd'
+            : 'th';
+  return `${value}${suffix}`;
+}
+
+/** The words of each opposite pair a prompt uses, as `word` entries (one per occurrence). */
+function extractOpposites(tokens: readonly string[]): string[] {
+  return tokens.filter((token) => OPPOSITE_SIDES_BY_WORD.has(token));
+}
+
+const CATEGORY_BY_PHRASE: ReadonlyMap<string, string> = new Map(
+  Object.entries(WORD_CATEGORIES).flatMap(([category, words]) =>
+    words.map((word) => [word, category] as const),
+  ),
+);
+
+/** Category words of a prompt, by category; phrases of up to three words are matched first. */
+function extractCategoryWords(tokens: readonly string[]): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (let index = 0; index < tokens.length; index++) {
+    for (const length of [3, 2, 1]) {
+      const phrase = tokens.slice(index, index + length).join(' ');
+      const category = CATEGORY_BY_PHRASE.get(phrase);
+      if (category === undefined || (length > 1 && index + length > tokens.length)) continue;
+      // `the second` is an ordinal (the number guard's), not the unit of time.
+      if (phrase === 'second' && tokens[index - 1] === 'the') continue;
+      if (category === 'months' && (phrase === 'may' || phrase === 'march')) {
+        // `may`/`march` are usually verbs; count them as months only next to a date word or number.
+        const before = tokens[index - 1] ?? '';
+        const after = tokens[index + 1] ?? '';
+        if (!MONTH_CONTEXT_WORDS.has(before) && !/\d/.test(after) && !/\d/.test(before)) continue;
+      }
+      const words = found.get(category) ?? [];
+      words.push(phrase);
+      found.set(category, words);
+      index += length - 1;
+      break;
+    }
+  }
+  return found;
+}
+
+/** A word, with inner dots kept so `CONFIG.YAML` stays one token as in `tokenizeText`. */
+const WORD_WITH_POSITION = /[\p{L}\p{N}][\p{L}\p{M}\p{N}'’_-]*(?:\.[\p{L}\p{N}]+)*/gu;
+
+/** Abbreviations whose full stop does not end a sentence (`Dr. Chen`). */
+const TITLE_ABBREVIATIONS = new Set(['dr', 'mr', 'mrs', 'ms', 'prof', 'st', 'mt', 'jr', 'sr', 'vs', 'no', 'gen', 'col', 'capt', 'sgt', 'rev', 'fr']);
+
+/**
+ * Names: capitalised words that do not start a sentence (`Alice`, `Pride and Prejudice`) and
+ * all-caps acronyms anywhere (`AWS`), lower-cased and normalised like tokens so that `Tokyo`
+ * matches `tokyo` in the other prompt. The pronoun `I` is not a name.
+ */
+function extractNames(text: string): string[] {
+  const names: string[] = [];
+  for (const match of text.matchAll(WORD_WITH_POSITION)) {
+    const word = match[0];
+    if (!/^\p{Lu}/u.test(word) || /^I(?:['’]\p{L}+)?$/u.test(word)) continue;
+    const isAcronym = word.length >= 2 && /^[\p{Lu}\p{N}]+$/u.test(word);
+    if (!isAcronym && startsSentence(text, match.index)) continue;
+    const normalised = tokenizeText(word);
+    names.push(...normalised.filter((token) => !/^\d+$/.test(token)));
+  }
+  return names;
+}
+
+function startsSentence(text: string, index: number): boolean {
+  const before = text.slice(0, index).replace(/[\s"'“”‘’«»(\[*•#>-]+$/u, '');
+  if (before === '') return true;
+  const lastWord = before.split(/\s/).at(-1) ?? '';
+  if (/^\d+[.)]$/.test(lastWord)) return true; // a numbered list item
+  if (lastWord.endsWith('.') && TITLE_ABBREVIATIONS.has(lastWord.slice(0, -1).toLowerCase())) {
+    return false;
+  }
+  return /[.!?:;\n]$/.test(before);
+}
+
+const QUOTE_PATTERNS: readonly (readonly [RegExp, boolean])[] = [
+  [/```[^\n]*\n?([\s\S]*?)```/g, true],
+  [/`([^`\n]+)`/g, true],
+  [/"([^"\n]+)"/g, false],
+  [/“([^”\n]+)”/g, false],
+  [/„([^“”\n]+)[“”]/g, false],
+  [/«([^»\n]+)»/g, false],
+  [/‘([^’\n]+)’(?![\p{L}\p{N}])/gu, false],
+  // Single quotes only when they open after a non-letter and close before one, so `don't` and
+  // `Alice's` are apostrophes, not quotes.
+  [/(?<![\p{L}\p{N}])'([^'\n]+?)'(?![\p{L}\p{N}])/gu, false],
+];
+
+/** Text inside quotes or backticks, whitespace collapsed and trimmed. */
+function extractQuotes(text: string): QuotedText[] {
+  const quotes: QuotedText[] = [];
+  let remaining = text;
+  for (const [pattern, caseSensitive] of QUOTE_PATTERNS) {
+    remaining = remaining.replace(pattern, (_match, inner: string) => {
+      const quoted = inner.replace(/\s+/g, ' ').trim();
+      if (quoted !== '') quotes.push({ text: quoted, caseSensitive });
+      return ' ';
+    });
+  }
+  return quotes;
+}
+
+/**
+ * Code-like tokens: URLs, e-mail addresses, file paths, and identifiers that hold digits,
+ * underscores, inner dots or camelCase (`user_id`, `e1234`, `index.ts`, `getUserById`), compared
+ * case-insensitively with edge punctuation removed. Plain numbers are the number guard's job.
+ */
+function extractCodeTokens(text: string): string[] {
+  const tokens: string[] = [];
+  for (const chunk of text.split(/\s+/)) {
+    const trimmed = chunk.replace(/^[("'“‘`<[{]+/u, '').replace(/[)"'”’`>\]},;!?]+$|[.:]+$/gu, '');
+    const core = trimmed.replace(/[)"'”’`>\]},;!?.:]+$/u, '');
+    if (core === '' || !/\p{L}/u.test(core)) continue;
+    if (isCodeToken(core)) tokens.push(core.toLowerCase());
+  }
+  return tokens;
+}
+
+function isCodeToken(token: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(token)) return true; // URL
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(token)) return true; // e-mail
+  if (/^(?:~|\.{1,2})?\/[^/]/.test(token) || /^[a-z]:\\/i.test(token)) return true; // path
+  if (/[/\\]/.test(token) && /\.[\p{L}\d]{1,6}$/u.test(token)) return true; // relative path with a file
+  if (/_/.test(token)) return true;
+  if (/\p{Ll}\p{Lu}/u.test(token) && !/^\p{Lu}?\p{Ll}+$/u.test(token)) return true; // camelCase
+  const segments = token.split('.');
+  if (segments.length > 1 && segments.every((segment) => segment !== '') && segments.some((segment) => segment.length > 1)) {
+    return true; // dotted: index.ts, example.com, os.path.join
+  }
+  // Letters then digits: error codes, hashes, versions (`E1234`, `sha256`, `gpt4o`); `3rd` and
+  // `15kg` start with a number and belong to the number guard.
+  return /^\p{L}[\p{L}\p{N}-]*\d/u.test(token);
+}

@@ -1,0 +1,399 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayLogger } from '../log/logger';
+import { RedisStoreError } from './redis/redis-store-error';
+import {
+  checkTestRedis,
+  createTestPrefix,
+  deleteKeysWithPrefix,
+  findFreePort,
+  hasRedisServerBinary,
+  listKeysWithPrefix,
+  REDIS_REQUIRED,
+  startPrivateRedisServer,
+  TEST_REDIS_URL,
+} from './redis/redis-test-support';
+import {
+  createRedisStore,
+  maskRedisUrl,
+  type RedisStore,
+  type RedisStoreOptions,
+} from './redis-store';
+import type { CacheEntry, StoreChange, VectorRecord } from './store';
+import { describeStoreContract } from './store-contract';
+
+const redisAvailable = await checkTestRedis();
+const usedPrefixes = new Set<string>();
+
+/** A store on the test database under a fresh prefix, whose keys are deleted after the file. */
+function createTestStore(overrides: Partial<RedisStoreOptions> = {}): RedisStore {
+  const prefix = overrides.prefix ?? createTestPrefix('store');
+  usedPrefixes.add(prefix);
+  return createRedisStore({ url: TEST_REDIS_URL, ...overrides, prefix });
+}
+
+afterAll(async () => {
+  if (!redisAvailable) return;
+  for (const prefix of usedPrefixes) await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
+});
+
+describe.skipIf(!redisAvailable)('redis store', () => {
+  describeStoreContract('redis', () => createTestStore(), { usesInjectedClock: false });
+
+  describe('on a shared Redis', () => {
+    let inspector: Redis;
+    beforeAll(() => {
+      inspector = new Redis(TEST_REDIS_URL);
+    });
+    afterAll(async () => {
+      await inspector.quit();
+    });
+
+    it('gives entries, dep sets, tenant sets and vectors Redis TTLs that cover the entry', async () => {
+      await using store = disposable(createTestStore());
+      const { prefix } = store;
+      await store.setEntry(makeEntry('k1', 'tenant:a', ['doc:1']), 60_000);
+      await store.addVector(makeVector('k1', 'index-1', [1, 0, 0]));
+      const entryTtl = await inspector.pttl(`${prefix}entry:k1`);
+      expect(entryTtl).toBeGreaterThan(58_000);
+      expect(entryTtl).toBeLessThanOrEqual(60_000);
+      // The tenant id is escaped where a dep id follows it, so `:` cannot forge another set.
+      for (const key of [
+        `${prefix}dep:keys:tenant%3Aa:doc:1`,
+        `${prefix}tenant:keys:tenant%3Aa`,
+        `${prefix}vec:index-1`,
+      ]) {
+        expect(await inspector.pttl(key), key).toBeGreaterThan(58_000);
+      }
+      expect(await inspector.smembers(`${prefix}dep:keys:tenant%3Aa:doc:1`)).toEqual(['k1']);
+
+      // A longer-lived entry in the same dep set extends the set; a shorter one never shortens it.
+      await store.setEntry(makeEntry('k2', 'tenant:a', ['doc:1']), 120_000);
+      await store.setEntry(makeEntry('k3', 'tenant:a', ['doc:1']), 5_000);
+      expect(await inspector.pttl(`${prefix}dep:keys:tenant%3Aa:doc:1`)).toBeGreaterThan(118_000);
+      // Dep hashes never expire: an invalidation must outlive every entry it guards against.
+      await store.setDepHash('tenant:a', 'doc:1', 'v2');
+      expect(await inspector.pttl(`${prefix}dep:hash:tenant%3Aa`)).toBe(-1);
+    });
+
+    it('lays its keys out under the prefix as documented', async () => {
+      await using store = disposable(createTestStore());
+      await store.setEntry(makeEntry('k1', 'tenant-a', ['doc:1']), 60_000);
+      await store.addVector(makeVector('k1', 'index-1', [1, 0, 0]));
+      await store.incrementWindow('rl:tenant:tenant-a', 60_000);
+      await store.acquireLock('flight:k1', 60_000);
+      await store.incrementStat('tenant-a', 'misses');
+      await store.setDepHash('tenant-a', 'doc:2', 'v1');
+      const keys = await listKeysWithPrefix(inspector, store.prefix);
+      const layout = keys.map((key) =>
+        key.slice(store.prefix.length).replace(/:\d{13,}$/, ':{window}'),
+      );
+      expect(layout.sort()).toEqual(
+        [
+          'dep:hash:tenant-a',
+          'dep:keys:tenant-a:cc:policy-version',
+          'dep:keys:tenant-a:doc:1',
+          'entry:k1',
+          'lock:flight:k1',
+          'window:rl:tenant:tenant-a:{window}',
+          'stats:scopes',
+          'stats:tenant-a',
+          'tenant:keys:tenant-a',
+          'vec:index-1',
+        ].sort(),
+      );
+      // clear() removes exactly this store's keys.
+      const other = createTestStore();
+      await other.setEntry(makeEntry('k1', 'tenant-a'), 60_000);
+      expect(await store.clear()).toBe(10);
+      expect(await listKeysWithPrefix(inspector, store.prefix)).toEqual([]);
+      expect(await other.getEntry('k1')).toBeDefined();
+      await other.close();
+    });
+
+    it('replays the vectors it missed while its subscription was down', async () => {
+      const prefix = createTestPrefix('replay');
+      const connectionName = `cc-replay-${process.pid}-${Date.now()}`;
+      await using writer = disposable(createTestStore({ prefix }));
+      await using follower = disposable(
+        createTestStore({ prefix, redisOptions: { connectionName }, maxReconnectDelayMs: 100 }),
+      );
+      const seen: StoreChange[] = [];
+      follower.subscribe((change) => seen.push(change));
+      expect(await follower.waitUntilReady()).toBe(true);
+      expect(await follower.listVectors('index-1')).toEqual([]);
+
+      // Drop the follower's subscriber connection on the server, then publish while it is gone.
+      const clients = String(await inspector.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
+      const ids = clients
+        .split('\n')
+        .filter((line) => line.includes(` name=${connectionName} `))
+        .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
+      expect(ids).toHaveLength(1);
+      await inspector.call('CLIENT', 'KILL', 'ID', String(ids[0]));
+      await writer.setEntry(makeEntry('k1', 'tenant-a'), 60_000);
+      await writer.addVector(makeVector('k1', 'index-1', [0, 1, 0]));
+
+      await waitFor(() => seen.some((change) => change.type === 'vector-added'), 5_000);
+      const replayed = seen.find((change) => change.type === 'vector-added');
+      expect(replayed?.type === 'vector-added' && [...replayed.record.vector]).toEqual([0, 1, 0]);
+    });
+
+    it('replacing an entry drops it from the dep sets of its previous version', async () => {
+      await using store = disposable(createTestStore());
+      await store.setEntry(makeEntry('k1', 'tenant-a', ['doc:1']), 60_000);
+      await store.setEntry(makeEntry('k1', 'tenant-a', ['doc:2']), 60_000);
+      expect(await store.takeDepKeys('tenant-a', 'doc:1')).toEqual([]);
+      expect(await store.takeDepKeys('tenant-a', 'doc:2')).toEqual(['k1']);
+    });
+
+    it('survives a restart of the gateway: a new store instance reads what an earlier one wrote', async () => {
+      const prefix = createTestPrefix('restart');
+      const before = createTestStore({ prefix });
+      const entry = makeEntry('k1', 'tenant-a', ['doc:1']);
+      await before.setEntry(entry, 60_000);
+      await before.addVector(makeVector('k1', 'index-1', [0.5, 0.25, 0]));
+      await before.close();
+
+      await using after = disposable(createTestStore({ prefix }));
+      expect(await after.getEntry('k1')).toEqual(entry);
+      const [vector] = await after.listVectors('index-1');
+      expect([...(vector?.vector ?? [])]).toEqual([0.5, 0.25, 0]);
+      expect(await after.takeDepKeys('tenant-a', 'doc:1')).toEqual(['k1']);
+    });
+  });
+
+  describe('between two instances', () => {
+    it('delivers L2 changes of one instance to the other, and to its own listeners exactly once', async () => {
+      const prefix = createTestPrefix('pubsub');
+      await using writer = disposable(createTestStore({ prefix }));
+      await using reader = disposable(createTestStore({ prefix }));
+      const seenByReader: StoreChange[] = [];
+      const seenByWriter: StoreChange[] = [];
+      reader.subscribe((change) => seenByReader.push(change));
+      writer.subscribe((change) => seenByWriter.push(change));
+      expect(await reader.waitUntilReady()).toBe(true);
+      expect(await writer.waitUntilReady()).toBe(true);
+
+      await writer.setEntry(makeEntry('k1', 'tenant-a'), 60_000);
+      const record = makeVector('k1', 'index-1', [0.1, -2.5, 3.25]);
+      await writer.addVector(record);
+      await waitFor(() => seenByReader.length >= 1);
+      const added = seenByReader[0];
+      expect(added?.type).toBe('vector-added');
+      if (added?.type === 'vector-added') {
+        expect(added.record).toMatchObject({
+          id: 'k1',
+          indexKey: 'index-1',
+          entryKey: 'k1',
+          text: record.text,
+        });
+        expect([...added.record.vector]).toEqual([...record.vector]);
+      }
+
+      await writer.deleteEntry('k1');
+      await waitFor(() => seenByReader.length >= 2);
+      expect(seenByReader[1]).toEqual({ type: 'vector-removed', indexKey: 'index-1', id: 'k1' });
+      // Give a (wrong) echo of the writer's own messages time to arrive before counting.
+      await sleep(100);
+      expect(seenByWriter.map((change) => change.type)).toEqual(['vector-added', 'vector-removed']);
+    });
+
+    it('sees an invalidation at once and hands each dep key to exactly one invalidator', async () => {
+      const prefix = createTestPrefix('deps');
+      await using first = disposable(createTestStore({ prefix }));
+      await using second = disposable(createTestStore({ prefix }));
+      for (let index = 0; index < 50; index += 1) {
+        await first.setEntry(makeEntry(`k${index}`, 'tenant-a', ['doc:1']), 60_000);
+      }
+      await first.setDepHash('tenant-a', 'doc:1', 'v2');
+      expect(await second.getDepHashes('tenant-a', ['doc:1'])).toEqual(['v2']);
+
+      const [fromFirst, fromSecond] = await Promise.all([
+        first.takeDepKeys('tenant-a', 'doc:1'),
+        second.takeDepKeys('tenant-a', 'doc:1'),
+      ]);
+      const all = [...fromFirst, ...fromSecond];
+      expect(all).toHaveLength(50);
+      expect(new Set(all).size).toBe(50);
+    });
+
+    it('shares locks and rate-limit windows; a lock expires by itself if its holder dies', async () => {
+      const prefix = createTestPrefix('locks');
+      await using first = disposable(createTestStore({ prefix }));
+      await using second = disposable(createTestStore({ prefix }));
+      const owner = await first.acquireLock('flight:k1', 300);
+      expect(owner).toBeTypeOf('string');
+      expect(await second.acquireLock('flight:k1', 300)).toBeNull();
+      await sleep(400);
+      const secondOwner = await second.acquireLock('flight:k1', 10_000);
+      expect(secondOwner).toBeTypeOf('string');
+      // The first holder's late release must not free the lock someone else now holds.
+      await first.releaseLock('flight:k1', owner!);
+      expect(await first.acquireLock('flight:k1', 10_000)).toBeNull();
+
+      const counts = [
+        (await first.incrementWindow('rl:tenant:a', 60_000)).count,
+        (await second.incrementWindow('rl:tenant:a', 60_000)).count,
+        (await first.incrementWindow('rl:tenant:a', 60_000)).count,
+      ];
+      expect(counts).toEqual([1, 2, 3]);
+    });
+  });
+
+  describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('when Redis goes away', () => {
+    it('fails fast while it is down, and works again once it is back', async () => {
+      await using server = await startPrivateRedisServer();
+      const warnings: string[] = [];
+      const errors: RedisStoreError[] = [];
+      await using store = disposable(
+        createRedisStore({
+          url: server.url,
+          prefix: createTestPrefix('outage'),
+          logger: recordingLogger(warnings),
+          onError: (error) => errors.push(error),
+          maxReconnectDelayMs: 100,
+        }),
+      );
+      const subscribedErrors: string[] = [];
+      store.subscribeErrors((error) => subscribedErrors.push(error.operation));
+      await store.setEntry(makeEntry('k1', 'tenant-a'), 60_000);
+      expect(await store.getEntry('k1')).toBeDefined();
+
+      await server.kill();
+      const started = performance.now();
+      const failure = await store.getEntry('k1').catch((error: unknown) => error);
+      // A noticed outage fails at once: requests fall back to upstream without waiting.
+      expect(performance.now() - started).toBeLessThan(300);
+      expect(RedisStoreError.isInstance(failure)).toBe(true);
+      expect((failure as RedisStoreError).code).toBe('store_unavailable');
+      await expect(store.setDepHash('tenant-a', 'doc:1', 'v2')).rejects.toThrow(
+        /unavailable|closed|writeable/i,
+      );
+      // Best-effort calls resolve, but still count as store errors.
+      const errorsBefore = errors.length;
+      await store.incrementStat('tenant-a', 'misses');
+      await store.releaseLock('flight:k1', 'owner');
+      expect(errors.length).toBe(errorsBefore + 2);
+      expect(subscribedErrors).toEqual(errors.map((error) => error.operation));
+      expect(subscribedErrors.slice(-2)).toEqual(['incrementStat', 'releaseLock']);
+      await sleep(300);
+      // One warning for the outage, not one per reconnection attempt.
+      expect(warnings.filter((line) => line.includes('redis store')).length).toBe(1);
+
+      await server.restart();
+      expect(await store.waitUntilReady(5_000)).toBe(true);
+      // The private server kept nothing (no persistence): the store works on the fresh one.
+      expect(await store.getEntry('k1')).toBeUndefined();
+      await store.setEntry(makeEntry('k2', 'tenant-a'), 60_000);
+      expect(await store.getEntry('k2')).toBeDefined();
+    });
+  });
+});
+
+// Needs no Redis at all: it points at a port where nothing listens.
+describe('redis store without a server', () => {
+  it('rejects every call quickly with a store_unavailable error and never rejects unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const port = await findFreePort();
+    const store = createRedisStore({ url: `redis://127.0.0.1:${port}/0`, unavailableWaitMs: 150 });
+    try {
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        ['getEntry', () => store.getEntry('k1')],
+        ['setEntry', () => store.setEntry(makeEntry('k1', 'tenant-a'), 1_000)],
+        ['deleteEntry', () => store.deleteEntry('k1')],
+        ['countEntries', () => store.countEntries('tenant-a')],
+        ['flushTenant', () => store.flushTenant('tenant-a')],
+        ['addVector', () => store.addVector(makeVector('k1', 'index-1', [1]))],
+        ['removeVector', () => store.removeVector('index-1', 'k1')],
+        ['listVectors', () => store.listVectors('index-1')],
+        ['takeDepKeys', () => store.takeDepKeys('tenant-a', 'doc:1')],
+        ['getDepHashes', () => store.getDepHashes('tenant-a', ['doc:1'])],
+        ['setDepHash', () => store.setDepHash('tenant-a', 'doc:1', 'v2')],
+        ['incrementWindow', () => store.incrementWindow('rl:x', 1_000)],
+        ['acquireLock', () => store.acquireLock('lock:1', 1_000)],
+        ['readStats', () => store.readStats()],
+      ];
+      const started = performance.now();
+      const outcomes = await Promise.all(
+        calls.map(async ([name, call]) => {
+          const error = await call().then(
+            () => undefined,
+            (reason: unknown) => reason,
+          );
+          return { name, code: RedisStoreError.isInstance(error) ? error.code : 'resolved' };
+        }),
+      );
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(outcomes).toEqual(calls.map(([name]) => ({ name, code: 'store_unavailable' })));
+      await expect(store.incrementStat('tenant-a', 'misses')).resolves.toBeUndefined();
+      store.subscribe(() => {});
+      await sleep(200);
+    } finally {
+      await store.close();
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    await expect(store.getEntry('k1')).rejects.toThrow('closed');
+  });
+
+  it('masks the password of a Redis URL for logs', () => {
+    expect(maskRedisUrl('redis://:secret@cache.internal:6380/2')).toBe(
+      'redis://:***@cache.internal:6380/2',
+    );
+    expect(maskRedisUrl('redis://127.0.0.1:6379/0')).toBe('redis://127.0.0.1:6379/0');
+  });
+});
+
+function disposable(store: RedisStore): RedisStore & AsyncDisposable {
+  return Object.assign(store, { [Symbol.asyncDispose]: () => store.close() });
+}
+
+function recordingLogger(lines: string[]): GatewayLogger {
+  const record = (message: string) => lines.push(message);
+  return { error: record, warn: record, info: () => {}, debug: () => {} };
+}
+
+function makeEntry(key: string, tenantId: string, depIds: string[] = []): CacheEntry {
+  const now = Date.now();
+  return {
+    key,
+    tenantId,
+    namespace: `ns-${tenantId}`,
+    model: 'gpt-4o-mini',
+    body: JSON.stringify({ id: key, object: 'chat.completion', choices: [] }),
+    createdAt: now,
+    freshUntil: now + 3_000_000,
+    expiresAt: now + 3_600_000,
+    deps: [
+      { depId: 'cc:policy-version', expectedHash: '0' },
+      ...depIds.map((depId) => ({ depId, expectedHash: 'v1' })),
+    ],
+    totalTokens: 12,
+    indexKey: 'index-1',
+  };
+}
+
+function makeVector(entryKey: string, indexKey: string, values: number[]): VectorRecord {
+  return {
+    id: entryKey,
+    entryKey,
+    indexKey,
+    text: `prompt of ${entryKey}`,
+    vector: Float32Array.from(values),
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms.`);
+    await sleep(10);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+
+/** A Lua script run with `EVALSHA` (falling back to `EVAL` when the server does not know it yet). */
+export interface LuaScript {
+  readonly name: string;
+  readonly source: string;
+  readonly sha1: string;
+}
+
+function defineScript(name: string, body: string): LuaScript {
+  const source = `${SHARED_FUNCTIONS}\n${body}`;
+  return { name, source, sha1: createHash('sha1').update(source).digest('hex') };
+}
+
+/*
+ * Scripts reach keys they read from the entry hash (its sets, its vector hash), which is fine on a
+ * standalone Redis or a primary with replicas; Redis Cluster would need hash tags and is not
+ * supported. Every removal of a vector is published inside the same script, so subscribers never
+ * see a removal that did not happen, and the removed (index, id) pairs are returned so the calling
+ * instance can tell its own listeners at once.
+ */
+const SHARED_FUNCTIONS = `
+local function extend_ttl(key, ttl)
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+
+local function drop_vector(entry_key, channel, origin, removed)
+  local vector = redis.call('HMGET', entry_key, 'vkey', 'vidx', 'vid')
+  if vector[1] then
+    if redis.call('HDEL', vector[1], vector[3]) == 1 then
+      redis.call('PUBLISH', channel, cjson.encode({o = origin, t = 'r', i = vector[2], id = vector[3]}))
+      table.insert(removed, vector[2])
+      table.insert(removed, vector[3])
+    end
+    redis.call('HDEL', entry_key, 'vkey', 'vidx', 'vid')
+  end
+end
+
+local function drop_entry(entry_key, raw_key, channel, origin, removed)
+  local sets = redis.call('HMGET', entry_key, 'tset', 'dsets')
+  if not sets[1] then return 0 end
+  drop_vector(entry_key, channel, origin, removed)
+  redis.call('SREM', sets[1], raw_key)
+  if sets[2] then
+    for _, dep_set in ipairs(cjson.decode(sets[2])) do redis.call('SREM', dep_set, raw_key) end
+  end
+  redis.call('DEL', entry_key)
+  return 1
+end
+`;
+
+/**
+ * KEYS: entry hash, tenant set, dep sets… ARGV: ttl ms, raw key, body, meta JSON, dep sets JSON,
+ * channel, origin. Replaces the previous version (its set memberships and vector go with it),
+ * writes the entry with its TTL and makes every set live at least as long as the entry.
+ */
+export const SET_ENTRY_SCRIPT = defineScript(
+  'setEntry',
+  `
+local ttl = tonumber(ARGV[1])
+local removed = {}
+drop_entry(KEYS[1], ARGV[2], ARGV[6], ARGV[7], removed)
+redis.call('HSET', KEYS[1], 'body', ARGV[3], 'meta', ARGV[4], 'tset', KEYS[2], 'dsets', ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ttl)
+for index = 2, #KEYS do
+  redis.call('SADD', KEYS[index], ARGV[2])
+  extend_ttl(KEYS[index], ttl)
+end
+return removed
+`,
+);
+
+/** KEYS: entry hash. ARGV: raw key, channel, origin. Returns `{existed, removed pairs…}`. */
+export const DELETE_ENTRY_SCRIPT = defineScript(
+  'deleteEntry',
+  `
+local removed = {}
+local existed = drop_entry(KEYS[1], ARGV[1], ARGV[2], ARGV[3], removed)
+return {existed, unpack(removed)}
+`,
+);
+
+/** KEYS: tenant set. ARGV: entry key prefix. Counts live entries, forgetting expired ones. */
+export const COUNT_ENTRIES_SCRIPT = defineScript(
+  'countEntries',
+  `
+local count = 0
+for _, raw_key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[1] .. raw_key) == 1 then
+    count = count + 1
+  else
+    redis.call('SREM', KEYS[1], raw_key)
+  end
+end
+return count
+`,
+);
+
+/** KEYS: tenant set. ARGV: entry key prefix, channel, origin. Returns `{deleted, removed pairs…}`. */
+export const FLUSH_TENANT_SCRIPT = defineScript(
+  'flushTenant',
+  `
+local removed = {}
+local deleted = 0
+for _, raw_key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  deleted = deleted + drop_entry(ARGV[1] .. raw_key, raw_key, ARGV[2], ARGV[3], removed)
+end
+redis.call('DEL', KEYS[1])
+return {deleted, unpack(removed)}
+`,
+);
+
+/** KEYS: dep set. Hands the members out and empties the set in one step. */
+export const TAKE_DEP_KEYS_SCRIPT = defineScript(
+  'takeDepKeys',
+  `
+local members = redis.call('SMEMBERS', KEYS[1])
+redis.call('DEL', KEYS[1])
+return members
+`,
+);
+
+/**
+ * KEYS: entry hash, vector hash. ARGV: id, packed vector, index key, added message, channel,
+ * origin. Returns `{added, removed pairs…}`; `{0}` when the entry does not exist.
+ */
+export const ADD_VECTOR_SCRIPT = defineScript(
+  'addVector',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
+local removed = {}
+drop_vector(KEYS[1], ARGV[5], ARGV[6], removed)
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], 'vkey', KEYS[2], 'vidx', ARGV[3], 'vid', ARGV[1])
+extend_ttl(KEYS[2], redis.call('PTTL', KEYS[1]))
+redis.call('PUBLISH', ARGV[5], ARGV[4])
+return {1, unpack(removed)}
+`,
+);
+
+/** KEYS: vector hash. ARGV: id, index key, channel, origin. Returns 1 when a vector was removed. */
+export const REMOVE_VECTOR_SCRIPT = defineScript(
+  'removeVector',
+  `
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('PUBLISH', ARGV[3], cjson.encode({o = ARGV[4], t = 'r', i = ARGV[2], id = ARGV[1]}))
+return 1
+`,
+);
+
+/**
+ * ARGV: key base, window ms. A fixed window on the Redis server's clock, so every gateway instance
+ * agrees on window boundaries whatever their own clocks say. Returns `{count, resetAt}`.
+ */
+export const INCREMENT_WINDOW_SCRIPT = defineScript(
+  'incrementWindow',
+  `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local window = tonumber(ARGV[2])
+local start = now - (now % window)
+local key = ARGV[1] .. ':' .. string.format('%.0f', start)
+local count = redis.call('INCR', key)
+if count == 1 then redis.call('PEXPIRE', key, window + 1000) end
+return {count, string.format('%.0f', start + window)}
+`,
+);
+
+/** KEYS: lock. ARGV: owner. Deletes the lock only if `owner` still holds it. */
+export const RELEASE_LOCK_SCRIPT = defineScript(
+  'releaseLock',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`,
+);

@@ -1,0 +1,178 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect, createServer } from 'node:net';
+import { Redis } from 'ioredis';
+
+/**
+ * The Redis the tests use: `CACHECORE_TEST_REDIS_URL`, by default database 11 of the local server,
+ * so test keys never mix with a developer's data in database 0.
+ */
+export const TEST_REDIS_URL = process.env.CACHECORE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
+
+/** Whether CI demands Redis-backed tests run (`CACHECORE_REQUIRE_REDIS=1`) instead of skipping. */
+export const REDIS_REQUIRED = process.env.CACHECORE_REQUIRE_REDIS === '1';
+
+let warned = false;
+
+/**
+ * Whether a Redis answers `PING` at `url` within `timeoutMs`. When it does not, warns once how to
+ * start one, or throws when {@link REDIS_REQUIRED} so CI fails loudly instead of skipping.
+ */
+export async function checkTestRedis(url = TEST_REDIS_URL, timeoutMs = 500): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  const reachable = await ping(hostname || '127.0.0.1', Number(port || 6379), timeoutMs);
+  if (reachable) return true;
+  const help =
+    `No Redis answered at ${url}. Start one with \`redis-server --daemonize yes\` ` +
+    '(or `apt-get install redis-server`), or point CACHECORE_TEST_REDIS_URL elsewhere.';
+  if (REDIS_REQUIRED) throw new Error(`CACHECORE_REQUIRE_REDIS=1 but ${help}`);
+  if (!warned) {
+    warned = true;
+    console.warn(`Skipping Redis-backed tests. ${help}`);
+  }
+  return false;
+}
+
+/** A key prefix unique to one test run, so concurrent runs and leftovers never collide. */
+export function createTestPrefix(label = 'test'): string {
+  return `cc-${label}-${process.pid}-${randomBytes(4).toString('hex')}:`;
+}
+
+/** Deletes every key under `prefix` (SCAN + UNLINK), so test runs leave nothing behind. */
+export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<number> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let deleted = 0;
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, found] = await client.scan(
+        cursor,
+        'MATCH',
+        `${escapeGlob(prefix)}*`,
+        'COUNT',
+        500,
+      );
+      cursor = next;
+      if (found.length > 0) deleted += await client.unlink(...found);
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
+  }
+  return deleted;
+}
+
+/** Every key under `prefix`, for assertions about the key layout. */
+export async function listKeysWithPrefix(client: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, found] = await client.scan(
+      cursor,
+      'MATCH',
+      `${escapeGlob(prefix)}*`,
+      'COUNT',
+      500,
+    );
+    cursor = next;
+    keys.push(...found);
+  } while (cursor !== '0');
+  return keys.sort();
+}
+
+/** Whether a `redis-server` binary is on the PATH (needed to run a private, killable server). */
+export function hasRedisServerBinary(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** A private `redis-server` child on its own port (no persistence), for tests that kill Redis. */
+export interface PrivateRedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** Kills the server with SIGKILL, as a crash would, and waits for it to be gone. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port. */
+  restart(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Starts a `redis-server` child on a free port: never the machine's shared Redis, which other
+ * tests use. Resolves once it answers `PING`.
+ */
+export async function startPrivateRedisServer(): Promise<PrivateRedisServer> {
+  const port = await findFreePort();
+  let child: ChildProcess | undefined;
+
+  const start = async () => {
+    const started = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    child = started;
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      if (started.exitCode !== null)
+        throw new Error(`redis-server on port ${port} exited with ${started.exitCode}.`);
+      if (await ping('127.0.0.1', port, 200)) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    started.kill('SIGKILL');
+    throw new Error(`redis-server on port ${port} did not answer PING within 5 s.`);
+  };
+
+  const kill = async () => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGKILL');
+    await exited;
+  };
+
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}/0`,
+    kill,
+    restart: start,
+    [Symbol.asyncDispose]: kill,
+  };
+}
+
+/** A port nothing listens on right now. */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function ping(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    let answer = '';
+    const finish = (result: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('latin1');
+      if (answer.includes('\r\n')) finish(answer.startsWith('+PONG'));
+    });
+    socket.once('error', () => finish(false));
+  });
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
+}

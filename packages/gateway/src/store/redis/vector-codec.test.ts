@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { VectorRecord } from '../store';
+import {
+  decodeChangeMessage,
+  encodeVectorAddedMessage,
+  packVector,
+  unpackVector,
+} from './vector-codec';
+
+const record: VectorRecord = {
+  id: 'ns:abc',
+  indexKey: 'ns:ctx',
+  entryKey: 'ns:abc',
+  text: 'Qu’est-ce que « Redis » ? 🚀',
+  vector: Float32Array.from([0.1, -0.5, 3.4028234663852886e38, 0]),
+};
+
+describe('vector codec', () => {
+  it('packs a vector into 4 bytes per value plus its header, and back exactly', () => {
+    const packed = packVector(record);
+    const header = Buffer.byteLength(JSON.stringify({ e: record.entryKey, t: record.text }));
+    expect(packed.length).toBe(4 + header + 16);
+    const unpacked = unpackVector(record.id, record.indexKey, packed);
+    expect(unpacked).toEqual(record);
+  });
+
+  it('reads bytes that are not a packed vector as nothing instead of throwing', () => {
+    expect(unpackVector('id', 'index', Buffer.from([1, 2]))).toBeUndefined();
+    expect(unpackVector('id', 'index', Buffer.from([255, 0, 0, 0, 1]))).toBeUndefined();
+    const badHeader = Buffer.concat([Buffer.from([3, 0, 0, 0]), Buffer.from('{{{')]);
+    expect(unpackVector('id', 'index', badHeader)).toBeUndefined();
+  });
+
+  it('round-trips vector-added messages and decodes removals written by the Lua scripts', () => {
+    const added = decodeChangeMessage(encodeVectorAddedMessage('instance-1', record));
+    expect(added).toEqual({ origin: 'instance-1', change: { type: 'vector-added', record } });
+    // cjson escapes slashes; JSON.parse reads them back.
+    expect(decodeChangeMessage('{"o":"instance-2","t":"r","i":"ns\\/ctx","id":"ns:abc"}')).toEqual({
+      origin: 'instance-2',
+      change: { type: 'vector-removed', indexKey: 'ns/ctx', id: 'ns:abc' },
+    });
+    for (const malformed of [
+      'not json',
+      'null',
+      '{"o":"x","t":"a","i":"i","id":"d"}',
+      '{"t":"r"}',
+    ]) {
+      expect(decodeChangeMessage(malformed)).toBeUndefined();
+    }
+  });
+});

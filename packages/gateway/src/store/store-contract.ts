@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CacheEntry, Store, StoreChange, VectorRecord } from './store';
+
+/**
+ * Context given to the store factory of {@link describeStoreContract}: the clock the store must use
+ * for TTLs and windows, so the suite can move time without sleeping. Stores that rely on a server's
+ * clock (Redis) may ignore it; tests that need it then use real, short waits via `sleep`.
+ */
+export interface StoreContractContext {
+  now: () => number;
+}
+
+/** Options of {@link describeStoreContract}. */
+export interface StoreContractOptions {
+  /** Whether the store honours the injected clock for TTLs; otherwise expiry is tested with real waits. @default true */
+  usesInjectedClock?: boolean;
+}
+
+/**
+ * The behaviour every `Store` must have, as a vitest suite. Run it for each implementation:
+ *
+ * @example
+ * describeStoreContract('memory store', ({ now }) => createMemoryStore({ now }));
+ */
+export function describeStoreContract(
+  name: string,
+  createStore: (context: StoreContractContext) => Store | Promise<Store>,
+  options: StoreContractOptions = {},
+): void {
+  const usesInjectedClock = options.usesInjectedClock ?? true;
+
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let clock = Date.now();
+    const advance = async (ms: number) => {
+      if (usesInjectedClock) clock += ms;
+      else await new Promise((resolve) => setTimeout(resolve, ms));
+    };
+
+    beforeEach(async () => {
+      clock = Date.now();
+      store = await createStore({ now: () => (usesInjectedClock ? clock : Date.now()) });
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('reads back an entry exactly as written, and deletes it', async () => {
+      const entry = makeEntry('k1', 'tenant-a');
+      await store.setEntry(entry, 60_000);
+      expect(await store.getEntry('k1')).toEqual(entry);
+      expect(await store.getEntry('missing')).toBeUndefined();
+      expect(await store.deleteEntry('k1')).toBe(true);
+      expect(await store.deleteEntry('k1')).toBe(false);
+      expect(await store.getEntry('k1')).toBeUndefined();
+    });
+
+    it('forgets an entry once its TTL has passed', async () => {
+      await store.setEntry(makeEntry('short', 'tenant-a'), 200);
+      expect(await store.getEntry('short')).toBeDefined();
+      await advance(1_100);
+      expect(await store.getEntry('short')).toBeUndefined();
+    });
+
+    it('counts and flushes entries per tenant without touching other tenants', async () => {
+      await store.setEntry(makeEntry('a1', 'tenant-a'), 60_000);
+      await store.setEntry(makeEntry('a2', 'tenant-a'), 60_000);
+      await store.setEntry(makeEntry('b1', 'tenant-b'), 60_000);
+      expect(await store.countEntries('tenant-a')).toBe(2);
+      expect(await store.flushTenant('tenant-a')).toBe(2);
+      expect(await store.countEntries('tenant-a')).toBe(0);
+      expect(await store.getEntry('b1')).toBeDefined();
+    });
+
+    it('indexes entries by dep per tenant and hands the keys out once', async () => {
+      await store.setEntry(makeEntry('a1', 'tenant-a', ['doc:1']), 60_000);
+      await store.setEntry(makeEntry('a2', 'tenant-a', ['doc:1', 'doc:2']), 60_000);
+      await store.setEntry(makeEntry('b1', 'tenant-b', ['doc:1']), 60_000);
+      expect((await store.takeDepKeys('tenant-a', 'doc:1')).sort()).toEqual(['a1', 'a2']);
+      expect(await store.takeDepKeys('tenant-a', 'doc:1')).toEqual([]);
+      expect(await store.takeDepKeys('tenant-b', 'doc:1')).toEqual(['b1']);
+    });
+
+    it('keeps current dep hashes per tenant', async () => {
+      expect(await store.getDepHashes('tenant-a', ['doc:1', 'doc:2'])).toEqual([
+        undefined,
+        undefined,
+      ]);
+      await store.setDepHash('tenant-a', 'doc:1', 'v2');
+      expect(await store.getDepHashes('tenant-a', ['doc:1', 'doc:2'])).toEqual(['v2', undefined]);
+      expect(await store.getDepHashes('tenant-b', ['doc:1'])).toEqual([undefined]);
+    });
+
+    it('stores vectors with their entry, lists them per index and notifies subscribers', async () => {
+      const changes: StoreChange[] = [];
+      const unsubscribe = store.subscribe((change) => changes.push(change));
+      await store.setEntry(makeEntry('a1', 'tenant-a'), 60_000);
+      const record = makeVector('a1', 'index-1', [1, 0, 0]);
+      await store.addVector(record);
+      const listed = await store.listVectors('index-1');
+      expect(listed).toHaveLength(1);
+      expect(listed[0]?.text).toBe(record.text);
+      expect([...(listed[0]?.vector ?? [])]).toEqual([1, 0, 0]);
+      expect(await store.listVectors('index-2')).toEqual([]);
+
+      await store.deleteEntry('a1');
+      expect(await store.listVectors('index-1')).toEqual([]);
+      await waitFor(() => changes.some((change) => change.type === 'vector-removed'));
+      expect(changes.map((change) => change.type)).toEqual(['vector-added', 'vector-removed']);
+      unsubscribe();
+    });
+
+    it('ignores a vector whose entry does not exist', async () => {
+      await store.addVector(makeVector('ghost', 'index-1', [0, 1, 0]));
+      expect(await store.listVectors('index-1')).toEqual([]);
+    });
+
+    it('removes a single vector but keeps its entry', async () => {
+      await store.setEntry(makeEntry('a1', 'tenant-a'), 60_000);
+      await store.addVector(makeVector('a1', 'index-1', [1, 0, 0]));
+      expect(await store.removeVector('index-1', 'a1')).toBe(true);
+      expect(await store.listVectors('index-1')).toEqual([]);
+      expect(await store.getEntry('a1')).toBeDefined();
+    });
+
+    it('counts rate-limit windows and resets them when the window is over', async () => {
+      const first = await store.incrementWindow('rl:test', 1_000);
+      const second = await store.incrementWindow('rl:test', 1_000);
+      expect(first.count).toBe(1);
+      expect(second.count).toBe(2);
+      expect(second.resetAt).toBeGreaterThan(Date.now() - 5_000);
+      await advance(1_100);
+      expect((await store.incrementWindow('rl:test', 1_000)).count).toBe(1);
+    });
+
+    it('grants a lock to one holder at a time and frees it on release or expiry', async () => {
+      const owner = await store.acquireLock('lock:1', 10_000);
+      expect(owner).toBeTypeOf('string');
+      expect(await store.acquireLock('lock:1', 10_000)).toBeNull();
+      await store.releaseLock('lock:1', 'someone-else');
+      expect(await store.acquireLock('lock:1', 10_000)).toBeNull();
+      await store.releaseLock('lock:1', owner!);
+      const second = await store.acquireLock('lock:1', 200);
+      expect(second).toBeTypeOf('string');
+      await advance(1_100);
+      expect(await store.acquireLock('lock:1', 10_000)).toBeTypeOf('string');
+    });
+
+    it('adds up statistics per scope', async () => {
+      await store.incrementStat('tenant-a', 'hits_l1');
+      await store.incrementStat('tenant-a', 'hits_l1');
+      await store.incrementStat('tenant-a', 'tokens_saved', 40);
+      await store.incrementStat('tenant-b', 'misses');
+      const stats = await store.readStats();
+      expect(stats['tenant-a']).toMatchObject({ hits_l1: 2, tokens_saved: 40 });
+      expect(stats['tenant-b']).toMatchObject({ misses: 1 });
+    });
+  });
+}
+
+function makeEntry(key: string, tenantId: string, depIds: string[] = []): CacheEntry {
+  const now = Date.now();
+  return {
+    key,
+    tenantId,
+    namespace: `ns-${tenantId}`,
+    model: 'gpt-4o-mini',
+    body: JSON.stringify({ id: key, object: 'chat.completion', choices: [] }),
+    createdAt: now,
+    freshUntil: now + 3_000_000,
+    expiresAt: now + 3_600_000,
+    deps: [
+      { depId: 'cc:policy-version', expectedHash: '0' },
+      ...depIds.map((depId) => ({ depId, expectedHash: 'v1' })),
+    ],
+    totalTokens: 12,
+  };
+}
+
+function makeVector(entryKey: string, indexKey: string, values: number[]): VectorRecord {
+  return {
+    id: entryKey,
+    entryKey,
+    indexKey,
+    text: `prompt of ${entryKey}`,
+    vector: Float32Array.from(values),
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
