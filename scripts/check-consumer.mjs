@@ -15,14 +15,17 @@ mkdirSync(packDir);
 
 const run = (cmd, args, options = {}) =>
   execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...options });
-const pnpm = process.env.PNPM ? process.env.PNPM.split(' ') : ['npx', '-y', 'pnpm@10'];
+// pnpm is a root devDependency, so the packed artefacts are made by the same pnpm as the lockfile.
+const pnpm = [join(root, 'node_modules', '.bin', 'pnpm')];
 
 for (const name of packages) {
   run(pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', packDir], {
     cwd: join(root, 'packages', name),
   });
 }
-const tarballs = readdirSync(packDir).filter((f) => f.endsWith('.tgz')).map((f) => join(packDir, f));
+const tarballs = readdirSync(packDir)
+  .filter((f) => f.endsWith('.tgz'))
+  .map((f) => join(packDir, f));
 console.log(`packed: ${tarballs.map((t) => t.split('/').pop()).join(', ')}`);
 
 const project = mkdtempSync(join(tmpdir(), 'cachecore-consumer-'));
@@ -30,21 +33,38 @@ writeFileSync(
   join(project, 'package.json'),
   JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2),
 );
-run('npm', [
-  'install', '--no-audit', '--no-fund', '--loglevel=error',
-  ...tarballs,
-  'openai@latest', '@langchain/openai@latest', '@langchain/core@latest', 'ai@latest', 'zod@latest', 'tsx@4',
-], { cwd: project });
+run(
+  'npm',
+  [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    ...tarballs,
+    'openai@latest',
+    '@langchain/openai@latest',
+    '@langchain/core@latest',
+    'ai@latest',
+    'zod@latest',
+    'tsx@4',
+  ],
+  { cwd: project },
+);
 const versions = ['openai', '@langchain/openai', 'ai'].map(
-  (p) => `${p}@${JSON.parse(readFileSync(join(project, 'node_modules', p, 'package.json'), 'utf8')).version}`,
+  (p) =>
+    `${p}@${JSON.parse(readFileSync(join(project, 'node_modules', p, 'package.json'), 'utf8')).version}`,
 );
 console.log(`consumer installed ${versions.join(', ')}`);
 
 const bin = join(project, 'node_modules', '.bin');
 const secret = 'consumer-check-secret-0123456789abcdef';
-const token = run(join(bin, 'cachecore-gateway'), ['token', '--tenant', 'consumer', '--jwt-secret', secret], {
-  cwd: project,
-}).trim();
+const token = run(
+  join(bin, 'cachecore-gateway'),
+  ['token', '--tenant', 'consumer', '--jwt-secret', secret],
+  {
+    cwd: project,
+  },
+).trim();
 
 const gateway = spawn(
   join(bin, 'cachecore-gateway'),
