@@ -209,16 +209,16 @@ describe('cachecore-gateway CLI', () => {
     const noKey = await runToEnd(['--upstream', 'mock']);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/--jwt-secret/);
-    const redis = await runToEnd([
+    const badStore = await runToEnd([
       '--upstream',
       'mock',
       '--jwt-secret',
       SECRET,
       '--store',
-      'redis://127.0.0.1:6379/0',
+      'mongodb://127.0.0.1:27017',
     ]);
-    expect(redis.code).toBe(2);
-    expect(redis.stderr).toMatch(/Redis store/);
+    expect(badStore.code).toBe(2);
+    expect(badStore.stderr).toMatch(/Unknown --store "mongodb:\/\/127\.0\.0\.1:27017"/);
   });
 
   it('prints help, the version, and tenant tokens the gateway accepts', async () => {

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { createTenantToken } from './auth/create-tenant-token';
 import { ConfigError, formatHelp, parseServerArgs, resolveCliConfig } from './config/cli-config';
 import { startGateway } from './gateway';
-import { openStore } from './store/open-store';
+import type { Store } from './store/store';
 
 const COMMAND = 'cachecore-gateway';
 
@@ -30,14 +30,13 @@ async function runServer(argv: string[]): Promise<void> {
   }
   if (positionals.length > 0) throw new ConfigError(`Unexpected argument "${positionals[0]}".`);
   const { options, display } = await resolveCliConfig(values, process.env);
-  const { store: storeUrl, redisPrefix, ...gatewayOptions } = options;
-  let store: Awaited<ReturnType<typeof openStore>>;
-  try {
-    store = await openStore({ url: storeUrl, redisPrefix });
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
+  // The gateway opens (and on shutdown closes) the store named by --store, logging through its
+  // own logger; only a malformed --store is a configuration error.
+  if (!/^(memory|rediss?:\/\/.+)$/.test(options.store.trim())) {
+    throw new ConfigError(`Unknown --store "${options.store}": use "memory" or a redis:// URL.`);
   }
-  const gateway = await startGateway({ ...gatewayOptions, store });
+  const gateway = await startGateway(options);
+  const { store } = gateway;
 
   const settings = gateway.settings;
   console.log(`${COMMAND} listening on ${gateway.url}`);
@@ -47,7 +46,10 @@ async function runServer(argv: string[]): Promise<void> {
     upstream: gateway.mockUpstream
       ? `mock (${gateway.mockUpstream.url}, ${settings.mockLatencyMs} ms)`
       : settings.upstream,
-    store: store ? store.kind : `memory (${settings.maxMemoryMb} MiB)`,
+    store:
+      store.kind === 'memory'
+        ? `memory (${settings.maxMemoryMb} MiB)`
+        : `${store.kind} (${describeStore(store)})`,
     l1: `fresh ${settings.freshTtlSecs} s, stale window ${settings.staleWindowSecs} s`,
     l2:
       settings.l2 && settings.l2Threshold !== undefined
@@ -69,11 +71,9 @@ async function runServer(argv: string[]): Promise<void> {
     }
     stopping = true;
     console.log(`${COMMAND}: ${signal} received, finishing in-flight requests`);
+    // close() also closes the store the gateway opened (Redis connections included).
     gateway.close().then(
-      async () => {
-        await store?.close();
-        process.exit(0);
-      },
+      () => process.exit(0),
       (error) => {
         console.error(`${COMMAND}: shutdown failed: ${(error as Error).message}`);
         process.exit(1);
@@ -82,6 +82,14 @@ async function runServer(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Where a shared store lives, for the banner (Redis: URL with the password masked, and prefix). */
+function describeStore(store: Store): string {
+  const details = store as Partial<{ url: string; prefix: string; isReady: () => boolean }>;
+  const parts = [details.url, details.prefix && `prefix ${details.prefix}`];
+  if (details.isReady && !details.isReady()) parts.push('not reachable yet: serving uncached');
+  return parts.filter(Boolean).join(', ');
 }
 
 async function runTokenCommand(argv: string[]): Promise<void> {

@@ -4,6 +4,7 @@ import type { SemanticCache } from './cache/semantic-lookup';
 import type { SingleFlight } from './cache/single-flight';
 import type { ResolvedGatewaySettings } from './config/gateway-options';
 import type { GatewayLogger } from './log/logger';
+import type { GatewayMetrics } from './metrics/gateway-metrics';
 import type { Store } from './store/store';
 import type { UpstreamClient } from './upstream/upstream-client';
 
@@ -26,6 +27,8 @@ export interface GatewayContext {
   /** Hashed into every namespace: the embedder id, or `l2-off`. */
   embedderId: string;
   adminToken: string | undefined;
+  /** Prometheus metrics, served at `GET /metrics`. */
+  metrics: GatewayMetrics;
   flights: SingleFlight<FlightOutcome>;
   /** Background work (SWR refreshes) that `close()` waits for. */
   background: Set<Promise<unknown>>;

@@ -17,8 +17,11 @@ import { handleInvalidate } from './http/invalidate-route';
 import { readRequestBody } from './http/read-body';
 import { sendError, sendJson } from './http/respond';
 import { createJsonLogger, type GatewayLogger } from './log/logger';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
 import { enforceRateLimit } from './rate-limit/rate-limiter';
 import { createMemoryStore } from './store/memory-store';
+import { openStore } from './store/open-store';
+import { RedisStoreError } from './store/redis/redis-store-error';
 import type { Store } from './store/store';
 import { forwardToUpstream } from './upstream/forward-route';
 import { createMockUpstream, type MockUpstream } from './upstream/mock-upstream';
@@ -29,8 +32,10 @@ export interface Gateway {
   /** Base URL of the gateway, without `/v1` (e.g. `http://127.0.0.1:43567`). */
   readonly url: string;
   readonly port: number;
-  /** The store the gateway uses (the in-memory one unless one was passed). */
+  /** The store the gateway uses: the in-memory one, the Redis one it opened, or the one passed. */
   readonly store: Store;
+  /** Its Prometheus metrics, also served at `GET /metrics`. */
+  readonly metrics: GatewayMetrics;
   /** The built-in upstream, when started with `upstream: 'mock'`. */
   readonly mockUpstream: MockUpstream | undefined;
   /** The settings in effect, after defaults. */
@@ -67,12 +72,25 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     now,
   });
 
-  const ownsStore = options.store === undefined;
-  const store = options.store ?? createMemoryStore({ maxMemoryMb: settings.maxMemoryMb, now });
+  const metrics = createGatewayMetrics();
+  // A store passed as an instance is shared with its owner; one named by a URL is the gateway's.
+  const ownsStore = typeof options.store !== 'object';
+  const store =
+    typeof options.store === 'object'
+      ? options.store
+      : ((await openStore({
+          url: options.store ?? 'memory',
+          redisPrefix: options.redisPrefix,
+          logger,
+        })) ?? createMemoryStore({ maxMemoryMb: settings.maxMemoryMb, now }));
+  const stopCountingStoreErrors = store.subscribeErrors?.((error) =>
+    metrics.recordStoreError(error.operation, error.code),
+  );
   let mockUpstream: MockUpstream | undefined;
   let semantic: SemanticCache | undefined;
   const cleanup = async () => {
     semantic?.registry.close();
+    stopCountingStoreErrors?.();
     if (ownsStore) await store.close();
     await mockUpstream?.close();
   };
@@ -116,6 +134,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       semantic,
       embedderId: semantic?.embedder.id ?? 'l2-off',
       adminToken: options.adminToken || undefined,
+      metrics,
       flights: new SingleFlight<FlightOutcome>(),
       background: new Set(),
     };
@@ -158,6 +177,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     url: `http://${host}:${address.port}`,
     port: address.port,
     store,
+    metrics,
     mockUpstream,
     settings: { ...settings, l2Threshold: semantic?.threshold, embedderId: context.embedderId },
     stats: () => collectStats(store),
@@ -182,6 +202,13 @@ async function routeRequest(
   try {
     if (pathname === '/health' || pathname === '/healthz') {
       sendJson(response, 200, { status: 'ok' });
+    } else if (pathname === '/metrics') {
+      // Unauthenticated, like most Prometheus targets: it exposes counts, never tenant data.
+      if (method !== 'GET' && method !== 'HEAD')
+        throw new GatewayHttpError(405, 'Use GET for /metrics.');
+      const text = await context.metrics.renderMetrics();
+      response.writeHead(200, { 'content-type': context.metrics.contentType });
+      response.end(method === 'HEAD' ? undefined : text);
     } else if (pathname === '/v1/chat/completions') {
       if (method !== 'POST') throw new GatewayHttpError(405, 'Use POST for /v1/chat/completions.');
       await handleChatCompletions(context, request, response, record, clientIp);
@@ -201,7 +228,13 @@ async function routeRequest(
     } else {
       const httpError = sendError(
         response,
-        error,
+        RedisStoreError.isInstance(error)
+          ? new GatewayHttpError(
+              503,
+              'The cache store is unavailable; retry shortly (chat completions are still answered, uncached).',
+              { code: 'store_unavailable', cause: error },
+            )
+          : error,
         (record.errorHeaders as Record<string, string>) ?? {},
       );
       status = httpError.status;
@@ -216,14 +249,41 @@ async function routeRequest(
     }
   } finally {
     delete record.errorHeaders;
+    const latencyMs = performance.now() - started;
+    const finalStatus = status ?? response.statusCode;
+    recordRequestMetrics(context.metrics, pathname, finalStatus, latencyMs, record);
     context.logger.info('request', {
       method,
       route: pathname,
-      status: status ?? response.statusCode,
-      latency_ms: Number((performance.now() - started).toFixed(2)),
+      status: finalStatus,
+      latency_ms: Number(latencyMs.toFixed(2)),
       ...record,
     });
   }
+}
+
+/** Turns a request's log record into metric observations. */
+function recordRequestMetrics(
+  metrics: GatewayMetrics,
+  pathname: string,
+  statusCode: number,
+  durationMs: number,
+  record: RequestRecord,
+): void {
+  const cacheStatus = typeof record.cache === 'string' ? record.cache : undefined;
+  metrics.recordRequest({ pathname, cacheStatus, statusCode, durationMs });
+  if (typeof record.upstream_ms === 'number') {
+    const upstreamStatus =
+      typeof record.upstream_status === 'number' ? record.upstream_status : statusCode;
+    metrics.recordUpstreamCall({
+      durationMs: record.upstream_ms,
+      outcome: record.stream_incomplete ? 'aborted' : upstreamStatus < 400 ? 'ok' : 'error',
+    });
+  }
+  if (cacheStatus && typeof record.tokens_saved === 'number') {
+    metrics.recordTokensSaved(cacheStatus, record.tokens_saved);
+  }
+  if (typeof record.l2_veto === 'string') metrics.recordL2Veto(record.l2_veto);
 }
 
 /** Any other `/v1/*` route: forwarded upstream untouched, never cached (PROTOCOL §3). */

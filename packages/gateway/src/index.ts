@@ -12,8 +12,17 @@ export {
   type JsonLoggerOptions,
   type LogLevel,
 } from './log/logger';
+export {
+  createGatewayMetrics,
+  type GatewayMetrics,
+  type GatewayMetricsOptions,
+  type RequestObservation,
+  type UpstreamObservation,
+} from './metrics/gateway-metrics';
 export type { GuardVeto, VectorIndex, VectorMatch } from './semantic/types';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store';
+export { RedisStoreError, type RedisStoreErrorCode } from './store/redis/redis-store-error';
+export { createRedisStore, type RedisStore, type RedisStoreOptions } from './store/redis-store';
 export type {
   CacheEntry,
   DepTag,
@@ -21,6 +30,7 @@ export type {
   StatName,
   Store,
   StoreChange,
+  StoreFailure,
   VectorRecord,
 } from './store/store';
 export {

@@ -53,8 +53,15 @@ export interface GatewayOptions {
   l2Guards?: string[];
   /** Whether the semantic cache (L2) is on. @default true */
   l2?: boolean;
-  /** A store instance shared by gateways; the in-memory store otherwise. */
-  store?: Store;
+  /**
+   * Where cached data lives: `'memory'` (this process only), a `redis://host:port/db` URL (shared
+   * by every gateway using the same URL and `redisPrefix`; the gateway opens and closes it), or a
+   * `Store` instance (e.g. from `createRedisStore`; shared, and not closed by the gateway).
+   * @default 'memory'
+   */
+  store?: Store | string;
+  /** Prefix of every Redis key of a `redis://` store. @default 'cc:' */
+  redisPrefix?: string;
   /** @default 'info' */
   logLevel?: LogLevel;
   /** Receives the logs instead of stdout. */

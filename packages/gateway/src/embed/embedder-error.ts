@@ -18,7 +18,6 @@ export class EmbedderError extends Error {
   readonly code: EmbedderErrorCode;
   /** HTTP status of the embeddings endpoint, when it answered. */
   readonly status: number | undefined;
-  private readonly [EMBEDDER_ERROR_MARKER] = true;
 
   constructor(
     code: EmbedderErrorCode,
@@ -28,6 +27,7 @@ export class EmbedderError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;
+    Object.defineProperty(this, EMBEDDER_ERROR_MARKER, { value: true });
   }
 
   /** `instanceof` that also works across duplicated installs of the package. */

@@ -3,7 +3,9 @@ import { foldSpelling, normalizeText, tokenizeText } from './normalize-text';
 
 describe('tokenizeText', () => {
   it('ignores casing, punctuation and whitespace but keeps ids', () => {
-    expect(tokenizeText('Summarise contract #123')).toEqual(tokenizeText('summarise  contract #123.'));
+    expect(tokenizeText('Summarise contract #123')).toEqual(
+      tokenizeText('summarise  contract #123.'),
+    );
     expect(tokenizeText('List  the open support tickets!')).toEqual([
       'list',
       'the',

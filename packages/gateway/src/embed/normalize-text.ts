@@ -146,7 +146,10 @@ export function foldSpelling(word: string): string {
 
 /** Applies NFKC, lower-cases, and unifies typographic apostrophes and quotes. */
 export function foldCase(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[’‘`´]/g, "'");
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[’‘`´]/g, "'");
 }
 
 /**
@@ -179,7 +182,12 @@ function expandToken(raw: string): string[] {
   }
   if (token.includes('-') && !/\d/.test(token)) {
     // `two-factor` and `two factor` should look alike; the joined form keeps the compound.
-    return [...token.split('-').filter((part) => part !== '').map(foldSpelling)];
+    return [
+      ...token
+        .split('-')
+        .filter((part) => part !== '')
+        .map(foldSpelling),
+    ];
   }
   return token === '' ? [] : [foldSpelling(token)];
 }

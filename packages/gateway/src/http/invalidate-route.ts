@@ -44,10 +44,32 @@ export async function handleInvalidate(
   }
   const newHash =
     typeof requestedHash === 'string' && requestedHash !== '' ? requestedHash : randomUUID();
-  await context.store.setDepHash(identity.tenantId, depId, newHash);
-  const keys = await context.store.takeDepKeys(identity.tenantId, depId);
+  try {
+    await context.store.setDepHash(identity.tenantId, depId, newHash);
+  } catch (error) {
+    // Never answer ok for an invalidation that was not recorded: the client must retry.
+    throw new GatewayHttpError(
+      503,
+      `The cache store is unavailable, so the invalidation of "${depId}" was not recorded; retry it.`,
+      { code: 'store_unavailable', cause: error },
+    );
+  }
+  // From here the invalidation holds whatever happens: every read checks the current hash. The
+  // deletions only reclaim space, so a store failure during them is logged, not answered.
   let deleted = 0;
-  for (const key of keys) if (await context.store.deleteEntry(key)) deleted += 1;
+  try {
+    const keys = await context.store.takeDepKeys(identity.tenantId, depId);
+    for (const key of keys) if (await context.store.deleteEntry(key)) deleted += 1;
+  } catch (error) {
+    context.logger.warn(
+      'invalidation recorded, but deleting its entries failed; they expire unserved',
+      {
+        tenant: identity.tenantId,
+        dep_id: depId,
+        error: (error as Error).message,
+      },
+    );
+  }
   record.dep_id = depId;
   record.keys_deleted = deleted;
   sendJson(response, 200, { ok: true, dep_id: depId, new_hash: newHash, keys_deleted: deleted });

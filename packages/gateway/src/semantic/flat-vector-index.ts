@@ -73,7 +73,10 @@ export class FlatVectorIndex implements VectorIndex {
   collectMatches(vector: Float32Array, top: TopMatches): void {
     const dimensions = this.dimensions;
     for (let slot = 0; slot < this.ids.length; slot++) {
-      top.offer(this.ids[slot]!, dotProduct(vector, 0, this.vectors, slot * dimensions, dimensions));
+      top.offer(
+        this.ids[slot]!,
+        dotProduct(vector, 0, this.vectors, slot * dimensions, dimensions),
+      );
     }
   }
 

@@ -152,20 +152,32 @@ const OPPOSITE_VERBS: readonly (readonly [string, string])[] = [
 
 const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])[] = [
   [['before', 'prior'], ['after']],
-  [['above', 'over'], ['below', 'under']],
+  [
+    ['above', 'over'],
+    ['below', 'under'],
+  ],
   [['more'], ['less', 'fewer']],
   [['most'], ['least', 'fewest']],
   [
     ['min', 'minimum', 'minimal', 'lowest', 'smallest'],
     ['max', 'maximum', 'maximal', 'highest', 'largest', 'biggest'],
   ],
-  [['greater', 'higher', 'larger', 'bigger'], ['smaller', 'lower', 'lesser']],
+  [
+    ['greater', 'higher', 'larger', 'bigger'],
+    ['smaller', 'lower', 'lesser'],
+  ],
   [
     ['first', 'earliest', 'oldest'],
     ['last', 'latest', 'newest'],
   ],
-  [['inside', 'internal'], ['outside', 'external']],
-  [['inbound', 'incoming'], ['outbound', 'outgoing']],
+  [
+    ['inside', 'internal'],
+    ['outside', 'external'],
+  ],
+  [
+    ['inbound', 'incoming'],
+    ['outbound', 'outgoing'],
+  ],
   [['input'], ['output']],
   [['public'], ['private']],
   [['true'], ['false']],
@@ -173,33 +185,75 @@ const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])
   [['legal'], ['illegal']],
   [['possible'], ['impossible']],
   [['correct'], ['incorrect']],
-  [['success', 'successful'], ['failure', 'unsuccessful']],
-  [['ascending', 'asc'], ['descending', 'desc']],
-  [['synchronous', 'sync'], ['asynchronous', 'async']],
-  [['uppercase', 'upper'], ['lowercase', 'lower']],
-  [['horizontal', 'horizontally'], ['vertical', 'vertically']],
+  [
+    ['success', 'successful'],
+    ['failure', 'unsuccessful'],
+  ],
+  [
+    ['ascending', 'asc'],
+    ['descending', 'desc'],
+  ],
+  [
+    ['synchronous', 'sync'],
+    ['asynchronous', 'async'],
+  ],
+  [
+    ['uppercase', 'upper'],
+    ['lowercase', 'lower'],
+  ],
+  [
+    ['horizontal', 'horizontally'],
+    ['vertical', 'vertically'],
+  ],
   [['left'], ['right']],
   [['positive'], ['negative']],
   [['best'], ['worst']],
   [['better'], ['worse']],
   [['cheapest', 'cheaper'], ['expensive']],
-  [['fastest', 'faster'], ['slowest', 'slower']],
-  [['hot', 'hotter', 'warm'], ['cold', 'colder', 'cool']],
+  [
+    ['fastest', 'faster'],
+    ['slowest', 'slower'],
+  ],
+  [
+    ['hot', 'hotter', 'warm'],
+    ['cold', 'colder', 'cool'],
+  ],
   [['always'], ['sometimes', 'never']],
   [['all', 'every'], ['some']],
   [['same'], ['different']],
   [['online'], ['offline']],
   [['enabled'], ['disabled']],
-  [['pros', 'advantages', 'benefits'], ['cons', 'disadvantages', 'drawbacks']],
+  [
+    ['pros', 'advantages', 'benefits'],
+    ['cons', 'disadvantages', 'drawbacks'],
+  ],
   [['profit'], ['loss']],
-  [['gain', 'gains'], ['loss', 'losses']],
-  [['rise', 'rises', 'rising'], ['fall', 'falls', 'falling']],
-  [['buyer', 'buyers'], ['seller', 'sellers']],
+  [
+    ['gain', 'gains'],
+    ['loss', 'losses'],
+  ],
+  [
+    ['rise', 'rises', 'rising'],
+    ['fall', 'falls', 'falling'],
+  ],
+  [
+    ['buyer', 'buyers'],
+    ['seller', 'sellers'],
+  ],
   [['client'], ['server']],
   [['frontend'], ['backend']],
-  [['male', 'men', 'man'], ['female', 'women', 'woman']],
-  [['boy', 'boys'], ['girl', 'girls']],
-  [['start', 'beginning'], ['end', 'ending']],
+  [
+    ['male', 'men', 'man'],
+    ['female', 'women', 'woman'],
+  ],
+  [
+    ['boy', 'boys'],
+    ['girl', 'girls'],
+  ],
+  [
+    ['start', 'beginning'],
+    ['end', 'ending'],
+  ],
   [['gross'], ['net']],
 ];
 

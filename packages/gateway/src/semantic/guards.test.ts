@@ -29,7 +29,9 @@ describe('checkPromptGuards', () => {
       guard: 'entity',
       detail: 'names differ: alice vs bob',
     });
-    expect(checkPromptGuards("Translate 'hello' to Spanish", "Translate 'hello' to Italian")).toEqual({
+    expect(
+      checkPromptGuards("Translate 'hello' to Spanish", "Translate 'hello' to Italian"),
+    ).toEqual({
       guard: 'entity',
       detail: 'languages differ: spanish vs italian',
     });
@@ -37,7 +39,9 @@ describe('checkPromptGuards', () => {
       guard: 'quoted',
       detail: 'quoted texts differ: none vs git rebase --onto',
     });
-    expect(checkPromptGuards('Parse data_v1.csv', 'Parse data_v2.csv', { guards: ['code'] })).toEqual({
+    expect(
+      checkPromptGuards('Parse data_v1.csv', 'Parse data_v2.csv', { guards: ['code'] }),
+    ).toEqual({
       guard: 'code',
       detail: 'code tokens differ: data_v1.csv vs data_v2.csv',
     });
@@ -62,7 +66,9 @@ describe('checkPromptGuards', () => {
   });
 
   it('matches names case-insensitively and ignores sentence-initial capitals', () => {
-    expect(checkPromptGuards('What time zone is Tokyo in?', 'what time zone is tokyo in')).toBeNull();
+    expect(
+      checkPromptGuards('What time zone is Tokyo in?', 'what time zone is tokyo in'),
+    ).toBeNull();
     expect(checkPromptGuards('Please list my tickets', 'List my tickets please')).toBeNull();
     expect(checkPromptGuards('I think I need a refund', 'i think i need a refund')).toBeNull();
   });

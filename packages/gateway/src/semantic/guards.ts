@@ -4,7 +4,6 @@ import {
   MULTIPLIER_WORDS,
   NEGATION_WORDS,
   NUMBER_WORDS,
-  OPPOSITE_PAIRS,
   OPPOSITE_SIDES_BY_WORD,
   ORDINAL_WORDS,
   SCALE_WORDS,
@@ -72,7 +71,9 @@ export function checkPromptGuards(
 }
 
 /** Each guard compares two prompts and returns what differed, or `null`. */
-const GUARD_CHECKS: Readonly<Record<GuardName, (cached: PromptFacts, incoming: PromptFacts) => string | null>> = {
+const GUARD_CHECKS: Readonly<
+  Record<GuardName, (cached: PromptFacts, incoming: PromptFacts) => string | null>
+> = {
   number: (cached, incoming) => describeDifference('numbers', cached.numbers, incoming.numbers),
   negation: (cached, incoming) =>
     describeDifference('negations', cached.negations, incoming.negations) ??
@@ -98,7 +99,8 @@ const GUARD_CHECKS: Readonly<Record<GuardName, (cached: PromptFacts, incoming: P
       cached.quotes.filter((quote) => !incoming.containsQuote(quote)).map((quote) => quote.text),
       incoming.quotes.filter((quote) => !cached.containsQuote(quote)).map((quote) => quote.text),
     ),
-  code: (cached, incoming) => describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
+  code: (cached, incoming) =>
+    describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
 };
 
 /**
@@ -119,7 +121,8 @@ function describeDifference(
     else onlyCached.push(item);
   }
   const onlyIncoming: string[] = [];
-  for (const [item, count] of remaining) for (let index = 0; index < count; index++) onlyIncoming.push(item);
+  for (const [item, count] of remaining)
+    for (let index = 0; index < count; index++) onlyIncoming.push(item);
   if (onlyCached.length === 0 && onlyIncoming.length === 0) return null;
   const show = (items: string[]) => (items.length === 0 ? 'none' : items.join(', '));
   return `${label} differ: ${show(onlyCached)} vs ${show(onlyIncoming)}`;
@@ -202,7 +205,12 @@ function extractNumbers(tokens: readonly string[]): string[] {
         continue;
       }
       const last = numbers.at(-1);
-      if (last !== undefined && /^\d+(\.\d+)?$/.test(last) && previous !== undefined && /\d$/.test(previous)) {
+      if (
+        last !== undefined &&
+        /^\d+(\.\d+)?$/.test(last) &&
+        previous !== undefined &&
+        /\d$/.test(previous)
+      ) {
         numbers[numbers.length - 1] = String(Number(last) * scale);
         continue;
       }
@@ -210,11 +218,17 @@ function extractNumbers(tokens: readonly string[]): string[] {
       continue;
     }
     flushSpelled();
-    if ((token === 'percent' || token === 'pct') && numbers.length > 0 && previous !== undefined && /\d$/.test(previous)) {
+    if (
+      (token === 'percent' || token === 'pct') &&
+      numbers.length > 0 &&
+      previous !== undefined &&
+      /\d$/.test(previous)
+    ) {
       numbers[numbers.length - 1] = `${numbers.at(-1)}%`;
       continue;
     }
-    const ordinal = ORDINAL_WORDS[token] ?? (token === 'second' && previous === 'the' ? 2 : undefined);
+    const ordinal =
+      ORDINAL_WORDS[token] ?? (token === 'second' && previous === 'the' ? 2 : undefined);
     if (ordinal !== undefined) {
       numbers.push(withOrdinalSuffix(ordinal));
       continue;
@@ -304,7 +318,25 @@ function extractCategoryWords(tokens: readonly string[]): Map<string, string[]> 
 const WORD_WITH_POSITION = /[\p{L}\p{N}][\p{L}\p{M}\p{N}'’_-]*(?:\.[\p{L}\p{N}]+)*/gu;
 
 /** Abbreviations whose full stop does not end a sentence (`Dr. Chen`). */
-const TITLE_ABBREVIATIONS = new Set(['dr', 'mr', 'mrs', 'ms', 'prof', 'st', 'mt', 'jr', 'sr', 'vs', 'no', 'gen', 'col', 'capt', 'sgt', 'rev', 'fr']);
+const TITLE_ABBREVIATIONS = new Set([
+  'dr',
+  'mr',
+  'mrs',
+  'ms',
+  'prof',
+  'st',
+  'mt',
+  'jr',
+  'sr',
+  'vs',
+  'no',
+  'gen',
+  'col',
+  'capt',
+  'sgt',
+  'rev',
+  'fr',
+]);
 
 /**
  * Names: capitalised words that do not start a sentence (`Alice`, `Pride and Prejudice`) and
@@ -325,7 +357,7 @@ function extractNames(text: string): string[] {
 }
 
 function startsSentence(text: string, index: number): boolean {
-  const before = text.slice(0, index).replace(/[\s"'“”‘’«»(\[*•#>-]+$/u, '');
+  const before = text.slice(0, index).replace(/[\s"'“”‘’«»([*•#>-]+$/u, '');
   if (before === '') return true;
   const lastWord = before.split(/\s/).at(-1) ?? '';
   if (/^\d+[.)]$/.test(lastWord)) return true; // a numbered list item
@@ -386,7 +418,11 @@ function isCodeToken(token: string): boolean {
   if (/_/.test(token)) return true;
   if (/\p{Ll}\p{Lu}/u.test(token) && !/^\p{Lu}?\p{Ll}+$/u.test(token)) return true; // camelCase
   const segments = token.split('.');
-  if (segments.length > 1 && segments.every((segment) => segment !== '') && segments.some((segment) => segment.length > 1)) {
+  if (
+    segments.length > 1 &&
+    segments.every((segment) => segment !== '') &&
+    segments.some((segment) => segment.length > 1)
+  ) {
     return true; // dotted: index.ts, example.com, os.path.join
   }
   // Letters then digits: error codes, hashes, versions (`E1234`, `sha256`, `gpt4o`); `3rd` and

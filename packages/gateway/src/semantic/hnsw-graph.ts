@@ -349,10 +349,15 @@ export class HnswGraph {
     const dimensions = this.routingDimensions;
     const routing = this.routing;
     const deleted = this.deleted;
+    const bottomLayer = this.bottomLayer;
+    const bottomStride = this.bottomLinks + 1;
+    const upperStride = this.links + 1;
     while (candidates.size > 0) {
       if (results.size >= breadth && candidates.topScore() < results.topScore()) break;
       const candidate = candidates.pop();
-      const [links, , offset] = this.linkBlock(candidate, layer);
+      // Inlined `linkBlock`: this loop is the hot path, and a tuple per step is measurable.
+      const links = layer === 0 ? bottomLayer : this.upperLayers[candidate]!;
+      const offset = layer === 0 ? candidate * bottomStride : (layer - 1) * upperStride;
       const linkCount = links[offset]!;
       for (let index = 1; index <= linkCount; index++) {
         const neighbour = links[offset + index]!;

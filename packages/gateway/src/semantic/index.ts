@@ -6,6 +6,7 @@ export {
   isGuardName,
   type PromptGuardOptions,
 } from './guards';
+export type { HnswOptions } from './hnsw-graph';
 export type { GuardVeto, VectorIndex, VectorMatch } from './types';
 export {
   createVectorIndex,
@@ -13,4 +14,3 @@ export {
   flushVectorIndex,
   type VectorIndexOptions,
 } from './vector-index';
-export type { HnswOptions } from './hnsw-graph';

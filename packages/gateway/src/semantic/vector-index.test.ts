@@ -89,7 +89,9 @@ describe('createVectorIndex (across the flat limit)', () => {
   it('replaces vectors and never returns removed ids in graph mode', () => {
     const index = createVectorIndex(DIMENSIONS, { flatLimit: 20 });
     const vectors = createRandomVectors(200, DIMENSIONS, 3);
-    vectors.forEach((vector, position) => index.add(`entry-${position}`, vector));
+    vectors.forEach((vector, position) => {
+      index.add(`entry-${position}`, vector);
+    });
     flushVectorIndex(index);
     index.add('entry-5', vectors[150]!);
     const matches = index.search(vectors[150]!, 2);
@@ -117,7 +119,7 @@ describe('createVectorIndex (across the flat limit)', () => {
     });
     expect(index.size).toBe(150);
     let found = 0;
-    for (const [id, vector] of stored) {
+    for (const vector of stored.values()) {
       const query = perturb(vector, 0.01, gaussian);
       const [best] = index.search(query, 1);
       expect(stored.has(best!.id)).toBe(true);

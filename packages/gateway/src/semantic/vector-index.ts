@@ -37,7 +37,10 @@ export const DEFAULT_FLAT_LIMIT = 2048;
  * index.add('entry-1', vector);
  * const [best] = index.search(queryVector, 1); // { id: 'entry-1', score: 0.97 }
  */
-export function createVectorIndex(dimensions: number, options: VectorIndexOptions = {}): VectorIndex {
+export function createVectorIndex(
+  dimensions: number,
+  options: VectorIndexOptions = {},
+): VectorIndex {
   if (!Number.isInteger(dimensions) || dimensions <= 0) {
     throw new RangeError(`dimensions must be a positive integer, got ${dimensions}`);
   }

@@ -25,7 +25,11 @@ export function normalize(vector: Float32Array): Float32Array {
   return vector;
 }
 
-export function createRandomVectors(count: number, dimensions: number, seed: number): Float32Array[] {
+export function createRandomVectors(
+  count: number,
+  dimensions: number,
+  seed: number,
+): Float32Array[] {
   const gaussian = createGaussianSource(seed);
   return Array.from({ length: count }, () =>
     normalize(Float32Array.from({ length: dimensions }, gaussian)),

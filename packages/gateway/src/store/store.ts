@@ -70,8 +70,23 @@ export interface Store {
   /** Every counter, by scope. */
   readStats(): Promise<Record<string, Partial<Record<StatName, number>>>>;
 
+  /**
+   * Optional, for stores that can fail (networked ones): listens to every failed call, including
+   * failures the store absorbs itself, so the gateway can count them in its `store_errors` metric.
+   * Returns the unsubscribe function.
+   */
+  subscribeErrors?(listener: (error: StoreFailure) => void): () => void;
+
   /** Releases connections and timers. */
   close(): Promise<void>;
+}
+
+/** A failed store call, as reported to {@link Store.subscribeErrors} listeners. */
+export interface StoreFailure extends Error {
+  /** The store method that failed, e.g. `getEntry`. */
+  readonly operation: string;
+  /** Machine-readable reason, e.g. `store_unavailable`. */
+  readonly code: string;
 }
 
 /** One dependency tag: the entry is valid only while the dep's current hash equals `expectedHash`. */

@@ -1,0 +1,303 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenantToken } from './auth/create-tenant-token';
+import {
+  checkTestRedis,
+  createTestPrefix,
+  deleteKeysWithPrefix,
+  hasRedisServerBinary,
+  type PrivateRedisServer,
+  REDIS_REQUIRED,
+  startPrivateRedisServer,
+  TEST_REDIS_URL,
+} from './store/redis/redis-test-support';
+import { createMockUpstream, type MockUpstream } from './upstream/mock-upstream';
+
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const SECRET = 'scale-out-test-secret';
+
+const redisAvailable = await checkTestRedis();
+
+/** A gateway CLI running as its own process, as one instance behind a load balancer would. */
+interface GatewayProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  output(): string;
+  /** SIGKILL, as a crash would: no graceful shutdown. */
+  kill(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+
+async function startGatewayProcess(args: string[]): Promise<GatewayProcess> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('CACHECORE_') && name !== 'OPENAI_API_KEY') env[name] = value;
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: REPOSITORY_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      children.delete(child);
+      resolve();
+    }),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`The gateway did not start:\n${output}`)),
+      20_000,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(/cachecore-gateway listening on (http:\/\/\S+)/);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`The gateway exited while starting:\n${output}`));
+    });
+  });
+  return {
+    url,
+    child,
+    output: () => output,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+function gatewayArgs(upstream: MockUpstream, storeUrl: string, prefix: string): string[] {
+  return [
+    '--port',
+    '0',
+    '--upstream',
+    upstream.url,
+    '--jwt-secret',
+    SECRET,
+    '--store',
+    storeUrl,
+    '--redis-prefix',
+    prefix,
+    '--log-level',
+    'warn',
+  ];
+}
+
+async function ask(
+  gateway: GatewayProcess,
+  token: string,
+  content: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; cache: string | null; content: unknown }> {
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-cachecore-token': token, ...headers },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }),
+  });
+  const body = (await response.json()) as { choices?: { message?: { content?: unknown } }[] };
+  return {
+    status: response.status,
+    cache: response.headers.get('x-cache'),
+    content: body.choices?.[0]?.message?.content,
+  };
+}
+
+function depsHeader(deps: Record<string, string>): Record<string, string> {
+  const tags = Object.entries(deps).map(([depId, hash]) => ({
+    dep_id: depId,
+    expected_hash: hash,
+  }));
+  return { 'x-cachecore-deps': Buffer.from(JSON.stringify(tags)).toString('base64url') };
+}
+
+async function invalidate(gateway: GatewayProcess, token: string, depId: string, newHash: string) {
+  const response = await fetch(`${gateway.url}/v1/invalidate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-cachecore-token': token },
+    body: JSON.stringify({ dep_id: depId, new_hash: newHash }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+describe.skipIf(!redisAvailable)('two gateway processes sharing one Redis', () => {
+  const prefix = createTestPrefix('scale-out');
+  let upstream: MockUpstream;
+  let gatewayA: GatewayProcess;
+  let gatewayB: GatewayProcess;
+  let token: string;
+
+  beforeAll(async () => {
+    upstream = await createMockUpstream({ latencyMs: 20 });
+    [gatewayA, gatewayB] = await Promise.all([
+      startGatewayProcess(gatewayArgs(upstream, TEST_REDIS_URL, prefix)),
+      startGatewayProcess(gatewayArgs(upstream, TEST_REDIS_URL, prefix)),
+    ]);
+    token = await createTenantToken({ secret: SECRET, tenantId: `scale-${Date.now()}` });
+  }, 40_000);
+
+  afterAll(async () => {
+    await gatewayA?.kill();
+    await gatewayB?.kill();
+    await upstream?.close();
+    await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
+  });
+
+  it('answers a request written through A from L1 through B', async () => {
+    const first = await ask(gatewayA, token, 'Summarise the quarterly report');
+    expect(first.cache).toBe('MISS');
+    const calls = upstream.requestCount;
+    const second = await ask(gatewayB, token, 'Summarise the quarterly report');
+    expect(second).toEqual({
+      status: 200,
+      cache: 'HIT_L1',
+      content: 'Echo: Summarise the quarterly report',
+    });
+    expect(upstream.requestCount).toBe(calls);
+  });
+
+  it("serves a near-duplicate through B from A's entry at L2 within a second", async () => {
+    const l2Token = await createTenantToken({ secret: SECRET, tenantId: `scale-l2-${Date.now()}` });
+    // B loads its (empty) index of this namespace first, through a miss that is not cached
+    // (upstream error), so A's entry can only reach it through pub/sub.
+    upstream.failNext(500);
+    expect((await ask(gatewayB, l2Token, 'List the open support tickets')).status).toBe(500);
+
+    expect((await ask(gatewayA, l2Token, 'What time zone is Tokyo in?')).cache).toBe('MISS');
+    // Poll with misses that cannot be cached (an armed upstream failure), so polling writes nothing.
+    const deadline = Date.now() + 1_000;
+    let answer: Awaited<ReturnType<typeof ask>>;
+    do {
+      upstream.failNext(500);
+      answer = await ask(gatewayB, l2Token, 'what time zone is tokyo in');
+    } while (answer.cache !== 'HIT_L2' && Date.now() < deadline);
+    upstream.reset();
+    expect(answer).toEqual({
+      status: 200,
+      cache: 'HIT_L2',
+      content: 'Echo: What time zone is Tokyo in?',
+    });
+  });
+
+  it('makes one upstream call for concurrent identical misses spread over both instances', async () => {
+    const calls = upstream.requestCount;
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        ask(index % 2 === 0 ? gatewayA : gatewayB, token, 'Draft the release notes'),
+      ),
+    );
+    expect(upstream.requestCount - calls).toBe(1);
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 200, content: 'Echo: Draft the release notes' });
+    }
+  });
+
+  it('misses on A at once after an invalidation through B', async () => {
+    const before = depsHeader({ 'doc:42': 'v1' });
+    expect((await ask(gatewayA, token, 'Quote doc 42', before)).cache).toBe('MISS');
+    expect((await ask(gatewayA, token, 'Quote doc 42', before)).cache).toBe('HIT_L1');
+
+    const invalidated = await invalidate(gatewayB, token, 'doc:42', 'v2');
+    expect(invalidated.body).toMatchObject({ ok: true, keys_deleted: 1 });
+    expect((await ask(gatewayA, token, 'Quote doc 42', before)).cache).toBe('MISS');
+    const after = depsHeader({ 'doc:42': 'v2' });
+    expect((await ask(gatewayA, token, 'Quote doc 42', after)).cache).toBe('MISS');
+    expect((await ask(gatewayB, token, 'Quote doc 42', after)).cache).toBe('HIT_L1');
+  });
+
+  it('loses nothing when A is killed with SIGKILL and restarted', async () => {
+    expect((await ask(gatewayA, token, 'Explain the refund policy')).cache).toBe('MISS');
+    await gatewayA.kill();
+    gatewayA = await startGatewayProcess(gatewayArgs(upstream, TEST_REDIS_URL, prefix));
+    expect((await ask(gatewayA, token, 'Explain the refund policy')).cache).toBe('HIT_L1');
+    expect((await ask(gatewayA, token, 'Summarise the quarterly report')).cache).toBe('HIT_L1');
+    // The restarted instance rebuilds its L2 index from Redis.
+    expect((await ask(gatewayA, token, 'explain the refund policy!')).cache).toBe('HIT_L2');
+  }, 30_000);
+
+  it('serves Prometheus metrics on every instance', async () => {
+    for (const gateway of [gatewayA, gatewayB]) {
+      const response = await fetch(`${gateway.url}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(await response.text()).toMatch(
+        /cachecore_gateway_requests_total\{[^}]*cache_status="HIT_L1"[^}]*\} \d+/,
+      );
+    }
+  });
+});
+
+describe.skipIf(!redisAvailable || (!hasRedisServerBinary() && !REDIS_REQUIRED))(
+  'a gateway process whose Redis goes away',
+  () => {
+    let server: PrivateRedisServer;
+    let upstream: MockUpstream;
+    let gateway: GatewayProcess;
+
+    beforeAll(async () => {
+      server = await startPrivateRedisServer();
+      upstream = await createMockUpstream({ latencyMs: 5 });
+      gateway = await startGatewayProcess(gatewayArgs(upstream, server.url, 'cc:'));
+    }, 30_000);
+
+    afterAll(async () => {
+      await gateway?.kill();
+      await upstream?.close();
+      await server?.kill();
+    });
+
+    it('answers uncached without a 500 while Redis is down, and caches again once it is back', async () => {
+      const token = await createTenantToken({ secret: SECRET, tenantId: 'outage' });
+      expect((await ask(gateway, token, 'Name the capital of Peru')).cache).toBe('MISS');
+      expect((await ask(gateway, token, 'Name the capital of Peru')).cache).toBe('HIT_L1');
+
+      await server.kill();
+      for (const content of [
+        'Name the capital of Peru',
+        'Name the capital of Chile',
+        'Name the capital of Chile',
+      ]) {
+        const started = performance.now();
+        const answer = await ask(gateway, token, content);
+        expect(answer).toEqual({ status: 200, cache: 'MISS', content: `Echo: ${content}` });
+        expect(performance.now() - started).toBeLessThan(1_000);
+      }
+      // An invalidation cannot be recorded: it must say so rather than answer ok.
+      expect((await invalidate(gateway, token, 'doc:1', 'v2')).status).toBe(503);
+      expect(gateway.output()).toMatch(/redis store (unavailable|connection lost)/);
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(metrics).toMatch(/cachecore_gateway_store_errors_total\{[^}]*\} [1-9]/);
+
+      await server.restart();
+      const deadline = Date.now() + 10_000;
+      let cached = false;
+      for (let attempt = 0; !cached && Date.now() < deadline; attempt += 1) {
+        const content = `Name the capital of Bolivia (${attempt})`;
+        if ((await ask(gateway, token, content)).cache !== 'MISS') continue;
+        cached = (await ask(gateway, token, content)).cache === 'HIT_L1';
+        if (!cached) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(cached).toBe(true);
+    }, 30_000);
+  },
+);
