@@ -68,49 +68,59 @@ export function createCachecoreFetch(settings: CachecoreFetchSettings): typeof g
     }
   }
 
-  return async function cachecoreFetch(input, init) {
-    const baseFetch = settings.fetch ?? globalThis.fetch;
-    const request = isRequest(input) ? input : undefined;
-    const url = request ? request.url : String(input);
-    // fetch uses init.headers *instead of* the Request's headers when both are given.
-    const sourceHeaders = init?.headers != null ? init.headers : request?.headers;
+  const reportsStatus = settings.onCacheStatus !== undefined || settings.debug === true;
 
-    if (!isGatewayUrl(url)) {
-      // Not the gateway: untouched, except that our client-side directive never goes on the wire.
-      if (readHeader(sourceHeaders, BYPASS_DIRECTIVE_HEADER) === null) {
-        return baseFetch(input, init);
+  // Not an async function: on the hot path (no listener, no debug line) the base fetch's own
+  // promise is returned as is, which keeps the transport's cost to a few header operations.
+  return function cachecoreFetch(input, init) {
+    try {
+      const baseFetch = settings.fetch ?? globalThis.fetch;
+      const request = isRequest(input) ? input : undefined;
+      const url = request ? request.url : String(input);
+      // fetch uses init.headers *instead of* the Request's headers when both are given.
+      const sourceHeaders = init?.headers != null ? init.headers : request?.headers;
+      const bypassDirective = readHeader(sourceHeaders, BYPASS_DIRECTIVE_HEADER);
+
+      if (!isGatewayUrl(url)) {
+        // Not the gateway: untouched, except that our client-side directive never goes on the wire.
+        if (bypassDirective === null) return baseFetch(input, init);
+        const headers = new Headers(sourceHeaders);
+        headers.delete(BYPASS_DIRECTIVE_HEADER);
+        return baseFetch(input, { ...init, headers });
       }
+
       const headers = new Headers(sourceHeaders);
-      headers.delete(BYPASS_DIRECTIVE_HEADER);
-      return baseFetch(input, { ...init, headers });
-    }
+      if (bypassDirective !== null) headers.delete(BYPASS_DIRECTIVE_HEADER);
+      const scope = readScopedRequestOptions();
+      const bypass = parseBypassDirective(bypassDirective) ?? scope?.bypass ?? false;
 
-    const headers = new Headers(sourceHeaders);
-    const bypassDirective = parseBypassDirective(headers.get(BYPASS_DIRECTIVE_HEADER));
-    headers.delete(BYPASS_DIRECTIVE_HEADER);
-    const scope = readScopedRequestOptions();
-    const bypass = bypassDirective ?? scope?.bypass ?? false;
-
-    if (bypass) {
-      // The gateway treats a request without a tenant token as bypass; an SDK's `Authorization`
-      // carrying the same token would still identify the tenant, so it goes too.
-      headers.delete(TOKEN_HEADER);
-      const authorization = headers.get('authorization');
-      if (authorization !== null && isTenantBearerAuthorization(authorization, tenantToken)) {
-        headers.delete('authorization');
+      if (bypass) {
+        // The gateway treats a request without a tenant token as bypass; an SDK's `Authorization`
+        // carrying the same token would still identify the tenant, so it goes too.
+        headers.delete(TOKEN_HEADER);
+        const authorization = headers.get('authorization');
+        if (authorization !== null && isTenantBearerAuthorization(authorization, tenantToken)) {
+          headers.delete('authorization');
+        }
+      } else {
+        // Explicit request headers win over the client and the scope.
+        if (!headers.has(TOKEN_HEADER)) headers.set(TOKEN_HEADER, tenantToken);
+        if (scope?.depsHeader !== undefined && !headers.has(DEPS_HEADER)) {
+          headers.set(DEPS_HEADER, scope.depsHeader);
+        }
       }
-    } else {
-      // Explicit request headers win over the client and the scope.
-      if (!headers.has(TOKEN_HEADER)) headers.set(TOKEN_HEADER, tenantToken);
-      if (!headers.has(DEPS_HEADER) && scope?.depsHeader !== undefined) {
-        headers.set(DEPS_HEADER, scope.depsHeader);
-      }
-    }
 
-    const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
-    const response = await baseFetch(input, { ...init, headers });
-    reportCacheStatus(response, method, url);
-    return response;
+      const pending = baseFetch(input, { ...init, headers });
+      if (!reportsStatus) return pending;
+      const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
+      return pending.then((response) => {
+        reportCacheStatus(response, method, url);
+        return response;
+      });
+    } catch (error) {
+      // Bad input (e.g. an invalid bypass directive) rejects like fetch does, never throws.
+      return Promise.reject(error);
+    }
   };
 }
 
