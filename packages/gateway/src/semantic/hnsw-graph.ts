@@ -14,8 +14,10 @@ export interface HnswOptions {
    */
   constructionBreadth?: number;
   /**
-   * Candidate list size while searching (at least `k`); the recall/latency knob.
-   * @default 96
+   * Candidate list size while searching (at least `k`); the recall/latency knob. Measured at 100k
+   * 384-dim entries here: 128 finds the exact best match of threshold-level queries (cosine ≈ 0.88
+   * to an entry) 99–99.5% of the time in 0.9–2.3 ms median; 256 reached 100% on clustered data.
+   * @default 128
    */
   searchBreadth?: number;
   /**
@@ -88,7 +90,7 @@ export class HnswGraph {
     this.links = options.links ?? 16;
     this.bottomLinks = this.links * 2;
     this.constructionBreadth = options.constructionBreadth ?? 100;
-    this.searchBreadth = options.searchBreadth ?? 96;
+    this.searchBreadth = options.searchBreadth ?? 128;
     this.levelMultiplier = 1 / Math.log(this.links);
     this.randomState = (options.seed ?? 42) >>> 0 || 1;
     const routingDimensions = options.routingDimensions ?? 128;

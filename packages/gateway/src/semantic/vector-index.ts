@@ -6,8 +6,8 @@ import { assertVectorLength, TopMatches } from './vector-math';
 /** Options of `createVectorIndex`. */
 export interface VectorIndexOptions {
   /**
-   * Up to this many entries the index searches exactly (one dot product per entry, about 1 ms per
-   * 2k 384-dim entries here); above it, an HNSW graph takes over.
+   * Up to this many entries the index searches exactly (one dot product per entry: about 0.4 ms
+   * per 1k 384-dim entries here, 3.7 ms at 10k); above it, an HNSW graph takes over.
    * @default 2048
    */
   flatLimit?: number;
@@ -27,10 +27,14 @@ export const DEFAULT_FLAT_LIMIT = 2048;
 
 /**
  * Creates a vector index for one cache namespace. Small indexes search exactly; past `flatLimit`
- * entries an HNSW graph (pure TypeScript, no native build) takes over, which answers in about 1–3 ms
- * at 100k 384-dim entries. Scores are always exact cosine similarities (vectors must be unit length).
- * Adding an existing id replaces its vector; removing is O(1) (graph nodes are marked deleted and the
- * graph is rebuilt incrementally once they outnumber the live ones).
+ * entries an HNSW graph (pure TypeScript, no native build) takes over. Measured on this shared
+ * 2-core machine at 100k 384-dim entries: 0.9 ms (clustered) to 2.3 ms (uniform random) median
+ * and about 3 ms p95 per query (flat search: about 40 ms), recall@1 against flat search 0.99–0.995
+ * for queries at hit-threshold similarity to an entry, inserts 0.7–1.7 ms, memory about 2.3 KB per
+ * entry. Scores are always exact cosine similarities
+ * (vectors must be unit length). Adding an existing id replaces its vector; removing is O(1)
+ * (graph nodes are marked deleted, and the graph is rebuilt a few entries per `add` once deleted
+ * nodes outnumber live ones).
  *
  * @example
  * const index = createVectorIndex(384);
