@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenantToken } from './auth/create-tenant-token';
 import {
   checkTestRedis,
   createTestPrefix,
@@ -11,7 +10,8 @@ import {
   REDIS_REQUIRED,
   startPrivateRedisServer,
   TEST_REDIS_URL,
-} from './store/redis/redis-test-support';
+} from '../test/support/redis-test-support';
+import { createTenantToken } from './auth/create-tenant-token';
 import { createMockUpstream, type MockUpstream } from './upstream/mock-upstream';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));

@@ -11,7 +11,7 @@ interface DevCases {
 }
 
 const devCases: DevCases = JSON.parse(
-  readFileSync(new URL('../../../../../shared/data/l2-dev-cases.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../test/fixtures/l2-dev-cases.json', import.meta.url), 'utf8'),
 );
 
 async function ask(

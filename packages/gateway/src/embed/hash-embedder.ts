@@ -7,8 +7,8 @@ export const HASH_EMBEDDER_DIMENSIONS = 384;
 /**
  * Similarity a lexical vector must reach for an L2 hit: 0.9.
  *
- * Measured on `shared/data/l2-dev-cases.json` (printed by `semantic/l2-dev-cases.test.ts`) and on
- * the extra pairs of `semantic/guard-cases.json`:
+ * Measured on `test/fixtures/l2-dev-cases.json` (a copy of the shared L2 development cases) (printed by `semantic/l2-dev-cases.test.ts`) and on
+ * the extra pairs of `test/fixtures/guard-cases.json`:
  * - the three dev near-duplicates normalise to identical tokens and score 1.000;
  * - dev paraphrases score 0.168–0.538: no lexical threshold can serve them (a sentence
  *   embedder is needed);

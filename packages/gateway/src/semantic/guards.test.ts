@@ -8,7 +8,7 @@ interface GuardCases {
 }
 
 const guardCases = JSON.parse(
-  readFileSync(new URL('./guard-cases.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../test/fixtures/guard-cases.json', import.meta.url), 'utf8'),
 ) as GuardCases;
 
 describe('checkPromptGuards', () => {

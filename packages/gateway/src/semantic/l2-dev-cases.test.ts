@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { embedTextLexically, HASH_EMBEDDER_DEFAULT_THRESHOLD } from '../embed/hash-embedder';
 import { checkPromptGuards } from './guards';
 
-/** The shared development cases of the L2 cache, outside this package (`/work/shared/data`). */
-const DEV_CASES_URL = new URL('../../../../../shared/data/l2-dev-cases.json', import.meta.url);
+/** The L2 development cases: prompt pairs that may, and must never, share a cached answer. */
+const DEV_CASES_URL = new URL('../../test/fixtures/l2-dev-cases.json', import.meta.url);
 
 interface DevCases {
   near_duplicates_hit: [string, string][];

@@ -6,15 +6,15 @@
  * Latencies are printed, never asserted: this machine is shared and noisy.
  */
 import { describe, expect, it } from 'vitest';
-import type { VectorIndex } from './types';
-import { createVectorIndex, flushVectorIndex } from './vector-index';
 import {
   createClusteredVectors,
   createGaussianSource,
   createRandomSource,
   createRandomVectors,
   perturb,
-} from './vector-test-data';
+} from '../../test/support/vector-test-data';
+import type { VectorIndex } from './types';
+import { createVectorIndex, flushVectorIndex } from './vector-index';
 
 const DIMENSIONS = 384;
 const ENTRIES = Number(process.env.CACHECORE_INDEX_MEASURE_ENTRIES ?? 1500);

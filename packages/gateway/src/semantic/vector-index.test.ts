@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createVectorIndex, flushVectorIndex } from './vector-index';
 import {
   createClusteredVectors,
   createGaussianSource,
   createRandomVectors,
   findExactBest,
   perturb,
-} from './vector-test-data';
+} from '../../test/support/vector-test-data';
+import { createVectorIndex, flushVectorIndex } from './vector-index';
 
 const DIMENSIONS = 32;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { describeStoreContract } from '../../test/support/store-contract';
 import { createMemoryStore } from './memory-store';
 import type { CacheEntry } from './store';
-import { describeStoreContract } from './store-contract';
 
 describeStoreContract('memory store', ({ now }) => createMemoryStore({ now }));
 

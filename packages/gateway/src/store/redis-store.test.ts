@@ -1,7 +1,5 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayLogger } from '../log/logger';
-import { RedisStoreError } from './redis/redis-store-error';
 import {
   checkTestRedis,
   createTestPrefix,
@@ -12,7 +10,10 @@ import {
   REDIS_REQUIRED,
   startPrivateRedisServer,
   TEST_REDIS_URL,
-} from './redis/redis-test-support';
+} from '../../test/support/redis-test-support';
+import { describeStoreContract } from '../../test/support/store-contract';
+import type { GatewayLogger } from '../log/logger';
+import { RedisStoreError } from './redis/redis-store-error';
 import {
   createRedisStore,
   maskRedisUrl,
@@ -20,7 +21,6 @@ import {
   type RedisStoreOptions,
 } from './redis-store';
 import type { CacheEntry, StoreChange, VectorRecord } from './store';
-import { describeStoreContract } from './store-contract';
 
 const redisAvailable = await checkTestRedis();
 const usedPrefixes = new Set<string>();

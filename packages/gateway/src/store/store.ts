@@ -5,7 +5,7 @@
  *
  * Every method is async so that a networked store (Redis) can implement it; the in-memory store
  * answers synchronously behind promises. Implementations must pass `describeStoreContract` from
- * `store-contract.ts`.
+ * `test/support/store-contract.ts`.
  */
 export interface Store {
   /** Short name for logs and the startup banner, e.g. `memory` or `redis`. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CacheEntry, Store, StoreChange, VectorRecord } from './store';
+import type { CacheEntry, Store, StoreChange, VectorRecord } from '../../src/store/store';
 
 /**
  * Context given to the store factory of {@link describeStoreContract}: the clock the store must use
