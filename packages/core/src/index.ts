@@ -27,6 +27,7 @@ export { type CachecoreHeadersOptions, cachecoreHeaders } from './headers/cachec
 export { Dep, type DepOptions, MAX_DEP_ID_BYTES } from './headers/dep';
 export {
   type DepInput,
+  type DepLike,
   encodeDepsHeader,
   MAX_DEPS_HEADER_BYTES,
   MAX_DEPS_PER_REQUEST,

@@ -55,17 +55,18 @@ describe('encodeDepsHeader', () => {
 });
 
 describe('normalizeDeps', () => {
-  it('turns strings into Deps with hash v1 and keeps Deps (also from another copy of the package)', () => {
-    const foreignDep = { id: 'table:orders', hash: 'v9' };
+  it('turns strings and { id, hash } objects into Deps and keeps Deps', () => {
     const deps = normalizeDeps([
       'table:products',
       new Dep('doc:1', { hash: 'abc' }),
-      foreignDep as Dep,
+      { id: 'table:orders', hash: 'v9' },
+      { id: 'table:users' },
     ]);
     expect(deps.map((dep) => [dep.id, dep.hash])).toEqual([
       ['table:products', 'v1'],
       ['doc:1', 'abc'],
       ['table:orders', 'v9'],
+      ['table:users', 'v1'],
     ]);
     expect(deps.every((dep) => dep instanceof Dep)).toBe(true);
   });
@@ -79,7 +80,7 @@ describe('normalizeDeps', () => {
       Array.from({ length: 65 }, (_, index) => `d${index}`),
       /65 dependencies.*64/,
     ],
-    ['a number entry', [42], /entry 0 must be a Dep or a string/],
+    ['a number entry', [42], /entry 0 must be a Dep, a string or an \{ id, hash \} object/],
     ['a null entry', [null], /entry 0/],
   ])('rejects %s with invalid_deps', (_label, input, message) => {
     const error = captureError(() => normalizeDeps(input as string[]));

@@ -8,8 +8,20 @@ export const MAX_DEPS_PER_REQUEST = 64;
 /** Largest encoded `X-Cachecore-Deps` value the client sends, in bytes (8 KiB). */
 export const MAX_DEPS_HEADER_BYTES = 8 * 1024;
 
-/** A dependency as accepted everywhere: a {@link Dep}, or a bare id string (hash `'v1'`). */
-export type DepInput = Dep | string;
+/**
+ * A dependency as plain data: the id and, optionally, the expected hash (default `'v1'`). Useful
+ * where options must be JSON, such as the AI SDK's `providerOptions`.
+ */
+export type DepLike = {
+  readonly id: string;
+  readonly hash?: string;
+};
+
+/**
+ * A dependency as accepted everywhere: a {@link Dep}, a bare id string (hash `'v1'`), or a
+ * {@link DepLike} object `{ id, hash? }`.
+ */
+export type DepInput = Dep | string | DepLike;
 
 /**
  * Turns dependency inputs into validated {@link Dep}s: strings become `new Dep(id)` (hash `'v1'`),
@@ -48,7 +60,7 @@ function toDep(input: unknown, index: number): Dep {
     return new Dep(id as string, { hash: hash === undefined ? undefined : (hash as string) });
   }
   throw new CachecoreError(
-    `Invalid deps: entry ${index} must be a Dep or a string, got ${input === null ? 'null' : typeof input}.`,
+    `Invalid deps: entry ${index} must be a Dep, a string or an { id, hash } object, got ${input === null ? 'null' : typeof input}.`,
     { code: 'invalid_deps' },
   );
 }

@@ -1,4 +1,4 @@
-import { CachecoreError, type Dep } from '@cachecore/core';
+import { CachecoreError, type DepLike } from '@cachecore/core';
 
 /** The key of the Cachecore options inside a call's `providerOptions`. */
 export const CACHECORE_OPTIONS_KEY = 'cachecore';
@@ -16,18 +16,21 @@ export const CACHECORE_OPTIONS_KEY = 'cachecore';
  * });
  * ```
  */
-export interface CachecoreCallOptions {
+export type CachecoreCallOptions = {
+  // A type alias, not an interface: the AI SDK types providerOptions as JSON objects, which need
+  // an index signature that only aliases get implicitly.
   /**
-   * Dependency tags of this answer: `Dep`s or bare ids (hash `'v1'`). Replaces the deps of a scope
-   * wrapping the call.
+   * Dependency tags of this answer: bare ids (hash `'v1'`) or `{ id, hash }` objects. The AI SDK
+   * types `providerOptions` as JSON, so these are plain values rather than `Dep` instances (which
+   * are accepted at run time too). Replaces the deps of a scope wrapping the call.
    */
-  deps?: ReadonlyArray<Dep | string>;
+  deps?: Array<string | DepLike>;
   /**
    * Skip the cache for this call (`true`), or force a cached call inside a bypass scope (`false`).
    * @default the scope's setting, otherwise false
    */
   bypass?: boolean;
-}
+};
 
 const knownKeys = new Set(['deps', 'bypass']);
 

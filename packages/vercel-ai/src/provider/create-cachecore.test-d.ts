@@ -1,7 +1,13 @@
 import type { LanguageModelV4, ProviderV4 } from '@ai-sdk/provider';
 import type { CachecoreClient } from '@cachecore/core';
-import { createProviderRegistry, type LanguageModelMiddleware, wrapLanguageModel } from 'ai';
+import {
+  createProviderRegistry,
+  generateText,
+  type LanguageModelMiddleware,
+  wrapLanguageModel,
+} from 'ai';
 import { describe, expectTypeOf, it } from 'vitest';
+import type { CachecoreCallOptions } from '../middleware/cachecore-call-options';
 import { type CachecoreMetadata, getCachecoreMetadata } from '../middleware/cachecore-metadata';
 import { cachecoreMiddleware } from '../middleware/cachecore-middleware';
 import { type CachecoreProvider, createCachecore } from './create-cachecore';
@@ -31,5 +37,17 @@ describe('types', () => {
       middleware: cachecoreMiddleware(),
     });
     expectTypeOf(getCachecoreMetadata(undefined)).toEqualTypeOf<CachecoreMetadata | undefined>();
+  });
+
+  it('call options are JSON, so they fit the AI SDK providerOptions type', () => {
+    const cachecore: CachecoreCallOptions = {
+      deps: ['table:orders', { id: 'doc:42', hash: 'v2' }],
+      bypass: false,
+    };
+    void generateText({
+      model: createCachecore({ cachecore: client })('m'),
+      prompt: 'p',
+      providerOptions: { cachecore },
+    });
   });
 });
