@@ -20,9 +20,10 @@ export interface ChatRequest {
   semanticText: string | undefined;
   /**
    * SHA-256 of the canonical body with the last user message's content removed: L2 candidates
-   * must share it (same model, parameters, earlier conversation and tools).
+   * must share it (same model, parameters, earlier conversation and tools). Computed on first
+   * read, because an L1 hit never needs it.
    */
-  contextKey: string | undefined;
+  readonly contextKey: string | undefined;
 }
 
 interface ChatMessage {
@@ -62,18 +63,11 @@ export function analyzeChatRequest(parsed: unknown): ChatRequest {
 
   const last = messages[messages.length - 1];
   let semanticText: string | undefined;
-  let contextKey: string | undefined;
   if (last?.role === 'user') {
     const text = messageText(last.content);
-    if (text !== undefined && text.trim() !== '') {
-      semanticText = text;
-      const withoutPrompt = {
-        ...body,
-        messages: [...messages.slice(0, -1), { ...last, content: null }],
-      };
-      contextKey = sha256Hex(canonicalizeChatBody(withoutPrompt));
-    }
+    if (text !== undefined && text.trim() !== '') semanticText = text;
   }
+  let contextKey: string | undefined | null = null;
 
   return {
     body,
@@ -84,7 +78,20 @@ export function analyzeChatRequest(parsed: unknown): ChatRequest {
     systemText,
     toolsJson,
     semanticText,
-    contextKey,
+    get contextKey() {
+      if (contextKey === null) {
+        contextKey =
+          semanticText === undefined || last === undefined
+            ? undefined
+            : sha256Hex(
+                canonicalizeChatBody({
+                  ...body,
+                  messages: [...messages.slice(0, -1), { ...last, content: null }],
+                }),
+              );
+      }
+      return contextKey;
+    },
   };
 }
 

@@ -41,7 +41,7 @@ interface CacheableRequest {
   namespace: string;
   l1Key: string;
   /** The L2 index key, when L2 applies to the request. */
-  indexKey: string | undefined;
+  readonly indexKey: string | undefined;
   deps: DepTag[];
   /** False when the request expects dep hashes that are no longer current: never cached. */
   depsCurrent: boolean;
@@ -125,7 +125,10 @@ export async function handleChatCompletions(
     rawBody,
     namespace,
     l1Key: `${namespace}:${chat.bodyHash}`,
-    indexKey: context.semantic && chat.contextKey ? `${namespace}:${chat.contextKey}` : undefined,
+    // A getter: the context key costs a second canonicalisation, which an L1 hit never needs.
+    get indexKey() {
+      return context.semantic && chat.contextKey ? `${namespace}:${chat.contextKey}` : undefined;
+    },
     deps,
     depsCurrent: false,
     ttl: resolveTtlPolicy(context.settings, identity),
