@@ -743,6 +743,37 @@ describe('gateway limits and failures', () => {
     expect(seen).toEqual(['Bearer sk-gateway-key', 'Bearer sk-gateway-key']);
   });
 
+  it('warns at start-up when a real upstream has no API key of the gateway', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      error() {},
+      warn: (message: string) => warnings.push(message),
+      info() {},
+      debug() {},
+    };
+    const mock = await createMockUpstream({ latencyMs: 1 });
+    try {
+      await using withoutKey = await startGateway({
+        upstream: mock.url,
+        jwtSecret: SECRET,
+        logger,
+        l2: false,
+      });
+      expect(warnings).toEqual([expect.stringMatching(/no upstream API key/)]);
+      await using withKey = await startGateway({
+        upstream: mock.url,
+        upstreamApiKey: 'sk-gateway-key',
+        jwtSecret: SECRET,
+        logger,
+        l2: false,
+      });
+      expect(warnings).toHaveLength(1);
+      expect(withoutKey.url).not.toBe(withKey.url);
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('refuses to start without a tenant token key', async () => {
     await expect(startGateway({ upstream: 'mock', logLevel: 'silent', l2: false })).rejects.toThrow(
       /jwt-secret/,

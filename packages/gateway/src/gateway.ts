@@ -106,6 +106,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       );
     }
     const upstreamUrl = mockUpstream?.url ?? settings.upstream;
+    if (!mockUpstream && !options.upstreamApiKey) {
+      // Tenant tokens are never forwarded, so without a key of its own the gateway sends tenant
+      // traffic upstream unauthenticated: a real provider answers 401 to every cached route.
+      logger.warn('no upstream API key: tenant requests reach the upstream without Authorization', {
+        upstream: settings.upstream,
+        fix: 'set --upstream-api-key or OPENAI_API_KEY',
+      });
+    }
     if (settings.l2) {
       // Loaded on demand: the embedders (and their optional native dependencies) cost nothing
       // when L2 is off.
