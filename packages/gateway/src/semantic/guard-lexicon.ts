@@ -224,6 +224,10 @@ const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])
   [['online'], ['offline']],
   [['enabled'], ['disabled']],
   [
+    ['local', 'locally'],
+    ['remote', 'remotely'],
+  ],
+  [
     ['pros', 'advantages', 'benefits'],
     ['cons', 'disadvantages', 'drawbacks'],
   ],
@@ -325,6 +329,20 @@ export const OPPOSITE_SIDES_BY_WORD: ReadonlyMap<string, readonly OppositeSide[]
  * entries are matched as phrases.
  */
 export const WORD_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
+  // Data operations: `select all users` and `delete all users` share every other word.
+  data_operations: [
+    'select',
+    'insert',
+    'update',
+    'upsert',
+    'delete',
+    'drop',
+    'truncate',
+    'create',
+    'alter',
+    'read',
+    'write',
+  ],
   weekdays: [
     'monday',
     'tuesday',

@@ -83,7 +83,7 @@ describe('checkPromptGuards', () => {
 
   it('rejects unknown guard names', () => {
     expect(() => checkPromptGuards('a', 'b', { guards: ['numbers'] })).toThrow(
-      'unknown semantic guard "numbers"; known: number, negation, entity, quoted, code',
+      'unknown semantic guard "numbers"; known: number, negation, entity, quoted, code, order',
     );
     expect(isGuardName('quoted')).toBe(true);
     expect(isGuardName('spelling')).toBe(false);

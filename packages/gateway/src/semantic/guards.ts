@@ -12,7 +12,7 @@ import {
 import type { GuardVeto } from './types';
 
 /** Every guard, in the order they are checked. */
-export const GUARD_NAMES = ['number', 'negation', 'entity', 'quoted', 'code'] as const;
+export const GUARD_NAMES = ['number', 'negation', 'entity', 'quoted', 'code', 'order'] as const;
 
 /** Name of one semantic guard. */
 export type GuardName = (typeof GUARD_NAMES)[number];
@@ -39,7 +39,8 @@ export function isGuardName(name: string): name is GuardName {
  * the embedder found similar. Returns the first veto (which guard and what differed) or `null` when
  * every guard passes. Casing, punctuation, whitespace and British/American spelling never count as
  * differences; numbers, negations and opposites, named entities and high-information words
- * (languages, months, units, ...), quoted text and code-like tokens do.
+ * (languages, months, units, ...), quoted text, code-like tokens, and the order of such items
+ * (`English to French` is not `French to English`) do.
  *
  * Throws a `RangeError` for an unknown guard name, so a typo in configuration fails at start-up.
  *
@@ -101,7 +102,32 @@ const GUARD_CHECKS: Readonly<
     ),
   code: (cached, incoming) =>
     describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
+  order: (cached, incoming) => describeOrderDifference(cached.salientItems, incoming.salientItems),
 };
+
+/**
+ * `null` when the items both prompts mention once each appear in the same relative order;
+ * otherwise `word orders differ: a → b vs b → a`. Swapping names, languages, units or numbers turns a
+ * bag of the same words into a different question (`Is Alice older than Bob?`), which no
+ * multiset comparison and no bag-of-words embedder sees.
+ */
+function describeOrderDifference(
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  const occursOnce = (items: readonly string[]) => {
+    const counts = new Map<string, number>();
+    for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+    return (item: string) => counts.get(item) === 1;
+  };
+  const onceInCached = occursOnce(cached);
+  const onceInIncoming = occursOnce(incoming);
+  const shared = cached.filter((item) => onceInCached(item) && onceInIncoming(item));
+  const sharedSet = new Set(shared);
+  const incomingOrder = incoming.filter((item) => sharedSet.has(item));
+  if (shared.every((item, index) => incomingOrder[index] === item)) return null;
+  return `word orders differ: ${shared.join(' → ')} vs ${incomingOrder.join(' → ')}`;
+}
 
 /**
  * `null` when both lists hold the same items (as multisets); otherwise `<label> differ: a vs b`
@@ -145,6 +171,8 @@ class PromptFacts {
   readonly names: string[];
   readonly quotes: QuotedText[];
   readonly codeTokens: string[];
+  /** Numbers, names and category words in the order the prompt mentions them. */
+  readonly salientItems: string[];
   private readonly caseFolded: string;
   private readonly whitespaceCollapsed: string;
 
@@ -159,6 +187,11 @@ class PromptFacts {
     this.names = extractNames(nfkc);
     this.quotes = extractQuotes(nfkc);
     this.codeTokens = extractCodeTokens(nfkc);
+    const salient = new Set(this.names);
+    for (const words of this.categoryWords.values()) {
+      for (const phrase of words) for (const word of phrase.split(' ')) salient.add(word);
+    }
+    this.salientItems = this.tokens.filter((token) => salient.has(token) || /\d/.test(token));
     this.whitespaceCollapsed = nfkc.replace(/\s+/g, ' ');
     this.caseFolded = foldCase(this.whitespaceCollapsed);
   }
