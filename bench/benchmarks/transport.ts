@@ -1,4 +1,4 @@
-import { CachecoreClient } from '@cachecore/core';
+import { CachecoreClient, encodeDepsHeader } from '@cachecore/core';
 import { createTenantToken } from '@cachecore/gateway';
 import { formatTable } from '../../examples/support/result-table';
 import type { Benchmark, BenchmarkReport, TargetCheck } from '../support/benchmark';
@@ -18,6 +18,25 @@ interface Scenario {
   name: string;
   /** Runs the measurement inside or outside an AsyncLocalStorage scope, the same for both sides. */
   wrap: <T>(run: () => Promise<T>) => Promise<T>;
+  /** The Cachecore headers `cc.fetch` sends in this scenario, for the hand-written baseline. */
+  headers: Record<string, string>;
+}
+
+/**
+ * The baselines `cc.fetch` is compared with: plain `fetch` as it is, and plain `fetch` with the
+ * same Cachecore headers added by hand (what an app without the transport would have to do, since
+ * the protocol needs the token on every request). The second isolates the transport's own work.
+ */
+const BASELINES = ['plain fetch', 'fetch + same headers by hand'] as const;
+type Baseline = (typeof BASELINES)[number];
+
+function baselineFetch(baseline: Baseline, headers: Record<string, string>): FetchFunction {
+  if (baseline === 'plain fetch') return globalThis.fetch;
+  return (input, init) => {
+    const withHeaders = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(headers)) withHeaders.set(name, value);
+    return globalThis.fetch(input, { ...init, headers: withHeaders });
+  };
 }
 
 /**
@@ -28,7 +47,8 @@ interface Scenario {
  */
 export const transportBenchmark: Benchmark = {
   name: 'transport',
-  description: 'cc.fetch vs plain fetch on loopback: JSON latency and SSE time to first byte',
+  description:
+    'cc.fetch vs plain fetch (as is, and with the same headers by hand) on loopback: JSON latency and SSE time to first byte',
   async run(): Promise<BenchmarkReport> {
     const server = await startBareServerProcess();
     const tenantJwt = await createTenantToken({ secret: 'bench-secret', tenantId: 'bench' });
@@ -60,46 +80,60 @@ export const transportBenchmark: Benchmark = {
       };
 
       const scenarios: Scenario[] = [
-        { name: 'no scope', wrap: (run) => run() },
+        { name: 'no scope', wrap: (run) => run(), headers: { 'x-cachecore-token': tenantJwt } },
         {
           name: 'in a scope with deps',
           wrap: (run) => client.requestContext({ deps: ['doc:bench'] }, run),
+          headers: {
+            'x-cachecore-token': tenantJwt,
+            'x-cachecore-deps': encodeDepsHeader(['doc:bench']),
+          },
         },
       ];
       const rows: string[][] = [];
       const figures: Record<string, unknown> = {};
       const targets: TargetCheck[] = [];
-      for (const scenario of scenarios) {
-        for (const [kind, measure] of [
-          ['JSON request', measureJson],
-          ['SSE first byte', measureFirstByte],
-        ] as const) {
-          const result = await scenario.wrap(() => comparePaired(measure, client.fetch));
-          const key = `${scenario.name} / ${kind}`;
-          figures[key] = result;
-          rows.push([
-            scenario.name,
-            kind,
-            formatMs(result.plainFetchP50Ms),
-            formatMs(result.cachecoreFetchP50Ms),
-            `${Math.round((result.cachecoreFetchP50Ms - result.plainFetchP50Ms) * 1000)} µs`,
-            formatSignedPercent(result.overhead),
-            formatSignedPercent(result.overheadRange[0]),
-            formatSignedPercent(result.overheadRange[1]),
-          ]);
-          targets.push({
-            figure: `cc.fetch overhead, ${key}`,
-            measured: formatSignedPercent(result.overhead),
-            target: `< ${TARGET_OVERHEAD * 100}%`,
-            met: result.overhead < TARGET_OVERHEAD,
-          });
+      for (const baseline of BASELINES) {
+        for (const scenario of scenarios) {
+          for (const [kind, measure] of [
+            ['JSON request', measureJson],
+            ['SSE first byte', measureFirstByte],
+          ] as const) {
+            const result = await scenario.wrap(() =>
+              comparePaired(measure, baselineFetch(baseline, scenario.headers), client.fetch),
+            );
+            const key = `vs ${baseline} / ${scenario.name} / ${kind}`;
+            figures[key] = result;
+            rows.push([
+              baseline,
+              scenario.name,
+              kind,
+              formatMs(result.plainFetchP50Ms),
+              formatMs(result.cachecoreFetchP50Ms),
+              `${Math.round((result.cachecoreFetchP50Ms - result.plainFetchP50Ms) * 1000)} µs`,
+              formatSignedPercent(result.overhead),
+              formatSignedPercent(result.overheadRange[0]),
+              formatSignedPercent(result.overheadRange[1]),
+            ]);
+            // The target is the transport's own cost: sending the token is the protocol's, not
+            // the transport's, and is the same for any client of the gateway.
+            if (baseline === 'fetch + same headers by hand') {
+              targets.push({
+                figure: `cc.fetch overhead, ${key}`,
+                measured: formatSignedPercent(result.overhead),
+                target: `< ${TARGET_OVERHEAD * 100}%`,
+                met: result.overhead < TARGET_OVERHEAD,
+              });
+            }
+          }
         }
       }
       const table = formatTable(
         [
+          { header: 'baseline' },
           { header: 'scope' },
           { header: 'measure' },
-          { header: 'fetch p50', alignRight: true },
+          { header: 'baseline p50', alignRight: true },
           { header: 'cc.fetch p50', alignRight: true },
           { header: 'difference', alignRight: true },
           { header: 'overhead', alignRight: true },
@@ -142,9 +176,9 @@ interface PairedComparison {
 
 async function comparePaired(
   measure: Measure,
+  plainFetch: FetchFunction,
   cachecoreFetch: FetchFunction,
 ): Promise<PairedComparison> {
-  const plainFetch: FetchFunction = globalThis.fetch;
   for (let pair = 0; pair < WARM_UP_PAIRS; pair++) {
     await measure(plainFetch);
     await measure(cachecoreFetch);
