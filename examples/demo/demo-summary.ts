@@ -1,3 +1,4 @@
+import { CACHE_STATUSES } from '@cachecore/core';
 import { formatDuration, formatPercent, formatTable } from '../support/result-table';
 import type { TerminalStyle } from '../support/terminal-style';
 import type { CallRecord } from './call-reporter';
@@ -30,15 +31,8 @@ export interface DemoSummary {
 }
 
 const HIT_STATUSES = new Set<string>(['HIT_L1', 'HIT_L1_STALE', 'HIT_L2']);
-const STATUS_ORDER: readonly string[] = [
-  'HIT_L1',
-  'HIT_L1_STALE',
-  'HIT_L2',
-  'MISS',
-  'BYPASS',
-  'UNKNOWN',
-  'ERROR',
-];
+/** Core's statuses in their display order, then calls that failed outright. */
+const STATUS_ORDER: readonly string[] = [...CACHE_STATUSES, 'ERROR'];
 
 /** Adds up a run's call records. */
 export function summariseCalls(records: readonly CallRecord[]): DemoSummary {

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectStats, type GatewayStats, handleAdmin } from './admin/admin-routes';
-import { extractTenantToken } from './auth/extract-tenant-token';
 import { createTokenVerifier } from './auth/token-verifier';
 import type { SemanticCache } from './cache/semantic-lookup';
 import { SingleFlight } from './cache/single-flight';
@@ -11,6 +10,7 @@ import {
   resolveGatewaySettings,
 } from './config/gateway-options';
 import type { FlightOutcome, GatewayContext, RequestRecord } from './gateway-context';
+import { admitRequest } from './http/admit-request';
 import { handleChatCompletions } from './http/chat-completions-route';
 import { GatewayHttpError } from './http/gateway-error';
 import { handleInvalidate } from './http/invalidate-route';
@@ -18,7 +18,6 @@ import { readRequestBody } from './http/read-body';
 import { sendError, sendJson } from './http/respond';
 import { createJsonLogger, type GatewayLogger } from './log/logger';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
-import { enforceRateLimit } from './rate-limit/rate-limiter';
 import { createMemoryStore } from './store/memory-store';
 import { openStore } from './store/open-store';
 import { RedisStoreError } from './store/redis/redis-store-error';
@@ -302,26 +301,7 @@ async function forwardOtherRoute(
   record: RequestRecord,
   clientIp: string,
 ): Promise<void> {
-  const source = extractTenantToken(request.headers);
-  const identity = source.token ? await context.verifier.verify(source.token) : undefined;
-  record.tenant = identity?.tenantId;
-  if (identity) {
-    await enforceRateLimit(
-      context.store,
-      `tenant:${identity.tenantId}`,
-      identity.rateLimitRpm,
-      context.now,
-      `tenant ${identity.tenantId}`,
-    );
-  } else {
-    await enforceRateLimit(
-      context.store,
-      `ip:${clientIp}`,
-      context.settings.bypassRpm,
-      context.now,
-      `bypass traffic from ${clientIp}`,
-    );
-  }
+  const { source, identity } = await admitRequest(context, request, record, clientIp);
   const method = request.method ?? 'GET';
   const body =
     method === 'GET' || method === 'HEAD'

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extractTenantToken } from '../auth/extract-tenant-token';
 import type { TenantIdentity } from '../auth/tenant-claims';
 import {
   type ChatCompletion,
@@ -21,10 +20,10 @@ import {
   type TtlPolicy,
 } from '../cache/ttl-policy';
 import type { FlightOutcome, GatewayContext, RequestRecord } from '../gateway-context';
-import { enforceRateLimit } from '../rate-limit/rate-limiter';
 import { BYPASS_STATS_SCOPE, type CacheEntry, type DepTag, type StatName } from '../store/store';
 import { forwardToUpstream } from '../upstream/forward-route';
 import { readUpstreamText, relayableHeaders } from '../upstream/upstream-client';
+import { admitRequest } from './admit-request';
 import { GatewayHttpError } from './gateway-error';
 import { parseJsonBody, readRequestBody } from './read-body';
 import { sendJson } from './respond';
@@ -71,26 +70,7 @@ export async function handleChatCompletions(
   record: RequestRecord,
   clientIp: string,
 ): Promise<void> {
-  const source = extractTenantToken(request.headers);
-  const identity = source.token ? await context.verifier.verify(source.token) : undefined;
-  record.tenant = identity?.tenantId;
-  if (identity) {
-    await enforceRateLimit(
-      context.store,
-      `tenant:${identity.tenantId}`,
-      identity.rateLimitRpm,
-      context.now,
-      `tenant ${identity.tenantId}`,
-    );
-  } else {
-    await enforceRateLimit(
-      context.store,
-      `ip:${clientIp}`,
-      context.settings.bypassRpm,
-      context.now,
-      `bypass traffic from ${clientIp}`,
-    );
-  }
+  const { source, identity } = await admitRequest(context, request, record, clientIp);
 
   const rawBody = await readRequestBody(request, context.settings.maxBodyBytes);
   const chat = analyzeChatRequest(parseJsonBody(rawBody));

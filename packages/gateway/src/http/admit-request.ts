@@ -1,0 +1,46 @@
+import type { IncomingMessage } from 'node:http';
+import { extractTenantToken, type TokenSource } from '../auth/extract-tenant-token';
+import type { TenantIdentity } from '../auth/tenant-claims';
+import type { GatewayContext, RequestRecord } from '../gateway-context';
+import { enforceRateLimit } from '../rate-limit/rate-limiter';
+
+/** Who is asking: the token source and, when a tenant token was sent and verified, the tenant. */
+export interface AdmittedRequest {
+  source: TokenSource;
+  /** `undefined` for bypass traffic (no tenant token). */
+  identity: TenantIdentity | undefined;
+}
+
+/**
+ * The first steps of every proxied `/v1/*` request: verify the tenant token (a JWT-shaped token
+ * that fails is a 401, never bypass) and apply the rate limit, per tenant or, for bypass traffic,
+ * per client IP. Throws a `GatewayHttpError` (401, 429) when the request may not go on.
+ */
+export async function admitRequest(
+  context: GatewayContext,
+  request: IncomingMessage,
+  record: RequestRecord,
+  clientIp: string,
+): Promise<AdmittedRequest> {
+  const source = extractTenantToken(request.headers);
+  const identity = source.token ? await context.verifier.verify(source.token) : undefined;
+  record.tenant = identity?.tenantId;
+  if (identity) {
+    await enforceRateLimit(
+      context.store,
+      `tenant:${identity.tenantId}`,
+      identity.rateLimitRpm,
+      context.now,
+      `tenant ${identity.tenantId}`,
+    );
+  } else {
+    await enforceRateLimit(
+      context.store,
+      `ip:${clientIp}`,
+      context.settings.bypassRpm,
+      context.now,
+      `bypass traffic from ${clientIp}`,
+    );
+  }
+  return { source, identity };
+}
