@@ -500,6 +500,31 @@ describe('gateway over the mock upstream', () => {
       [Buffer.from('{"dep_id":"x"}').toString('base64url'), /array/],
       [encodeDeps([{ dep_id: '', expected_hash: 'v1' }]), /dep_id/],
       [Buffer.from('[{"dep_id":"x"}]').toString('base64url'), /expected_hash/],
+      [
+        encodeDeps(
+          Array.from({ length: 65 }, (_, index) => ({ dep_id: `d${index}`, expected_hash: 'v1' })),
+        ),
+        /65 deps, the limit is 64/,
+      ],
+      [encodeDeps([{ dep_id: 'x'.repeat(257), expected_hash: 'v1' }]), /over 256 bytes/],
+      [
+        encodeDeps(
+          Array.from({ length: 40 }, (_, index) => ({
+            dep_id: `${'y'.repeat(200)}${index}`,
+            expected_hash: 'v1',
+          })),
+        ),
+        /the limit is 8192/,
+      ],
+      [
+        encodeDeps(
+          Array.from({ length: 60 }, (_, index) => ({
+            dep_id: `${'z'.repeat(250)}${index}`,
+            expected_hash: 'v1',
+          })),
+        ),
+        /the limit is 8192/,
+      ],
     ] as const) {
       const answer = await chat(gateway, ask('bad deps'), {
         token,

@@ -145,7 +145,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       flights: new SingleFlight<FlightOutcome>(),
       background: new Set(),
     };
-    server = createServer((request, response) => {
+    // Node refuses headers over 16 KiB with a bare 431; a little more room lets an oversized
+    // X-Cachecore-Deps header get the JSON 400 that names the problem.
+    server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
       void routeRequest(context, request, response);
     });
     server.keepAliveTimeout = 5_000;
