@@ -799,6 +799,28 @@ describe('gateway limits and failures', () => {
     }
   });
 
+  it('takes an upstream given as a bare origin as its /v1 API', async () => {
+    const mock = await createMockUpstream({ latencyMs: 1 });
+    try {
+      const origin = new URL(mock.url).origin;
+      await using gateway = await startGateway({
+        upstream: origin,
+        upstreamApiKey: 'sk-gateway-key',
+        jwtSecret: SECRET,
+        logLevel: 'silent',
+        l2: false,
+      });
+      expect(gateway.settings.upstream).toBe(`${origin}/v1`);
+      const token = await createTenantToken({ secret: SECRET, tenantId: 'bare-origin' });
+      const answer = await chat(gateway, ask('bare origin'), { token });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('x-cache')).toBe('MISS');
+      expect(mock.requestCount).toBe(1);
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('refuses to start without a tenant token key', async () => {
     await expect(startGateway({ upstream: 'mock', logLevel: 'silent', l2: false })).rejects.toThrow(
       /jwt-secret/,

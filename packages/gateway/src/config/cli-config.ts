@@ -35,7 +35,8 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   {
     flag: 'upstream',
     type: 'string',
-    description: 'OpenAI-compatible base URL including /v1, or "mock"',
+    description:
+      'OpenAI-compatible base URL (e.g. https://api.openai.com/v1; a bare origin means <origin>/v1), or "mock"',
     defaultText: 'https://api.openai.com/v1',
   },
   {

@@ -11,7 +11,8 @@ export interface GatewayOptions {
   /** Port to listen on; 0 picks a free one. @default 0 (the CLI defaults to 8080) */
   port?: number;
   /**
-   * OpenAI-compatible base URL including `/v1`, or `'mock'` for the built-in offline upstream.
+   * OpenAI-compatible base URL including `/v1` (a bare origin gets `/v1` appended), or `'mock'`
+   * for the built-in offline upstream.
    * @default 'https://api.openai.com/v1'
    */
   upstream?: string;
@@ -104,7 +105,7 @@ export function resolveGatewaySettings(options: GatewayOptions): ResolvedGateway
   return {
     host: options.host ?? '127.0.0.1',
     port: number('port', 0),
-    upstream: options.upstream ?? DEFAULT_UPSTREAM,
+    upstream: normalizeUpstream(options.upstream ?? DEFAULT_UPSTREAM),
     mockLatencyMs: number('mockLatencyMs', 300),
     debugHeaders: options.debugHeaders ?? false,
     freshTtlSecs: number('freshTtlSecs', 3000),
@@ -117,4 +118,20 @@ export function resolveGatewaySettings(options: GatewayOptions): ResolvedGateway
     l2: options.l2 ?? true,
     logLevel: options.logLevel ?? 'info',
   };
+}
+
+/**
+ * An upstream given as a bare origin (`http://127.0.0.1:9000`) means its OpenAI API at `/v1`, the
+ * way OpenAI-compatible servers mount it; any other path (`https://host/openai/v1`) is kept as is.
+ */
+function normalizeUpstream(upstream: string): string {
+  if (upstream === 'mock') return upstream;
+  let url: URL;
+  try {
+    url = new URL(upstream);
+  } catch {
+    return upstream; // reported by startGateway with the accepted forms
+  }
+  if (url.pathname !== '/' || url.search !== '') return upstream.replace(/\/+$/, '');
+  return `${url.origin}/v1`;
 }
