@@ -6,7 +6,8 @@ import { BYPASS_DIRECTIVE_HEADER, DEPS_HEADER } from './header-names';
 export interface CachecoreHeadersOptions {
   /**
    * Dependencies of this one request. They replace the deps of any surrounding
-   * `runWithCacheContext` scope. An empty list adds no header (and so does not override a scope).
+   * `runWithCacheContext` scope; an empty list sends an empty deps header, so the request has no
+   * deps even inside a scope that has some. Leave it out to follow the scope.
    */
   deps?: ReadonlyArray<DepInput>;
   /**
@@ -33,9 +34,8 @@ export interface CachecoreHeadersOptions {
 export function cachecoreHeaders(options: CachecoreHeadersOptions = {}): Record<string, string> {
   const headers: Record<string, string> = {};
   if (options.deps !== undefined && options.deps !== null) {
-    if (!Array.isArray(options.deps) || options.deps.length > 0) {
-      headers[DEPS_HEADER] = encodeDepsHeader(options.deps);
-    }
+    // `[]` is sent too (as the encoded empty array): it is how a request says "no deps" over a scope.
+    headers[DEPS_HEADER] = encodeDepsHeader(options.deps);
   }
   if (options.bypass !== undefined && options.bypass !== null) {
     if (typeof options.bypass !== 'boolean') {

@@ -120,7 +120,8 @@ describe('cachecoreHeaders', () => {
     });
     expect(cachecoreHeaders({ bypass: true })).toEqual({ 'X-Cachecore-Bypass': '1' });
     expect(cachecoreHeaders({ bypass: false })).toEqual({ 'X-Cachecore-Bypass': '0' });
-    expect(cachecoreHeaders({ deps: [] })).toEqual({});
+    // An explicit empty list is sent, so that it can override a scope's deps.
+    expect(cachecoreHeaders({ deps: [] })).toEqual({ 'X-Cachecore-Deps': 'W10' });
     expect(cachecoreHeaders()).toEqual({});
   });
 

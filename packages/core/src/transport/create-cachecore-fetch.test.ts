@@ -354,6 +354,14 @@ describe('scopes on the wire', () => {
       cachecoreHeaders({ deps: ['table:explicit'] })['X-Cachecore-Deps'],
     );
   });
+
+  it('lets an explicit empty deps list clear the scope deps for one request', async () => {
+    await runWithCacheContext({ deps: ['table:scope'] }, () =>
+      chat({ headers: cachecoreHeaders({ deps: [] }) }),
+    );
+    const sent = lastGatewayRequest().headers['x-cachecore-deps'] as string;
+    expect(JSON.parse(Buffer.from(sent, 'base64url').toString('utf8'))).toEqual([]);
+  });
 });
 
 describe('bad input fails before the network', () => {

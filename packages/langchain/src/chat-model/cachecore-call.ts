@@ -3,7 +3,6 @@ import {
   CacheStatus,
   cachecoreHeaders,
   getCacheContext,
-  runWithCacheContext,
 } from '@cachecore/core';
 
 /** The `cachecore` call option: per-call Cachecore settings that win over the surrounding scope. */
@@ -83,12 +82,10 @@ export function createCallTrackingFetch(transport: typeof fetch): typeof fetch {
     if (id === null) return transport(input, init);
     headers.delete(CALL_ID_HEADER);
     // With `maxConcurrency`, LangChain's queue starts a waiting request from another request's
-    // completion, so this code may run inside *that* request's scope. The call's own options are
-    // already on the request as explicit headers (which win over a scope); clearing the scope's
-    // deps keeps a call without deps from picking up another call's.
-    const response = await runWithCacheContext({ deps: [] }, () =>
-      transport(input, { ...init, headers }),
-    );
+    // completion, so this code may run inside *that* request's scope. That is harmless: the call's
+    // own deps and bypass are on the request as explicit headers (an empty deps list included),
+    // and explicit headers win over any scope.
+    const response = await transport(input, { ...init, headers });
     const call = openCalls.get(id);
     if (call) call.status = CacheStatus.fromHeaders(response.headers);
     return response;

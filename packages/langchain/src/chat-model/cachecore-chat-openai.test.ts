@@ -297,7 +297,8 @@ describe('CachecoreChatOpenAI under concurrency', () => {
       );
 
       for (const { deps, prompt } of calls) {
-        expect(depsHeaderFor(prompt)).toBe(deps.length > 0 ? encodeDepsHeader(deps) : undefined);
+        // A call without deps says so explicitly (the encoded empty list), so no scope can add any.
+        expect(depsHeaderFor(prompt)).toBe(encodeDepsHeader(deps));
       }
     },
   );
