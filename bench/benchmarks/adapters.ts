@@ -11,9 +11,9 @@ import { generateText } from 'ai';
 import { formatTable } from '../../examples/support/result-table';
 import type { Benchmark, BenchmarkReport } from '../support/benchmark';
 import { formatMs } from '../support/format';
+import { BENCH_JWT_SECRET } from '../support/server-process';
 import { median, percentile, roundTo } from '../support/statistics';
 
-const JWT_SECRET = 'bench-secret';
 const MODEL = 'gpt-4o-mini';
 const WARM_UP_PAIRS = 20;
 const ROUNDS = 5;
@@ -36,10 +36,13 @@ export const adaptersBenchmark: Benchmark = {
     const gateway = await startGateway({
       upstream: 'mock',
       mockLatencyMs: 0,
-      jwtSecret: JWT_SECRET,
+      jwtSecret: BENCH_JWT_SECRET,
       logLevel: 'silent',
     });
-    const tenantJwt = await createTenantToken({ secret: JWT_SECRET, tenantId: 'bench-adapters' });
+    const tenantJwt = await createTenantToken({
+      secret: BENCH_JWT_SECRET,
+      tenantId: 'bench-adapters',
+    });
     const cachecore = new CachecoreClient({ gatewayUrl: gateway.url, tenantJwt });
     try {
       const openai = createCachecoreOpenAI({ cachecore });

@@ -4,9 +4,13 @@ import type { Benchmark, BenchmarkReport } from '../support/benchmark';
 import { compareLoad, type LoadSide } from '../support/compare-load';
 import { formatMs, formatPercentage, formatThroughput } from '../support/format';
 import { primeGatewayHit } from '../support/gateway-hit';
-import { startBareServerProcess, startGatewayProcess } from '../support/server-process';
+import {
+  BENCH_JWT_SECRET,
+  MOCK_GATEWAY_ARGS,
+  startBareServerProcess,
+  startGatewayProcess,
+} from '../support/server-process';
 
-const JWT_SECRET = 'bench-secret';
 const LATENCY = { concurrency: 1, rounds: 5, roundMs: 1_000, warmUpMs: 1_000 };
 const THROUGHPUT = { concurrency: 16, rounds: 5, roundMs: 2_000, warmUpMs: 1_500 };
 const TARGET_THROUGHPUT_RATIO = 0.6;
@@ -20,19 +24,10 @@ export const gatewayL1Benchmark: Benchmark = {
   name: 'gateway-l1',
   description: 'L1 hit through the gateway vs a bare node:http server returning the same bytes',
   async run(): Promise<BenchmarkReport> {
-    const gateway = await startGatewayProcess([
-      '--upstream',
-      'mock',
-      '--mock-latency-ms',
-      '0',
-      '--jwt-secret',
-      JWT_SECRET,
-      '--log-level',
-      'warn',
-    ]);
+    const gateway = await startGatewayProcess(MOCK_GATEWAY_ARGS);
     let bare: Awaited<ReturnType<typeof startBareServerProcess>> | undefined;
     try {
-      const tenantJwt = await createTenantToken({ secret: JWT_SECRET, tenantId: 'bench' });
+      const tenantJwt = await createTenantToken({ secret: BENCH_JWT_SECRET, tenantId: 'bench' });
       const exchange = await primeGatewayHit(gateway.url, tenantJwt);
       bare = await startBareServerProcess(exchange.responseFile);
       const side = (name: string, url: string, check?: LoadSide['check']): LoadSide => ({

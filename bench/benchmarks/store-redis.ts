@@ -6,10 +6,14 @@ import { type Benchmark, type BenchmarkReport, skippedReport } from '../support/
 import { compareLoad, type LoadSide } from '../support/compare-load';
 import { formatMs, formatPercentage, formatThroughput } from '../support/format';
 import { primeGatewayHit } from '../support/gateway-hit';
-import { type ServerProcess, startGatewayProcess } from '../support/server-process';
+import {
+  BENCH_JWT_SECRET,
+  MOCK_GATEWAY_ARGS,
+  type ServerProcess,
+  startGatewayProcess,
+} from '../support/server-process';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const JWT_SECRET = 'bench-secret';
 const LOAD = { concurrency: 16, rounds: 5, roundMs: 2_000, warmUpMs: 1_500 };
 
 /**
@@ -35,28 +39,18 @@ export const storeRedisBenchmark: Benchmark = {
       return skippedReport(`no Redis reachable at ${REDIS_URL} (${(error as Error).message})`);
     }
     const prefix = `cc-bench-${randomUUID().slice(0, 8)}:`;
-    const common = [
-      '--upstream',
-      'mock',
-      '--mock-latency-ms',
-      '0',
-      '--jwt-secret',
-      JWT_SECRET,
-      '--log-level',
-      'warn',
-    ];
     let memory: ServerProcess | undefined;
     let redisGateway: ServerProcess | undefined;
     try {
-      memory = await startGatewayProcess(common);
+      memory = await startGatewayProcess(MOCK_GATEWAY_ARGS);
       redisGateway = await startGatewayProcess([
-        ...common,
+        ...MOCK_GATEWAY_ARGS,
         '--store',
         REDIS_URL,
         '--redis-prefix',
         prefix,
       ]);
-      const tenantJwt = await createTenantToken({ secret: JWT_SECRET, tenantId: 'bench' });
+      const tenantJwt = await createTenantToken({ secret: BENCH_JWT_SECRET, tenantId: 'bench' });
       const side = async (name: string, url: string): Promise<LoadSide> => {
         const exchange = await primeGatewayHit(url, tenantJwt);
         return {

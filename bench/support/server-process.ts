@@ -14,8 +14,23 @@ const TSX = import.meta.resolve('tsx');
 const GATEWAY_CLI = fileURLToPath(new URL('../../packages/gateway/src/cli.ts', import.meta.url));
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 
+/** The HS256 secret the benchmarks' gateways verify tenant tokens with. */
+export const BENCH_JWT_SECRET = 'bench-secret';
+
+/** CLI flags of a benchmark gateway: the mock model answering at once, quiet logs. */
+export const MOCK_GATEWAY_ARGS: readonly string[] = [
+  '--upstream',
+  'mock',
+  '--mock-latency-ms',
+  '0',
+  '--jwt-secret',
+  BENCH_JWT_SECRET,
+  '--log-level',
+  'warn',
+];
+
 /** Starts the gateway CLI from source with `args` (a port is chosen for it). */
-export function startGatewayProcess(args: string[]): Promise<ServerProcess> {
+export function startGatewayProcess(args: readonly string[]): Promise<ServerProcess> {
   return startProcess([GATEWAY_CLI, '--port', '0', ...args], {}, /listening on (http:\/\/\S+)/);
 }
 

@@ -11,7 +11,7 @@ import {
   startPrivateRedisServer,
   TEST_REDIS_URL,
 } from '../../test/support/redis-test-support';
-import { describeStoreContract } from '../../test/support/store-contract';
+import { describeStoreContract, makeTestEntry } from '../../test/support/store-contract';
 import type { GatewayLogger } from '../log/logger';
 import { RedisStoreError } from './redis/redis-store-error';
 import {
@@ -357,23 +357,7 @@ function recordingLogger(lines: string[]): GatewayLogger {
 }
 
 function makeEntry(key: string, tenantId: string, depIds: string[] = []): CacheEntry {
-  const now = Date.now();
-  return {
-    key,
-    tenantId,
-    namespace: `ns-${tenantId}`,
-    model: 'gpt-4o-mini',
-    body: JSON.stringify({ id: key, object: 'chat.completion', choices: [] }),
-    createdAt: now,
-    freshUntil: now + 3_000_000,
-    expiresAt: now + 3_600_000,
-    deps: [
-      { depId: 'cc:policy-version', expectedHash: '0' },
-      ...depIds.map((depId) => ({ depId, expectedHash: 'v1' })),
-    ],
-    totalTokens: 12,
-    indexKey: 'index-1',
-  };
+  return makeTestEntry(key, tenantId, depIds, { indexKey: 'index-1' });
 }
 
 function makeVector(entryKey: string, indexKey: string, values: number[]): VectorRecord {

@@ -47,7 +47,7 @@ export function describeStoreContract(
     });
 
     it('reads back an entry exactly as written, and deletes it', async () => {
-      const entry = makeEntry('k1', 'tenant-a');
+      const entry = makeTestEntry('k1', 'tenant-a');
       await store.setEntry(entry, 60_000);
       expect(await store.getEntry('k1')).toEqual(entry);
       expect(await store.getEntry('missing')).toBeUndefined();
@@ -57,16 +57,16 @@ export function describeStoreContract(
     });
 
     it('forgets an entry once its TTL has passed', async () => {
-      await store.setEntry(makeEntry('short', 'tenant-a'), 200);
+      await store.setEntry(makeTestEntry('short', 'tenant-a'), 200);
       expect(await store.getEntry('short')).toBeDefined();
       await advance(1_100);
       expect(await store.getEntry('short')).toBeUndefined();
     });
 
     it('counts and flushes entries per tenant without touching other tenants', async () => {
-      await store.setEntry(makeEntry('a1', 'tenant-a'), 60_000);
-      await store.setEntry(makeEntry('a2', 'tenant-a'), 60_000);
-      await store.setEntry(makeEntry('b1', 'tenant-b'), 60_000);
+      await store.setEntry(makeTestEntry('a1', 'tenant-a'), 60_000);
+      await store.setEntry(makeTestEntry('a2', 'tenant-a'), 60_000);
+      await store.setEntry(makeTestEntry('b1', 'tenant-b'), 60_000);
       expect(await store.countEntries('tenant-a')).toBe(2);
       expect(await store.flushTenant('tenant-a')).toBe(2);
       expect(await store.countEntries('tenant-a')).toBe(0);
@@ -74,9 +74,9 @@ export function describeStoreContract(
     });
 
     it('indexes entries by dep per tenant and hands the keys out once', async () => {
-      await store.setEntry(makeEntry('a1', 'tenant-a', ['doc:1']), 60_000);
-      await store.setEntry(makeEntry('a2', 'tenant-a', ['doc:1', 'doc:2']), 60_000);
-      await store.setEntry(makeEntry('b1', 'tenant-b', ['doc:1']), 60_000);
+      await store.setEntry(makeTestEntry('a1', 'tenant-a', ['doc:1']), 60_000);
+      await store.setEntry(makeTestEntry('a2', 'tenant-a', ['doc:1', 'doc:2']), 60_000);
+      await store.setEntry(makeTestEntry('b1', 'tenant-b', ['doc:1']), 60_000);
       expect((await store.takeDepKeys('tenant-a', 'doc:1')).sort()).toEqual(['a1', 'a2']);
       expect(await store.takeDepKeys('tenant-a', 'doc:1')).toEqual([]);
       expect(await store.takeDepKeys('tenant-b', 'doc:1')).toEqual(['b1']);
@@ -95,7 +95,7 @@ export function describeStoreContract(
     it('stores vectors with their entry, lists them per index and notifies subscribers', async () => {
       const changes: StoreChange[] = [];
       const unsubscribe = store.subscribe((change) => changes.push(change));
-      await store.setEntry(makeEntry('a1', 'tenant-a'), 60_000);
+      await store.setEntry(makeTestEntry('a1', 'tenant-a'), 60_000);
       const record = makeVector('a1', 'index-1', [1, 0, 0]);
       await store.addVector(record);
       const listed = await store.listVectors('index-1');
@@ -117,7 +117,7 @@ export function describeStoreContract(
     });
 
     it('removes a single vector but keeps its entry', async () => {
-      await store.setEntry(makeEntry('a1', 'tenant-a'), 60_000);
+      await store.setEntry(makeTestEntry('a1', 'tenant-a'), 60_000);
       await store.addVector(makeVector('a1', 'index-1', [1, 0, 0]));
       expect(await store.removeVector('index-1', 'a1')).toBe(true);
       expect(await store.listVectors('index-1')).toEqual([]);
@@ -159,7 +159,13 @@ export function describeStoreContract(
   });
 }
 
-function makeEntry(key: string, tenantId: string, depIds: string[] = []): CacheEntry {
+/** A cache entry for store tests: tagged with `cc:policy-version` and `depIds` (hash `v1`). */
+export function makeTestEntry(
+  key: string,
+  tenantId: string,
+  depIds: string[] = [],
+  overrides: Partial<CacheEntry> = {},
+): CacheEntry {
   const now = Date.now();
   return {
     key,
@@ -175,6 +181,7 @@ function makeEntry(key: string, tenantId: string, depIds: string[] = []): CacheE
       ...depIds.map((depId) => ({ depId, expectedHash: 'v1' })),
     ],
     totalTokens: 12,
+    ...overrides,
   };
 }
 
