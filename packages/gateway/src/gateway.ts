@@ -99,7 +99,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   let context: GatewayContext;
   try {
     if (settings.upstream === 'mock') {
-      mockUpstream = await createMockUpstream({ latencyMs: settings.mockLatencyMs });
+      mockUpstream = await createMockUpstream({
+        latencyMs: settings.mockLatencyMs,
+        port: settings.mockPort,
+      });
     } else if (!/^https?:\/\//.test(settings.upstream)) {
       throw new TypeError(
         `Invalid upstream "${settings.upstream}": expected an http(s) base URL including /v1, or "mock".`,
