@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatSseEvent, SSE_HEADERS } from '../http/sse';
+import { answerResponses, type MockResponsesBody } from './mock-responses';
 
 /** Options of {@link createMockUpstream}. */
 export interface MockUpstreamOptions {
@@ -53,7 +54,8 @@ interface ChatBody {
 
 /**
  * An offline OpenAI-compatible upstream: chat completions (JSON and SSE) answering
- * `Echo: <last user message>`, tool calls, deterministic embeddings and a model list.
+ * `Echo: <last user message>`, tool calls, the Responses API (JSON and its SSE event sequence),
+ * deterministic embeddings (float or base64) and a model list.
  *
  * @example
  * const upstream = await createMockUpstream({ latencyMs: 5 });
@@ -107,6 +109,19 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
         return;
       }
       await answerChat(body as ChatBody, response);
+      return;
+    }
+    if (request.method === 'POST' && path.endsWith('/responses')) {
+      if (typeof body !== 'object' || body === null) {
+        sendJson(response, 400, {
+          error: { message: 'Invalid JSON body', type: 'invalid_request_error', code: null },
+        });
+        return;
+      }
+      await answerResponses(body as MockResponsesBody, response, {
+        json: (status, value) => sendJson(response, status, value),
+        delay,
+      });
       return;
     }
     if (request.method === 'POST' && path.endsWith('/embeddings')) {
