@@ -7,6 +7,7 @@ import { formatDuration } from '../examples/support/result-table';
 import { adaptersBenchmark } from './benchmarks/adapters';
 import { l1ProfileBenchmark } from './benchmarks/l1-profile';
 import { l2LookupBenchmark } from './benchmarks/l2-lookup';
+import { scaleBenchmark } from './benchmarks/scale';
 import { serverCostBenchmark } from './benchmarks/server-cost';
 import { storeRedisBenchmark } from './benchmarks/store-redis';
 import { transportBenchmark } from './benchmarks/transport';
@@ -20,6 +21,7 @@ const BENCHMARKS: Benchmark[] = [
   adaptersBenchmark,
   storeRedisBenchmark,
   l1ProfileBenchmark,
+  scaleBenchmark,
 ];
 
 function usage(): void {

@@ -29,6 +29,11 @@ export interface AutocannonOptions {
   durationSeconds: number;
   /** Pins the load generator to this core with `taskset -c`. */
   core?: number;
+  /**
+   * A HAR file of requests to cycle through instead of `load`'s single request (its headers and
+   * body are then ignored; `load.url` names the origin).
+   */
+  harFile?: string;
 }
 
 const AUTOCANNON_CLI = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
@@ -51,8 +56,15 @@ export async function runAutocannon(
     String(options.durationSeconds),
     '--method',
     load.method,
-    ...Object.entries(load.headers).flatMap(([name, value]) => ['--headers', `${name}=${value}`]),
-    ...(load.body === undefined ? [] : ['--body', load.body]),
+    ...(options.harFile
+      ? ['--har', options.harFile]
+      : [
+          ...Object.entries(load.headers).flatMap(([name, value]) => [
+            '--headers',
+            `${name}=${value}`,
+          ]),
+          ...(load.body === undefined ? [] : ['--body', load.body]),
+        ]),
     load.url,
   ];
   const [command, commandArgs] =

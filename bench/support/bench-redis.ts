@@ -54,10 +54,10 @@ export async function connectBenchRedis(): Promise<BenchRedis | { unavailable: s
 }
 
 /** Deletes every key under `prefix` (SCAN + UNLINK, never KEYS). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+export async function deleteKeys(redis: Redis, prefix: string, pageSize = 1_000): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', pageSize);
     if (keys.length > 0) await redis.unlink(...keys);
     cursor = next;
   } while (cursor !== '0');
