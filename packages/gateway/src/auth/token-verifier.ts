@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { decodeProtectedHeader, errors, importSPKI, jwtVerify } from 'jose';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 import { stripKeyPrefix } from './extract-tenant-token';
 import { readTenantClaims, type TenantIdentity } from './tenant-claims';
 

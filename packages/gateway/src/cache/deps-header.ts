@@ -1,4 +1,4 @@
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { DepTag } from '../store/store';
 
 /** Limits shared with the client (PROTOCOL §1): more is refused rather than fanned out into the store. */

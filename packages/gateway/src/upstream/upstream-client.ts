@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 
 /** Request headers never forwarded upstream: hop-by-hop ones, ours, and what fetch sets itself. */
 const DROPPED_REQUEST_HEADERS = new Set([
