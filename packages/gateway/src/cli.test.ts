@@ -233,7 +233,8 @@ describe('cachecore-gateway CLI', () => {
     ]);
     expect(badStore.code).toBe(2);
     expect(badStore.stderr).toMatch(/Unknown --store "mongodb:\/\/127\.0\.0\.1:27017"/);
-  });
+    // Seven CLI processes in a row: each pays Node's and tsx's start-up.
+  }, 90_000);
 
   it('serves the mock upstream on the port given with --mock-port', async () => {
     const probe = await new Promise<number>((resolve) => {
