@@ -12,9 +12,11 @@ import {
 import type { FlightOutcome, GatewayContext, RequestRecord } from './gateway-context';
 import { admitRequest } from './http/admit-request';
 import { handleChatCompletions } from './http/chat-completions-route';
+import { answerClientError, MAX_REQUEST_HEADER_BYTES } from './http/client-error';
 import { GatewayHttpError } from './http/gateway-error';
 import { handleInvalidate } from './http/invalidate-route';
 import { readRequestBody } from './http/read-body';
+import { confineRequestPath } from './http/request-path';
 import { sendError, sendJson } from './http/respond';
 import { createJsonLogger, type GatewayLogger } from './log/logger';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
@@ -145,11 +147,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       flights: new SingleFlight<FlightOutcome>(),
       background: new Set(),
     };
-    // Node refuses headers over 16 KiB with a bare 431; a little more room lets an oversized
-    // X-Cachecore-Deps header get the JSON 400 that names the problem.
-    server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
+    server = createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES }, (request, response) => {
       void routeRequest(context, request, response);
     });
+    server.on('clientError', answerClientError);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -202,13 +203,14 @@ async function routeRequest(
 ): Promise<void> {
   const started = performance.now();
   const method = request.method ?? 'GET';
-  const pathname = (request.url ?? '/').split('?')[0] ?? '/';
+  let pathname = (request.url ?? '/').split('?')[0] ?? '/';
   const record: RequestRecord = {};
   const clientIp = request.socket.remoteAddress ?? 'unknown';
   // A client that disconnects mid-answer makes writes fail with EPIPE; never let that escape.
   response.on('error', () => {});
   let status: number | undefined;
   try {
+    pathname = confineRequestPath(request);
     if (pathname === '/health' || pathname === '/healthz') {
       sendJson(response, 200, { status: 'ok' });
     } else if (pathname === '/metrics') {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { assertAnonymousAllowed } from '../auth/anonymous-policy';
 import { extractTenantToken, type TokenSource } from '../auth/extract-tenant-token';
 import type { TenantIdentity } from '../auth/tenant-claims';
 import type { GatewayContext, RequestRecord } from '../gateway-context';
@@ -24,6 +25,7 @@ export async function admitRequest(
 ): Promise<AdmittedRequest> {
   const source = extractTenantToken(request.headers);
   const identity = source.token ? await context.verifier.verify(source.token) : undefined;
+  if (!identity) assertAnonymousAllowed(context.settings.anonymous);
   record.tenant = identity?.tenantId;
   if (identity) {
     await enforceRateLimit(
