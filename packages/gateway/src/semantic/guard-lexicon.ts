@@ -148,6 +148,17 @@ const OPPOSITE_VERBS: readonly (readonly [string, string])[] = [
   ['freeze', 'unfreeze'],
   ['hire', 'fire'],
   ['ascend', 'descend'],
+  // Contract terms: what outlives a contract and what ends with it.
+  ['survive', 'expire'],
+  ['survive', 'terminate'],
+  ['survive', 'end'],
+  ['survive', 'lapse'],
+  ['allow', 'prohibit'],
+  ['permit', 'prohibit'],
+  ['renew', 'terminate'],
+  ['extend', 'shorten'],
+  ['confirm', 'cancel'],
+  ['raise', 'lower'],
 ];
 
 const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])[] = [
@@ -259,7 +270,42 @@ const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])
     ['end', 'ending'],
   ],
   [['gross'], ['net']],
+  [
+    ['mandatory', 'compulsory'],
+    ['optional', 'voluntary'],
+  ],
+  [['inclusive'], ['exclusive']],
+  [['earlier', 'sooner'], ['later']],
+  [['early'], ['late']],
+  [['paid'], ['unpaid']],
+  [['refundable'], ['nonrefundable']],
+  [['upfront'], ['arrears']],
+  [['cause'], ['convenience']],
 ];
+
+/**
+ * Noun forms of opposite words, compared as their verb (`termination` and `terminated` are the same
+ * event to the guard, so rewording one as the other is not a veto).
+ */
+export const OPPOSITE_NOUN_FORMS: Readonly<Record<string, string>> = {
+  survival: 'survive',
+  expiry: 'expire',
+  expiration: 'expire',
+  termination: 'terminate',
+  terminations: 'terminate',
+  renewal: 'renew',
+  renewals: 'renew',
+  extension: 'extend',
+  cancellation: 'cancel',
+  cancelation: 'cancel',
+  confirmation: 'confirm',
+  prohibition: 'prohibit',
+  permission: 'permit',
+  inclusion: 'include',
+  exclusion: 'exclude',
+  approval: 'approve',
+  rejection: 'reject',
+};
 
 /** `enable` → `enable enables enabled enabling` (with doubled final consonants and `-y` verbs). */
 export function inflectVerb(base: string): string[] {
@@ -291,37 +337,212 @@ export function inflectVerb(base: string): string[] {
   return forms;
 }
 
-/** One side of an opposite pair: pair number and side (0 or 1). */
-export interface OppositeSide {
-  pair: number;
-  side: 0 | 1;
-}
-
-/** The pairs of opposites as word sets, indexed by pair number. */
-export const OPPOSITE_PAIRS: readonly (readonly [ReadonlySet<string>, ReadonlySet<string>])[] = [
-  ...OPPOSITE_VERBS.map(
-    ([left, right]) => [new Set(inflectVerb(left)), new Set(inflectVerb(right))] as const,
-  ),
-  ...OPPOSITE_WORDS.map(([left, right]) => [new Set(left), new Set(right)] as const),
-];
-
-/** Every word of `OPPOSITE_PAIRS` mapped to the pairs and sides it belongs to. */
-export const OPPOSITE_SIDES_BY_WORD: ReadonlyMap<string, readonly OppositeSide[]> = (() => {
-  const sides = new Map<string, OppositeSide[]>();
-  OPPOSITE_PAIRS.forEach(([left, right], pair) => {
-    for (const [words, side] of [
-      [left, 0],
-      [right, 1],
-    ] as const) {
-      for (const word of words) {
-        const list = sides.get(word) ?? [];
-        list.push({ pair, side });
-        sides.set(word, list);
-      }
-    }
-  });
-  return sides;
+/**
+ * Every opposite word mapped to the concept the guard compares: a verb's inflections and noun forms
+ * to its base (`terminated`, `termination` → `terminate`), other words to the first word of their
+ * side (`buyers` → `buyer`). Opposite words
+ * that one prompt uses and the other does not veto; rewording one form as another does not.
+ */
+export const OPPOSITE_CONCEPT_BY_WORD: ReadonlyMap<string, string> = (() => {
+  const concepts = new Map<string, string>();
+  for (const pair of OPPOSITE_VERBS) {
+    for (const base of pair) for (const form of inflectVerb(base)) concepts.set(form, base);
+  }
+  for (const [noun, verb] of Object.entries(OPPOSITE_NOUN_FORMS)) concepts.set(noun, verb);
+  for (const sides of OPPOSITE_WORDS) {
+    // Words listed on one side are variants of its first word (`buyer`, `buyers`).
+    for (const side of sides)
+      for (const word of side) if (!concepts.has(word)) concepts.set(word, side[0]!);
+  }
+  return concepts;
 })();
+
+/**
+ * Roles of the parties to an agreement, singular and plural mapped to one name. Two prompts that
+ * both name parties must name the same ones, in the same order: `Can the buyer terminate?` is not
+ * `Can the supplier terminate?`, and `Does the licensor indemnify the licensee?` is not the reverse.
+ */
+export const PARTY_ROLES: ReadonlyMap<string, string> = new Map(
+  [
+    'buyer',
+    'seller',
+    'supplier',
+    'vendor',
+    'purchaser',
+    'customer',
+    'provider',
+    'licensor',
+    'licensee',
+    'landlord',
+    'tenant',
+    'lessor',
+    'lessee',
+    'employer',
+    'employee',
+    'contractor',
+    'subcontractor',
+    'consultant',
+    'lender',
+    'borrower',
+    'creditor',
+    'debtor',
+    'guarantor',
+    'insurer',
+    'policyholder',
+    'beneficiary',
+    'grantor',
+    'grantee',
+    'assignor',
+    'assignee',
+    'franchisor',
+    'franchisee',
+    'distributor',
+    'reseller',
+    'manufacturer',
+    'shipper',
+    'carrier',
+    'consignor',
+    'consignee',
+    'principal',
+    'agent',
+    'discloser',
+    'recipient',
+    'client',
+    'contractee',
+    'shareholder',
+    'investor',
+    'company',
+    'guest',
+    'hotel',
+    'patient',
+    'traveler',
+    'passenger',
+  ].flatMap((role) => [
+    [role, role],
+    [`${role}s`, role],
+  ]),
+);
+
+/**
+ * Function words: a minimal edit that only adds or swaps these (`the`, `please`, `is`) is a
+ * rewording, not a different question. Negations and opposites are not here: their guards see them.
+ */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
+  'a',
+  'an',
+  'the',
+  'this',
+  'that',
+  'these',
+  'those',
+  'is',
+  'are',
+  'was',
+  'were',
+  'be',
+  'been',
+  'being',
+  'am',
+  'do',
+  'does',
+  'did',
+  'done',
+  'have',
+  'has',
+  'had',
+  'will',
+  'would',
+  'shall',
+  'should',
+  'can',
+  'could',
+  'may',
+  'might',
+  'must',
+  'i',
+  'me',
+  'my',
+  'we',
+  'us',
+  'our',
+  'you',
+  'your',
+  'he',
+  'she',
+  'it',
+  'its',
+  'they',
+  'them',
+  'their',
+  'what',
+  'which',
+  'who',
+  'whom',
+  'whose',
+  'when',
+  'where',
+  'why',
+  'how',
+  'of',
+  'in',
+  'on',
+  'at',
+  'to',
+  'for',
+  'from',
+  'by',
+  'with',
+  'as',
+  'into',
+  'onto',
+  'about',
+  'and',
+  'or',
+  'but',
+  'if',
+  'then',
+  'so',
+  'any',
+  'there',
+  'here',
+  'please',
+  'kindly',
+  'just',
+  'also',
+  'exactly',
+  'actually',
+  'really',
+  'tell',
+  'number',
+  'like',
+  'get',
+  'give',
+]);
+
+/**
+ * Words that may replace each other in an otherwise identical prompt without changing the question,
+ * for the minimal-edit guard. Deliberately short: a missing pair costs a hit, a wrong one an answer.
+ */
+export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  ['big', 'large'],
+  ['small', 'little', 'tiny'],
+  ['buy', 'purchase'],
+  ['start', 'begin'],
+  ['finish', 'complete'],
+  ['quick', 'fast', 'rapid'],
+  ['show', 'display', 'list'],
+  ['make', 'create'],
+  ['help', 'assist'],
+  ['explain', 'describe'],
+  ['summarize', 'summary', 'recap'],
+  ['fee', 'charge', 'cost', 'price'],
+  ['allowed', 'permitted'],
+  ['agreement', 'contract'],
+  ['reply', 'response', 'answer'],
+  ['deadline', 'cutoff'],
+  ['period', 'time', 'duration'],
+  ['kept', 'retained', 'stored'],
+];
 
 /**
  * High-information word categories: two prompts that differ in one of these words ask different

@@ -4,15 +4,25 @@ import {
   MULTIPLIER_WORDS,
   NEGATION_WORDS,
   NUMBER_WORDS,
-  OPPOSITE_SIDES_BY_WORD,
+  OPPOSITE_CONCEPT_BY_WORD,
   ORDINAL_WORDS,
+  PARTY_ROLES,
   SCALE_WORDS,
   WORD_CATEGORIES,
 } from './guard-lexicon';
+import { describeMinimalEdit } from './minimal-edit';
 import type { GuardVeto } from './types';
 
 /** Every guard, in the order they are checked. */
-export const GUARD_NAMES = ['number', 'negation', 'entity', 'quoted', 'code', 'order'] as const;
+export const GUARD_NAMES = [
+  'number',
+  'negation',
+  'entity',
+  'quoted',
+  'code',
+  'order',
+  'edit',
+] as const;
 
 /** Name of one semantic guard. */
 export type GuardName = (typeof GUARD_NAMES)[number];
@@ -88,6 +98,12 @@ const GUARD_CHECKS: Readonly<
       );
       if (detail !== null) return detail;
     }
+    // Roles count when both prompts name parties: leaving the party out is a rewording, naming
+    // another party is another question.
+    if (cached.roles.length > 0 && incoming.roles.length > 0) {
+      const detail = describeDifference('party roles', cached.roles, incoming.roles);
+      if (detail !== null) return detail;
+    }
     return describeDifference(
       'names',
       cached.names.filter((name) => !incoming.tokenSet.has(name)),
@@ -103,6 +119,7 @@ const GUARD_CHECKS: Readonly<
   code: (cached, incoming) =>
     describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
   order: (cached, incoming) => describeOrderDifference(cached.salientItems, incoming.salientItems),
+  edit: (cached, incoming) => describeMinimalEdit(cached.tokens, incoming.tokens),
 };
 
 /**
@@ -168,6 +185,8 @@ class PromptFacts {
   readonly negations: string[];
   readonly opposites: string[];
   readonly categoryWords: Map<string, string[]>;
+  /** Party roles (`buyer`, `licensee`), plurals folded, in order. */
+  readonly roles: string[];
   readonly names: string[];
   readonly quotes: QuotedText[];
   readonly codeTokens: string[];
@@ -184,6 +203,10 @@ class PromptFacts {
     this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
     this.opposites = extractOpposites(this.tokens);
     this.categoryWords = extractCategoryWords(this.tokens);
+    this.roles = this.tokens.flatMap((token) => {
+      const role = PARTY_ROLES.get(token);
+      return role === undefined ? [] : [role];
+    });
     this.names = extractNames(nfkc);
     this.quotes = extractQuotes(nfkc);
     this.codeTokens = extractCodeTokens(nfkc);
@@ -191,7 +214,11 @@ class PromptFacts {
     for (const words of this.categoryWords.values()) {
       for (const phrase of words) for (const word of phrase.split(' ')) salient.add(word);
     }
-    this.salientItems = this.tokens.filter((token) => salient.has(token) || /\d/.test(token));
+    this.salientItems = this.tokens.flatMap((token) => {
+      const role = PARTY_ROLES.get(token);
+      if (role !== undefined) return [role];
+      return salient.has(token) || /\d/.test(token) ? [token] : [];
+    });
     this.whitespaceCollapsed = nfkc.replace(/\s+/g, ' ');
     this.caseFolded = foldCase(this.whitespaceCollapsed);
   }
@@ -310,9 +337,12 @@ function withOrdinalSuffix(value: number): string {
   return `${value}${suffix}`;
 }
 
-/** The words of each opposite pair a prompt uses, as `word` entries (one per occurrence). */
+/** The opposite words a prompt uses, as their concepts (one entry per occurrence). */
 function extractOpposites(tokens: readonly string[]): string[] {
-  return tokens.filter((token) => OPPOSITE_SIDES_BY_WORD.has(token));
+  return tokens.flatMap((token) => {
+    const concept = OPPOSITE_CONCEPT_BY_WORD.get(token);
+    return concept === undefined ? [] : [concept];
+  });
 }
 
 const CATEGORY_BY_PHRASE: ReadonlyMap<string, string> = new Map(
