@@ -14,6 +14,11 @@ const CANDIDATES = 16;
 /** The L2 machinery of a gateway. */
 export interface SemanticCache {
   embedder: Embedder;
+  /**
+   * Embeds the differing parts of judged prompts; the embedder itself when unset. Usually a
+   * memoizing wrapper, since the cached side of a comparison comes back lookup after lookup.
+   */
+  partEmbedder?: Embedder;
   threshold: number;
   /** Names of the active prompt guards (empty when they are off). */
   guards: readonly string[];
@@ -67,8 +72,9 @@ export async function lookupSemantic(
     const record = loaded.records.get(match.id);
     if (record) candidates.push({ text: record.text, score: match.score, payload: record });
   }
+  const partEmbedder = semantic.partEmbedder ?? semantic.embedder;
   const ranked = await judgeCandidates({ text: request.text, vector }, candidates, (texts) =>
-    semantic.embedder.embed(texts, request.signal),
+    partEmbedder.embed(texts, request.signal),
   );
   const result: SemanticLookupResult = { vector, bestSimilarity: ranked[0]?.similarity };
   for (const judged of ranked) {

@@ -1,4 +1,4 @@
-import { diffSegments } from './prompt-segments';
+import { diffSegments, splitSegments } from './prompt-segments';
 
 /** A nearest neighbour of the incoming prompt, as the vector search returned it. */
 export interface SemanticCandidate<Payload> {
@@ -49,8 +49,9 @@ export async function judgeCandidates<Payload>(
 ): Promise<JudgedCandidate<Payload>[]> {
   const pending: { candidate: SemanticCandidate<Payload>; cached: string; incoming: string }[] = [];
   const judged: JudgedCandidate<Payload>[] = [];
+  const incomingSegments = splitSegments(incoming.text);
   for (const candidate of candidates) {
-    const difference = diffSegments(candidate.text, incoming.text);
+    const difference = diffSegments(candidate.text, incomingSegments);
     const cachedEmpty = difference.cached === '';
     const incomingEmpty = difference.incoming === '';
     if (cachedEmpty && incomingEmpty) {

@@ -1,3 +1,5 @@
+import { createWordTable } from '../embed/normalize-text';
+
 /**
  * Word lists of the semantic guards: words whose presence or swap changes the right answer even when
  * the rest of a prompt is identical. Curated, lower case, American spelling (guards compare tokens
@@ -5,7 +7,7 @@
  */
 
 /** Spelled-out cardinals the number guard reads as digits. */
-export const NUMBER_WORDS: Readonly<Record<string, number>> = {
+export const NUMBER_WORDS: Readonly<Record<string, number>> = createWordTable({
   zero: 0,
   one: 1,
   two: 2,
@@ -35,19 +37,19 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   eighty: 80,
   ninety: 90,
   dozen: 12,
-};
+});
 
 /** Scale words that multiply the number before them (`two hundred`, `3 million`). */
-export const SCALE_WORDS: Readonly<Record<string, number>> = {
+export const SCALE_WORDS: Readonly<Record<string, number>> = createWordTable({
   hundred: 100,
   thousand: 1_000,
   million: 1_000_000,
   billion: 1_000_000_000,
   trillion: 1_000_000_000_000,
-};
+});
 
 /** Spelled-out ordinals (`second` is left out: it is more often the unit of time). */
-export const ORDINAL_WORDS: Readonly<Record<string, number>> = {
+export const ORDINAL_WORDS: Readonly<Record<string, number>> = createWordTable({
   first: 1,
   third: 3,
   fourth: 4,
@@ -67,17 +69,17 @@ export const ORDINAL_WORDS: Readonly<Record<string, number>> = {
   eighteenth: 18,
   nineteenth: 19,
   twentieth: 20,
-};
+});
 
 /** Multipliers and fractions that change an amount as much as a digit does. */
-export const MULTIPLIER_WORDS: Readonly<Record<string, string>> = {
+export const MULTIPLIER_WORDS: Readonly<Record<string, string>> = createWordTable({
   half: '1/2',
   halves: '1/2',
   twice: 'x2',
   double: 'x2',
   triple: 'x3',
   quadruple: 'x4',
-};
+});
 
 /** Words that negate what follows; `n't` and `cannot` already arrive here as `not`. */
 export const NEGATION_WORDS: ReadonlySet<string> = new Set([
@@ -287,7 +289,7 @@ const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])
  * Noun forms of opposite words, compared as their verb (`termination` and `terminated` are the same
  * event to the guard, so rewording one as the other is not a veto).
  */
-export const OPPOSITE_NOUN_FORMS: Readonly<Record<string, string>> = {
+export const OPPOSITE_NOUN_FORMS: Readonly<Record<string, string>> = createWordTable({
   survival: 'survive',
   expiry: 'expire',
   expiration: 'expire',
@@ -305,7 +307,7 @@ export const OPPOSITE_NOUN_FORMS: Readonly<Record<string, string>> = {
   exclusion: 'exclude',
   approval: 'approve',
   rejection: 'reject',
-};
+});
 
 /** `enable` → `enable enables enabled enabling` (with doubled final consonants and `-y` verbs). */
 export function inflectVerb(base: string): string[] {
@@ -337,24 +339,45 @@ export function inflectVerb(base: string): string[] {
   return forms;
 }
 
-/**
- * Every opposite word mapped to the concept the guard compares: a verb's inflections and noun forms
- * to its base (`terminated`, `termination` → `terminate`), other words to the first word of their
- * side (`buyers` → `buyer`). Opposite words
- * that one prompt uses and the other does not veto; rewording one form as another does not.
- */
-export const OPPOSITE_CONCEPT_BY_WORD: ReadonlyMap<string, string> = (() => {
-  const concepts = new Map<string, string>();
-  for (const pair of OPPOSITE_VERBS) {
-    for (const base of pair) for (const form of inflectVerb(base)) concepts.set(form, base);
+/** One opposite word as the guard reads it: its concept, and the pairs and sides it belongs to. */
+export interface OppositeWord {
+  /**
+   * What the word means to the guard: a verb's inflections and noun forms map to its base
+   * (`terminated`, `termination` → `terminate`), other words to the first word of their side
+   * (`buyers` → `buyer`, `largest` → `max`).
+   */
+  concept: string;
+  /** `pair * 2 + side` for every pair the word is a side of. */
+  sides: readonly number[];
+}
+
+/** Every opposite word and what the guard reads in it. */
+export const OPPOSITE_WORDS_BY_TOKEN: ReadonlyMap<string, OppositeWord> = (() => {
+  const words = new Map<string, { concept: string; sides: number[] }>();
+  const addWord = (word: string, concept: string, side: number) => {
+    const known = words.get(word);
+    if (known) known.sides.push(side);
+    else words.set(word, { concept, sides: [side] });
+  };
+  let pair = 0;
+  for (const bases of OPPOSITE_VERBS) {
+    bases.forEach((base, side) => {
+      const forms = [
+        ...inflectVerb(base),
+        ...Object.keys(OPPOSITE_NOUN_FORMS).filter((noun) => OPPOSITE_NOUN_FORMS[noun] === base),
+      ];
+      for (const form of forms) addWord(form, base, pair * 2 + side);
+    });
+    pair++;
   }
-  for (const [noun, verb] of Object.entries(OPPOSITE_NOUN_FORMS)) concepts.set(noun, verb);
   for (const sides of OPPOSITE_WORDS) {
-    // Words listed on one side are variants of its first word (`buyer`, `buyers`).
-    for (const side of sides)
-      for (const word of side) if (!concepts.has(word)) concepts.set(word, side[0]!);
+    sides.forEach((words, side) => {
+      for (const word of words)
+        addWord(word, word === words[0] ? word : words[0]!, pair * 2 + side);
+    });
+    pair++;
   }
-  return concepts;
+  return words;
 })();
 
 /**
@@ -902,6 +925,13 @@ export const WORD_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
     'western',
   ],
 };
+
+/**
+ * Categories of `WORD_CATEGORIES` that add detail rather than change the subject: a prompt naming
+ * none of them, or fewer, asks the same thing (`How long are backups kept?` / `For how many days…`),
+ * so only naming different ones (`miles` / `kilometers`, `weekly` / `monthly`) vetoes.
+ */
+export const DETAIL_CATEGORIES: ReadonlySet<string> = new Set(['units', 'periods']);
 
 /** Prepositions after which `may` and `march` are months rather than a verb. */
 export const MONTH_CONTEXT_WORDS: ReadonlySet<string> = new Set([

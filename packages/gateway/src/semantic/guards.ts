@@ -1,10 +1,11 @@
 import { foldCase, tokenizeText } from '../embed/normalize-text';
 import {
+  DETAIL_CATEGORIES,
   MONTH_CONTEXT_WORDS,
   MULTIPLIER_WORDS,
   NEGATION_WORDS,
   NUMBER_WORDS,
-  OPPOSITE_CONCEPT_BY_WORD,
+  OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
   PARTY_ROLES,
   SCALE_WORDS,
@@ -88,26 +89,31 @@ const GUARD_CHECKS: Readonly<
   number: (cached, incoming) => describeDifference('numbers', cached.numbers, incoming.numbers),
   negation: (cached, incoming) =>
     describeDifference('negations', cached.negations, incoming.negations) ??
-    describeDifference('opposites', cached.opposites, incoming.opposites),
+    describeOppositeConflict(cached.opposites, incoming.opposites),
   entity: (cached, incoming) => {
     for (const category of Object.keys(WORD_CATEGORIES)) {
-      const detail = describeDifference(
-        category.replace(/_/g, ' '),
-        cached.categoryWords.get(category) ?? [],
-        incoming.categoryWords.get(category) ?? [],
-      );
+      const label = category.replace(/_/g, ' ');
+      const cachedWords = cached.categoryWords.get(category) ?? [];
+      const incomingWords = incoming.categoryWords.get(category) ?? [];
+      const detail = DETAIL_CATEGORIES.has(category)
+        ? describeConflictingSets(label, cachedWords.map(foldPlural), incomingWords.map(foldPlural))
+        : describeDifference(label, cachedWords, incomingWords);
       if (detail !== null) return detail;
     }
-    // Roles count when both prompts name parties: leaving the party out is a rewording, naming
-    // another party is another question.
+    // Parties count when both prompts name some, as sets: leaving the party out can be a
+    // rewording, naming another (`buyer` / `supplier`) or one more is another question.
     if (cached.roles.length > 0 && incoming.roles.length > 0) {
-      const detail = describeDifference('party roles', cached.roles, incoming.roles);
+      const detail = describeDifference(
+        'party roles',
+        [...new Set(cached.roles)],
+        [...new Set(incoming.roles)],
+      );
       if (detail !== null) return detail;
     }
     return describeDifference(
       'names',
-      cached.names.filter((name) => !incoming.tokenSet.has(name)),
-      incoming.names.filter((name) => !cached.tokenSet.has(name)),
+      cached.names.filter((name) => !incoming.tokenSet.has(name) && !PARTY_ROLES.has(name)),
+      incoming.names.filter((name) => !cached.tokenSet.has(name) && !PARTY_ROLES.has(name)),
     );
   },
   quoted: (cached, incoming) =>
@@ -147,6 +153,35 @@ function describeOrderDifference(
 }
 
 /**
+ * `null` when one prompt's items are all among the other's (it names fewer units, which a reworded
+ * question often does: `How long…` / `How many days…`); otherwise, when each names one the other
+ * lacks (`miles` / `kilometers`), `<label> differ: a vs b`.
+ */
+function describeConflictingSets(
+  label: string,
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  const cachedSet = new Set(cached);
+  const incomingSet = new Set(incoming);
+  if ([...cachedSet].every((item) => incomingSet.has(item))) return null;
+  if ([...incomingSet].every((item) => cachedSet.has(item))) return null;
+  return describeDifference(
+    label,
+    [...cachedSet].filter((item) => !incomingSet.has(item)),
+    [...incomingSet].filter((item) => !cachedSet.has(item)),
+  );
+}
+
+/** `days` → `day`, `inches` → `inch`: one unit, however many of it. */
+function foldPlural(word: string): string {
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (/(ch|sh|x)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && word.length > 3) return word.slice(0, -1);
+  return word;
+}
+
+/**
  * `null` when both lists hold the same items (as multisets); otherwise `<label> differ: a vs b`
  * naming only the items that differ, `none` standing for an empty side.
  */
@@ -183,7 +218,7 @@ class PromptFacts {
   readonly tokenSet: ReadonlySet<string>;
   readonly numbers: string[];
   readonly negations: string[];
-  readonly opposites: string[];
+  readonly opposites: OppositeOccurrence[];
   readonly categoryWords: Map<string, string[]>;
   /** Party roles (`buyer`, `licensee`), plurals folded, in order. */
   readonly roles: string[];
@@ -287,6 +322,12 @@ function extractNumbers(tokens: readonly string[]): string[] {
       numbers[numbers.length - 1] = `${numbers.at(-1)}%`;
       continue;
     }
+    const quarter = /^q([1-4])$/.exec(token);
+    if (quarter) {
+      // `Q2` is `the second quarter`.
+      numbers.push(withOrdinalSuffix(Number(quarter[1])));
+      continue;
+    }
     const ordinal =
       ORDINAL_WORDS[token] ?? (token === 'second' && previous === 'the' ? 2 : undefined);
     if (ordinal !== undefined) {
@@ -337,12 +378,60 @@ function withOrdinalSuffix(value: number): string {
   return `${value}${suffix}`;
 }
 
-/** The opposite words a prompt uses, as their concepts (one entry per occurrence). */
-function extractOpposites(tokens: readonly string[]): string[] {
+/** An opposite word in a prompt: its concept and the pair sides it stands on. */
+interface OppositeOccurrence {
+  concept: string;
+  sides: readonly number[];
+}
+
+/** The opposite words a prompt uses, in order (one entry per occurrence). */
+function extractOpposites(tokens: readonly string[]): OppositeOccurrence[] {
   return tokens.flatMap((token) => {
-    const concept = OPPOSITE_CONCEPT_BY_WORD.get(token);
-    return concept === undefined ? [] : [concept];
+    const word = OPPOSITE_WORDS_BY_TOKEN.get(token);
+    return word === undefined ? [] : [word];
   });
+}
+
+/**
+ * `null` unless the prompts stand on different sides of one pair of opposites (`enable` against
+ * `disable`, `survive` against `terminate`, or one of them against both); then `opposites differ:
+ * enable vs disable`. An opposite word only one prompt uses is no conflict: in a reworded question it
+ * is incidental (`What time is check-out?` / `When does check-out close?`), and in an otherwise
+ * identical sentence the `edit` guard sees the substitution.
+ */
+function describeOppositeConflict(
+  cached: readonly OppositeOccurrence[],
+  incoming: readonly OppositeOccurrence[],
+): string | null {
+  const sidesByPair = (occurrences: readonly OppositeOccurrence[]) => {
+    const pairs = new Map<number, Set<number>>();
+    for (const occurrence of occurrences) {
+      for (const side of occurrence.sides) {
+        const pair = Math.floor(side / 2);
+        pairs.set(pair, (pairs.get(pair) ?? new Set()).add(side % 2));
+      }
+    }
+    return pairs;
+  };
+  const cachedPairs = sidesByPair(cached);
+  const incomingPairs = sidesByPair(incoming);
+  for (const [pair, cachedSides] of cachedPairs) {
+    const incomingSides = incomingPairs.get(pair);
+    if (incomingSides === undefined) continue;
+    if (
+      cachedSides.size === incomingSides.size &&
+      [...cachedSides].every((side) => incomingSides.has(side))
+    ) {
+      continue;
+    }
+    const onPair = (occurrences: readonly OppositeOccurrence[]) =>
+      occurrences
+        .filter((occurrence) => occurrence.sides.some((side) => Math.floor(side / 2) === pair))
+        .map((occurrence) => occurrence.concept);
+    const detail = describeDifference('opposites', onPair(cached), onPair(incoming));
+    if (detail !== null) return detail;
+  }
+  return null;
 }
 
 const CATEGORY_BY_PHRASE: ReadonlyMap<string, string> = new Map(
@@ -411,6 +500,7 @@ function extractNames(text: string): string[] {
   for (const match of text.matchAll(WORD_WITH_POSITION)) {
     const word = match[0];
     if (!/^\p{Lu}/u.test(word) || /^I(?:['’]\p{L}+)?$/u.test(word)) continue;
+    if (/^Q[1-4]$/.test(word)) continue; // a quarter, which the number guard reads
     const isAcronym = word.length >= 2 && /^[\p{Lu}\p{N}]+$/u.test(word);
     if (!isAcronym && startsSentence(text, match.index)) continue;
     const normalised = tokenizeText(word);
@@ -474,6 +564,7 @@ function extractCodeTokens(text: string): string[] {
 }
 
 function isCodeToken(token: string): boolean {
+  if (/^q[1-4]$/i.test(token)) return false; // a quarter, which the number guard reads
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(token)) return true; // URL
   if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(token)) return true; // e-mail
   if (/^(?:~|\.{1,2})?\/[^/]/.test(token) || /^[a-z]:\\/i.test(token)) return true; // path

@@ -2,6 +2,7 @@ import {
   FUNCTION_WORDS,
   MULTIPLIER_WORDS,
   NUMBER_WORDS,
+  OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
   SCALE_WORDS,
   SYNONYM_GROUPS,
@@ -135,9 +136,19 @@ function isContentWord(word: string): boolean {
   );
 }
 
-/** Inflection or derivation of one stem (`cancel`/`canceled`, `termination`/`terminate`) or synonyms. */
+/**
+ * Inflection or derivation of one stem (`cancel`/`canceled`, `termination`/`terminate`), listed
+ * synonyms, or words on the same side of a pair of opposites (`highest`/`largest`).
+ */
 function areInterchangeable(left: string, right: string): boolean {
   if (stemWord(left) === stemWord(right)) return true;
+  const leftOpposite = OPPOSITE_WORDS_BY_TOKEN.get(left);
+  if (
+    leftOpposite !== undefined &&
+    leftOpposite.concept === OPPOSITE_WORDS_BY_TOKEN.get(right)?.concept
+  ) {
+    return true;
+  }
   const group = SYNONYM_GROUP_BY_WORD.get(left);
   return group !== undefined && group === SYNONYM_GROUP_BY_WORD.get(right);
 }
@@ -171,6 +182,10 @@ function stemWord(word: string): string {
     if (stem.length - suffix.length >= 3 && stem.endsWith(suffix)) {
       stem = stem.slice(0, -suffix.length);
       if (suffix === 'ies') stem += 'y';
+      // `capped` → `capp` → `cap`, like `cap`.
+      else if (/^(ed|ing|er|est)$/.test(suffix) && /([b-df-hj-np-tv-z])\1$/.test(stem)) {
+        stem = stem.slice(0, -1);
+      }
       break;
     }
   }

@@ -85,16 +85,20 @@ export interface SegmentDifference {
 
 /**
  * Drops the segments two query texts share (a longest common subsequence, so a moved segment counts
- * as a difference) and returns what is left of each. Segments compare after whitespace collapsing
+ * as a difference) and returns what is left of each. Either side may be given already segmented
+ * (by `splitSegments`), which saves splitting one text against many. Segments compare after whitespace collapsing
  * only: casing and punctuation are the guards' to judge.
  *
  * @example
  * diffSegments('Contract:\nA.\nQuestion: cause?', 'Contract:\nA.\nQuestion: convenience?');
  * // { cached: 'Question: cause?', incoming: 'Question: convenience?', shared: true }
  */
-export function diffSegments(cachedText: string, incomingText: string): SegmentDifference {
-  const cached = splitSegments(cachedText);
-  const incoming = splitSegments(incomingText);
+export function diffSegments(
+  cachedText: string | readonly string[],
+  incomingText: string | readonly string[],
+): SegmentDifference {
+  const cached = typeof cachedText === 'string' ? splitSegments(cachedText) : cachedText;
+  const incoming = typeof incomingText === 'string' ? splitSegments(incomingText) : incomingText;
   const common = matchCommonSubsequence(cached, incoming);
   const commonCached = new Set(common.map(([index]) => index));
   const commonIncoming = new Set(common.map(([, index]) => index));
