@@ -1,3 +1,3 @@
 import { definePackageBuild } from '../../tsdown.shared';
 
-export default definePackageBuild();
+export default definePackageBuild({ index: 'src/index.ts', protocol: 'src/protocol/index.ts' });

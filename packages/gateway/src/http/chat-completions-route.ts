@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { formatCacheHeaders, type WireCacheStatus } from '@cachecore/core/protocol';
 import type { TenantIdentity } from '../auth/tenant-claims';
 import {
   type ChatCompletion,
@@ -29,8 +30,8 @@ import { parseJsonBody, readRequestBody } from './read-body';
 import { sendJson } from './respond';
 import { createSseParser, formatSseEvent, SSE_HEADERS } from './sse';
 
-/** The cache tiers a chat completion answer can come from (the `X-Cache` header). */
-export type CacheStatusValue = 'HIT_L1' | 'HIT_L1_STALE' | 'HIT_L2' | 'MISS' | 'BYPASS';
+/** The cache tiers a chat completion answer can come from: the protocol's wire statuses. */
+export type CacheStatusValue = WireCacheStatus;
 
 /** Everything known about one cacheable request once it is authenticated and parsed. */
 interface CacheableRequest {
@@ -587,15 +588,11 @@ function answerOutcome(
   );
 }
 
-/** The PROTOCOL §2 headers. */
+/** The PROTOCOL §2 headers (similarity with four decimals, age in whole seconds). */
 export function cacheHeaders(
   status: CacheStatusValue,
   similarity: number,
   ageSeconds: number,
 ): Record<string, string> {
-  return {
-    'x-cache': status,
-    'x-cache-similarity': Math.min(1, Math.max(0, similarity)).toFixed(2),
-    'x-cache-age': String(Math.max(0, Math.floor(ageSeconds))),
-  };
+  return formatCacheHeaders({ status, similarity, ageSeconds });
 }
