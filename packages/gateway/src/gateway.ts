@@ -12,7 +12,7 @@ import {
 import { handleEmbeddings } from './embeddings/embeddings-route';
 import { GatewayHttpError } from './errors/gateway-http-error';
 import type { FlightOutcome, GatewayContext } from './gateway-context';
-import { handleChatCompletions } from './http/chat-completions-route';
+import { CHAT_COMPLETIONS_ROUTE, handleCachedRoute, RESPONSES_ROUTE } from './http/cached-route';
 import { answerClientError, MAX_REQUEST_HEADER_BYTES } from './http/client-error';
 import { forwardOtherRoute } from './http/forward-other-route';
 import { handleInvalidate } from './http/invalidate-route';
@@ -225,7 +225,9 @@ async function routeRequest(
       response.end(method === 'HEAD' ? undefined : text);
     } else if (pathname === '/v1/chat/completions') {
       if (method !== 'POST') throw new GatewayHttpError(405, 'Use POST for /v1/chat/completions.');
-      await handleChatCompletions(context, request, response, observation);
+      await handleCachedRoute(context, request, response, observation, CHAT_COMPLETIONS_ROUTE);
+    } else if (pathname === '/v1/responses' && method === 'POST') {
+      await handleCachedRoute(context, request, response, observation, RESPONSES_ROUTE);
     } else if (pathname === '/v1/embeddings' && method === 'POST') {
       await handleEmbeddings(context, request, response, observation);
     } else if (pathname === '/v1/invalidate') {

@@ -1,4 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  DEPS_HEADER_LOWER,
+  EMBEDDING_INPUTS_HEADER_LOWER as EMBEDDING_INPUTS_HEADER,
+} from '@cachecore/core/protocol';
 import { areDepsCurrent, canServeEntry, collectRequestDeps } from '../cache/dep-validation';
 import { decodeDepsHeader } from '../cache/deps-header';
 import { computeNamespace } from '../cache/namespace';
@@ -24,9 +28,6 @@ import {
   type EmbeddingInput,
   type EmbeddingsRequest,
 } from './embeddings-request';
-
-/** Response header with how many inputs of a batch came from the cache and how many upstream. */
-export const EMBEDDING_INPUTS_HEADER = 'x-cachecore-embedding-inputs';
 
 /** One input's embedding, from the cache or just fetched. */
 interface InputEmbedding {
@@ -91,7 +92,7 @@ export async function handleEmbeddings(
     embedderId: 'embeddings',
   });
   const deps = collectRequestDeps(
-    decodeDepsHeader(request.headers['x-cachecore-deps']),
+    decodeDepsHeader(request.headers[DEPS_HEADER_LOWER]),
     identity.policyVersion,
   );
   const keys = embeddings.inputHashes.map((hash) => `${namespace}:embedding:${hash}`);
