@@ -190,6 +190,17 @@ describe('the Cache-Status header (RFC 9211)', () => {
     });
   });
 
+  it('survives a JSON round trip, freshness and collapsing included', () => {
+    const status = parseCacheStatus({
+      'cache-status': 'Cachecore; hit; ttl=-12; detail=l1-stale',
+      'x-cache-age': '3012',
+    });
+    const restored = CacheStatus.fromJSON(JSON.parse(JSON.stringify(status)));
+    expect(restored).toEqual(status);
+    const collapsed = parseCacheStatus({ 'cache-status': 'Cachecore; fwd=miss; collapsed' });
+    expect(CacheStatus.fromJSON(JSON.parse(JSON.stringify(collapsed)))?.collapsed).toBe(true);
+  });
+
   it('reads what the gateway formatter writes', () => {
     for (const [fields, status] of [
       [{ status: 'HIT_L1', ttlSeconds: 2940 }, 'HIT_L1'],

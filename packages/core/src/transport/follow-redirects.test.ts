@@ -1,14 +1,14 @@
 // A 307 from the gateway to another origin must not deliver the tenant token there (PROTOCOL §3.1).
 // Two real servers: the "gateway" origin answers redirects, the other origin records what arrives.
 import type { IncomingHttpHeaders } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CachecoreClient } from '../client';
-import { cachecoreHeaders } from '../headers/cachecore-headers';
 import {
   answerJsonMiss,
   type RecordingServer,
   startRecordingServer,
-} from '../test-support/recording-server';
+} from '@cachecore/test-support/recording-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CachecoreClient } from '../client';
+import { cachecoreHeaders } from '../headers/cachecore-headers';
 
 const token = 'cc_test_k1.eyJhbGciOiJIUzI1NiJ9.eyJ0ZW5hbnRfaWQiOiJ0MSJ9.c2lnbmF0dXJl';
 
