@@ -104,18 +104,18 @@ describe('gateway over the mock upstream', () => {
     upstream.reset();
   });
 
-  it('answers MISS, then HIT_L1 with similarity 1.00 and the entry age', async () => {
+  it('answers MISS, then HIT_L1 with similarity 1.0000 and the entry age', async () => {
     const first = await chat(gateway, ask('What is the capital of France?'), { token });
     expect(first.status).toBe(200);
     expect(first.headers.get('x-cache')).toBe('MISS');
-    expect(first.headers.get('x-cache-similarity')).toBe('0.00');
+    expect(first.headers.get('x-cache-similarity')).toBe('0.0000');
     expect(first.headers.get('x-cache-age')).toBe('0');
     expect(first.json.choices[0].message.content).toBe('Echo: What is the capital of France?');
 
     clock += 42_000;
     const second = await chat(gateway, ask('What is the capital of France?'), { token });
     expect(second.headers.get('x-cache')).toBe('HIT_L1');
-    expect(second.headers.get('x-cache-similarity')).toBe('1.00');
+    expect(second.headers.get('x-cache-similarity')).toBe('1.0000');
     expect(second.headers.get('x-cache-age')).toBe('42');
     expect(second.json).toEqual(first.json);
     expect(upstream.requestCount).toBe(1);

@@ -9,6 +9,7 @@ import {
   type ResolvedGatewaySettings,
   resolveGatewaySettings,
 } from './config/gateway-options';
+import { handleEmbeddings } from './embeddings/embeddings-route';
 import { GatewayHttpError } from './errors/gateway-http-error';
 import type { FlightOutcome, GatewayContext } from './gateway-context';
 import { handleChatCompletions } from './http/chat-completions-route';
@@ -97,7 +98,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   let context: GatewayContext;
   try {
     if (settings.upstream === 'mock') {
-      mockUpstream = await createMockUpstream({ latencyMs: settings.mockLatencyMs });
+      mockUpstream = await createMockUpstream({
+        latencyMs: settings.mockLatencyMs,
+        port: settings.mockPort,
+      });
     } else if (!/^https?:\/\//.test(settings.upstream)) {
       throw new TypeError(
         `Invalid upstream "${settings.upstream}": expected an http(s) base URL including /v1, or "mock".`,
@@ -220,6 +224,8 @@ async function routeRequest(
     } else if (pathname === '/v1/chat/completions') {
       if (method !== 'POST') throw new GatewayHttpError(405, 'Use POST for /v1/chat/completions.');
       await handleChatCompletions(context, request, response, observation);
+    } else if (pathname === '/v1/embeddings' && method === 'POST') {
+      await handleEmbeddings(context, request, response, observation);
     } else if (pathname === '/v1/invalidate') {
       if (method !== 'POST') throw new GatewayHttpError(405, 'Use POST for /v1/invalidate.');
       await handleInvalidate(context, request, response, observation);

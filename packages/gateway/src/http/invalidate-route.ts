@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { validateDepHash, validateDepId } from '@cachecore/core/protocol';
 import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { GatewayContext } from '../gateway-context';
 import type { ObservedRequest } from '../observation/observed-request';
@@ -32,16 +33,28 @@ export async function handleInvalidate(
   }
   // The body is JSON whatever the Content-Type says (clients send text/plain or nothing).
   const parsed = parseJsonBody(await readRequestBody(request, context.settings.maxBodyBytes));
-  const { dep_id: depId, new_hash: requestedHash } = (parsed ?? {}) as Record<string, unknown>;
-  if (typeof depId !== 'string' || depId === '') {
-    throw new GatewayHttpError(400, 'The invalidation body needs a non-empty string "dep_id".', {
+  const { dep_id: depId, new_hash: requestedHash } = (
+    typeof parsed === 'object' && parsed !== null ? parsed : {}
+  ) as Record<string, unknown>;
+  // The same rules as a dep in the deps header (PROTOCOL §1), so that every dep a request can be
+  // tagged with can be invalidated, and nothing else can.
+  const depIdProblem = validateDepId(depId);
+  // (A dep id that is not a string always has a problem; the typeof only informs the compiler.)
+  if (depIdProblem !== null || typeof depId !== 'string') {
+    throw new GatewayHttpError(400, `Invalid "dep_id" in the invalidation body: ${depIdProblem}.`, {
       code: 'invalid_dep_id',
     });
   }
-  if (requestedHash !== undefined && requestedHash !== null && typeof requestedHash !== 'string') {
-    throw new GatewayHttpError(400, '"new_hash" must be a string when given.', {
-      code: 'invalid_new_hash',
-    });
+  const hashProblem =
+    requestedHash === undefined || requestedHash === null ? null : validateDepHash(requestedHash);
+  if (hashProblem !== null) {
+    throw new GatewayHttpError(
+      400,
+      `Invalid "new_hash" in the invalidation body: ${hashProblem}.`,
+      {
+        code: 'invalid_new_hash',
+      },
+    );
   }
   const newHash =
     typeof requestedHash === 'string' && requestedHash !== '' ? requestedHash : randomUUID();

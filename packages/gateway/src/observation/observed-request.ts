@@ -37,6 +37,8 @@ export interface ObservedRequest {
   /** Why the store failed (the request was answered uncached). */
   storeError?: string;
   upstream?: ObservedUpstreamCall;
+  /** A `/v1/embeddings` batch: how many inputs it had and how many the cache answered. */
+  embeddingInputs?: { total: number; cached: number };
   /** A `/v1/invalidate` request: the dep and how many entries it deleted. */
   invalidation?: { depId: string; keysDeleted: number };
 }
@@ -61,6 +63,8 @@ export function observationLogFields(observation: ObservedRequest): Record<strin
     upstream_ms: upstream?.durationMs,
     upstream_status: upstream?.status,
     stream_incomplete: upstream?.outcome === 'aborted' ? true : undefined,
+    embedding_inputs: observation.embeddingInputs?.total,
+    embedding_cached: observation.embeddingInputs?.cached,
     dep_id: invalidation?.depId,
     keys_deleted: invalidation?.keysDeleted,
   };

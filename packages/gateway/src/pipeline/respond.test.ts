@@ -82,7 +82,7 @@ describe('respond stage', () => {
   it('answers an L2 hit as JSON with its status, similarity and age', async () => {
     const response = await get('l2');
     expect(response.headers.get('x-cache')).toBe('HIT_L2');
-    expect(response.headers.get('x-cache-similarity')).toBe('0.93');
+    expect(response.headers.get('x-cache-similarity')).toBe('0.9340');
     expect(response.headers.get('x-cache-age')).toBe('7');
     expect((await response.json()).choices[0].message.content).toBe('Hi there');
   });

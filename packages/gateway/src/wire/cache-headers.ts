@@ -1,15 +1,13 @@
-/** The cache tiers a chat completion answer can come from (the `X-Cache` header). */
-export type CacheStatusValue = 'HIT_L1' | 'HIT_L1_STALE' | 'HIT_L2' | 'MISS' | 'BYPASS';
+import { formatCacheHeaders, type WireCacheStatus } from '@cachecore/core/protocol';
 
-/** The PROTOCOL §2 headers. */
+/** The cache tiers a chat completion answer can come from: the protocol's wire statuses. */
+export type CacheStatusValue = WireCacheStatus;
+
+/** The PROTOCOL §2 headers (similarity with four decimals, age in whole seconds). */
 export function cacheHeaders(
   status: CacheStatusValue,
   similarity: number,
   ageSeconds: number,
 ): Record<string, string> {
-  return {
-    'x-cache': status,
-    'x-cache-similarity': Math.min(1, Math.max(0, similarity)).toFixed(2),
-    'x-cache-age': String(Math.max(0, Math.floor(ageSeconds))),
-  };
+  return formatCacheHeaders({ status, similarity, ageSeconds });
 }
