@@ -44,6 +44,7 @@ class UpstreamEmbeddingsError extends Error {
     readonly status: number,
     readonly headers: Record<string, string>,
     readonly body: string,
+    readonly durationMs = 0,
   ) {
     super(`upstream answered ${status}`);
   }
@@ -136,6 +137,7 @@ export async function handleEmbeddings(
   try {
     if (toFetch.length > 0) {
       const fetched = fetchEmbeddings(context, request, embeddings, toFetch, {
+        observation,
         write: cacheUsable,
         keys,
         tenantId,
@@ -163,6 +165,7 @@ export async function handleEmbeddings(
   } catch (error) {
     if (!(error instanceof UpstreamEmbeddingsError)) throw error;
     context.store.incrementStat(tenantId, 'upstream_errors').catch(() => {});
+    observation.upstream = { durationMs: error.durationMs, outcome: 'error', status: error.status };
     response.writeHead(error.status, {
       ...error.headers,
       ...cacheHeaders('MISS', 0, 0),
@@ -185,7 +188,7 @@ export async function handleEmbeddings(
   if (tokensSaved > 0)
     context.store.incrementStat(tenantId, 'tokens_saved', tokensSaved).catch(() => {});
   observation.cache = status;
-  observation.embeddingInputs = { total: keys.length, cached: cachedCount };
+  observation.embeddings = { inputs: keys.length, cached: cachedCount };
   observation.tokensSaved = tokensSaved;
 
   const promptTokens = served.reduce((sum, item) => sum + item.tokens, 0);
@@ -263,6 +266,7 @@ async function fetchEmbeddings(
   embeddings: EmbeddingsRequest,
   indexes: readonly number[],
   target: {
+    observation: ObservedRequest;
     write: boolean;
     keys: readonly string[];
     tenantId: string;
@@ -275,6 +279,7 @@ async function fetchEmbeddings(
   // The cache keeps float32 vectors whatever the client asked; JSON floats are what every
   // OpenAI-compatible server can send.
   const { encoding_format: _encoding, ...body } = embeddings.body;
+  const started = context.monotonicNow();
   const upstream = await context.upstream.send({
     method: 'POST',
     path: '/v1/embeddings',
@@ -282,13 +287,17 @@ async function fetchEmbeddings(
     body: JSON.stringify({ ...body, input: inputs }),
   });
   const text = await readUpstreamText(upstream, context.settings.upstreamTimeoutMs);
+  const durationMs = Math.round(context.monotonicNow() - started);
+  const status = upstream.response.status;
   if (!upstream.response.ok) {
     throw new UpstreamEmbeddingsError(
-      upstream.response.status,
+      status,
       relayableHeaders(upstream.response),
       text,
+      durationMs,
     );
   }
+  target.observation.upstream = { durationMs, outcome: 'ok', status };
   const answer = parseUpstreamAnswer(text, inputs.length);
   const tokens = shareTokens(answer.promptTokens, inputs);
   const fetched = answer.vectors.map((vector, position) => ({

@@ -37,10 +37,10 @@ export interface ObservedRequest {
   /** Why the store failed (the request was answered uncached). */
   storeError?: string;
   upstream?: ObservedUpstreamCall;
-  /** A `/v1/embeddings` batch: how many inputs it had and how many the cache answered. */
-  embeddingInputs?: { total: number; cached: number };
   /** A `/v1/invalidate` request: the dep and how many entries it deleted. */
   invalidation?: { depId: string; keysDeleted: number };
+  /** A `/v1/embeddings` request: how many inputs it had and how many came from the cache. */
+  embeddings?: { inputs: number; cached: number };
 }
 
 /**
@@ -48,7 +48,7 @@ export interface ObservedRequest {
  * observed is left out.
  */
 export function observationLogFields(observation: ObservedRequest): Record<string, unknown> {
-  const { upstream, invalidation } = observation;
+  const { upstream, invalidation, embeddings } = observation;
   const fields: Record<string, unknown> = {
     tenant: observation.tenant,
     model: observation.model,
@@ -63,10 +63,10 @@ export function observationLogFields(observation: ObservedRequest): Record<strin
     upstream_ms: upstream?.durationMs,
     upstream_status: upstream?.status,
     stream_incomplete: upstream?.outcome === 'aborted' ? true : undefined,
-    embedding_inputs: observation.embeddingInputs?.total,
-    embedding_cached: observation.embeddingInputs?.cached,
     dep_id: invalidation?.depId,
     keys_deleted: invalidation?.keysDeleted,
+    embedding_inputs: embeddings?.inputs,
+    embedding_inputs_cached: embeddings?.cached,
   };
   for (const name in fields) if (fields[name] === undefined) delete fields[name];
   return fields;

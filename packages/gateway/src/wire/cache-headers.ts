@@ -3,7 +3,7 @@ import { formatCacheHeaders, type WireCacheStatus } from '@cachecore/core/protoc
 /** The cache tiers a chat completion answer can come from: the protocol's wire statuses. */
 export type CacheStatusValue = WireCacheStatus;
 
-/** The PROTOCOL §2 headers (similarity with four decimals, age in whole seconds). */
+/** The PROTOCOL §2 headers, formatted by the protocol module (similarity with four decimals). */
 export function cacheHeaders(
   status: CacheStatusValue,
   similarity: number,
