@@ -5,7 +5,7 @@ import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { FlightOutcome, GatewayContext } from '../gateway-context';
 import type { ObservedRequest } from '../observation/observed-request';
 import { readUpstreamText, relayableHeaders } from '../upstream/upstream-client';
-import { createSseParser, SSE_HEADERS } from '../wire/sse';
+import { createSseEventParser, SSE_HEADERS } from '../wire/sse';
 import { watchClientGone } from '../wire/watch-client-gone';
 import { countStat } from './count-stat';
 import type { CacheableRequest } from './identify';
@@ -74,8 +74,8 @@ export async function callUpstream(
     if (!cacheable.chat.stream) {
       // The upstream streamed although the client asked for JSON: assemble, then answer JSON.
       const assembled = await assembleStream(upstreamResponse, undefined, clientGone.signal);
-      observe(upstreamResponse.status, assembled.done ? 'ok' : 'aborted');
-      if (!assembled.done) return { kind: 'aborted' };
+      observe(upstreamResponse.status, assembled.complete ? 'ok' : 'aborted');
+      if (!assembled.complete) return { kind: 'aborted' };
       return completionOutcome(assembled.completion);
     }
 
@@ -83,7 +83,7 @@ export async function callUpstream(
     response.flushHeaders();
     const assembled = await assembleStream(upstreamResponse, response, clientGone.signal);
     if (!response.destroyed) response.end();
-    const complete = assembled.done && !clientGone.signal.aborted;
+    const complete = assembled.complete && !clientGone.signal.aborted;
     observe(upstreamResponse.status, complete ? 'ok' : 'aborted');
     if (!complete) return { kind: 'aborted' };
     return completionOutcome(assembled.completion);
@@ -118,28 +118,33 @@ function parseCompletion(text: string): FlightOutcome {
   };
 }
 
-/** Reads an upstream SSE body, optionally passing each chunk through to the client unchanged. */
+/**
+ * Reads an upstream SSE body, optionally passing each chunk through to the client unchanged.
+ * `complete` only when the stream is a whole answer (see `CompletionAssembler.complete`).
+ */
 async function assembleStream(
   upstreamResponse: Response,
   passThrough: ServerResponse | undefined,
   signal: AbortSignal,
-): Promise<{ done: boolean; completion: ChatCompletion }> {
+): Promise<{ complete: boolean; completion: ChatCompletion }> {
   const assembler = new CompletionAssembler();
-  const parser = createSseParser();
+  const parser = createSseEventParser();
   const decoder = new TextDecoder();
   const body = upstreamResponse.body;
-  if (!body) return { done: false, completion: assembler.toCompletion() };
+  if (!body) return { complete: false, completion: assembler.toCompletion() };
   try {
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
       if (signal.aborted) break;
       if (passThrough && !passThrough.destroyed) passThrough.write(chunk);
-      for (const data of parser.push(decoder.decode(chunk, { stream: true })))
-        assembler.addEvent(data);
+      for (const event of parser.push(decoder.decode(chunk, { stream: true })))
+        assembler.addEvent(event.data, event.event);
     }
-    if (!signal.aborted) for (const data of parser.flush()) assembler.addEvent(data);
+    if (!signal.aborted) {
+      for (const event of parser.flush()) assembler.addEvent(event.data, event.event);
+    }
   } catch {
     // A broken upstream stream is a truncated answer: relayed as far as it went, never cached.
-    return { done: false, completion: assembler.toCompletion() };
+    return { complete: false, completion: assembler.toCompletion() };
   }
-  return { done: assembler.done && !signal.aborted, completion: assembler.toCompletion() };
+  return { complete: assembler.complete && !signal.aborted, completion: assembler.toCompletion() };
 }
