@@ -13,8 +13,10 @@ import { handleEmbeddings } from './embeddings/embeddings-route';
 import { GatewayHttpError } from './errors/gateway-http-error';
 import type { FlightOutcome, GatewayContext } from './gateway-context';
 import { handleChatCompletions } from './http/chat-completions-route';
+import { answerClientError, MAX_REQUEST_HEADER_BYTES } from './http/client-error';
 import { forwardOtherRoute } from './http/forward-other-route';
 import { handleInvalidate } from './http/invalidate-route';
+import { confineRequestPath } from './http/request-path';
 import { createJsonLogger, type GatewayLogger } from './log/logger';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
 import { type ObservedRequest, observationLogFields } from './observation/observed-request';
@@ -149,11 +151,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       flights: new SingleFlight<FlightOutcome>(),
       background: new Set(),
     };
-    // Node refuses headers over 16 KiB with a bare 431; a little more room lets an oversized
-    // X-Cachecore-Deps header get the JSON 400 that names the problem.
-    server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
+    server = createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES }, (request, response) => {
       void routeRequest(context, request, response);
     });
+    server.on('clientError', answerClientError);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -206,12 +207,13 @@ async function routeRequest(
 ): Promise<void> {
   const started = context.monotonicNow();
   const method = request.method ?? 'GET';
-  const pathname = (request.url ?? '/').split('?')[0] ?? '/';
+  let pathname = (request.url ?? '/').split('?')[0] ?? '/';
   const observation: ObservedRequest = {};
   // A client that disconnects mid-answer makes writes fail with EPIPE; never let that escape.
   response.on('error', () => {});
   let status: number | undefined;
   try {
+    pathname = confineRequestPath(request);
     if (pathname === '/health' || pathname === '/healthz') {
       sendJson(response, 200, { status: 'ok' });
     } else if (pathname === '/metrics') {
