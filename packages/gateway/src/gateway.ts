@@ -66,7 +66,8 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const settings = resolveGatewaySettings(options);
   const now = options.now ?? Date.now;
-  const logger: GatewayLogger = options.logger ?? createJsonLogger({ level: settings.logLevel });
+  const logger: GatewayLogger =
+    options.logger ?? createJsonLogger({ level: settings.logLevel, now });
   const verifier = await createTokenVerifier({
     jwtSecret: options.jwtSecret,
     jwtPublicKey: options.jwtPublicKey,

@@ -52,6 +52,11 @@ export interface GatewayMetrics {
   recordStoreError(operation: string, code?: string): void;
   /** Counts an L2 candidate vetoed by a prompt guard. */
   recordL2Veto(guard: string): void;
+  /**
+   * Counts a request answered without an upstream call of its own: `hit` (served from the cache)
+   * or `collapsed` (a single-flight follower answered by another request's call, `X-Cache: MISS`).
+   */
+  recordAvoidedUpstreamCall(reason: 'hit' | 'collapsed'): void;
   /** Every series in the Prometheus text exposition format. */
   renderMetrics(): Promise<string>;
 }
@@ -117,6 +122,13 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     registers,
   });
 
+  const avoidedUpstreamCalls = new Counter({
+    name: `${prefix}upstream_calls_avoided_total`,
+    help: 'Requests answered without an upstream call of their own, by reason (hit, collapsed).',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+
   return {
     registry,
     contentType: registry.contentType,
@@ -140,6 +152,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     },
     recordL2Veto(guard) {
       l2Vetoes.inc({ guard });
+    },
+    recordAvoidedUpstreamCall(reason) {
+      avoidedUpstreamCalls.inc({ reason });
     },
     renderMetrics: () => registry.metrics(),
   };

@@ -147,6 +147,18 @@ export function describeStoreContract(
       expect(await store.acquireLock('lock:1', 10_000)).toBeTypeOf('string');
     });
 
+    it('renews a lock only for its holder, and not once it expired', async () => {
+      if (!store.renewLock) return;
+      const owner = await store.acquireLock('lease:1', 1_000);
+      expect(await store.renewLock('lease:1', 'someone-else', 5_000)).toBe(false);
+      expect(await store.renewLock('lease:1', owner!, 5_000)).toBe(true);
+      await advance(1_100);
+      // Renewed past its first lease: still held.
+      expect(await store.acquireLock('lease:1', 1_000)).toBeNull();
+      await store.releaseLock('lease:1', owner!);
+      expect(await store.renewLock('lease:1', owner!, 5_000)).toBe(false);
+    });
+
     it('adds up statistics per scope', async () => {
       await store.incrementStat('tenant-a', 'hits_l1');
       await store.incrementStat('tenant-a', 'hits_l1');

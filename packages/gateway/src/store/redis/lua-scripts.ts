@@ -166,6 +166,15 @@ return {count, string.format('%.0f', start + window)}
 `,
 );
 
+/** KEYS: lock. ARGV: owner, ttl ms. Extends the lock only if `owner` still holds it. */
+export const RENEW_LOCK_SCRIPT = defineScript(
+  'renewLock',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`,
+);
+
 /** KEYS: lock. ARGV: owner. Deletes the lock only if `owner` still holds it. */
 export const RELEASE_LOCK_SCRIPT = defineScript(
   'releaseLock',
