@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 
 /**
  * What the gateway does with a `/v1/*` request that carries no tenant token: `allow` forwards it

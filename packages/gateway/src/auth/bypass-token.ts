@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { TokenSource } from './extract-tenant-token';
 
 /**

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GatewayHttpError } from './gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 
 /**
  * Largest request head (request line and headers) the gateway reads. Node's default of 16 KiB

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { GatewayHttpError } from './gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 
 /** Characters RFC 3986 calls unreserved: their escapes mean the character itself. */
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;

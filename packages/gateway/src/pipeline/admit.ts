@@ -3,7 +3,8 @@ import { assertAnonymousAllowed } from '../auth/anonymous-policy';
 import { selectCredential } from '../auth/bypass-token';
 import { extractTenantToken, type TokenSource } from '../auth/extract-tenant-token';
 import type { TenantIdentity } from '../auth/tenant-claims';
-import type { GatewayContext, RequestRecord } from '../gateway-context';
+import type { GatewayContext } from '../gateway-context';
+import type { ObservedRequest } from '../observation/observed-request';
 import { enforceRateLimit } from '../rate-limit/rate-limiter';
 
 /** Who is asking: the token source and, when a tenant token was sent and verified, the tenant. */
@@ -17,15 +18,14 @@ export interface AdmittedRequest {
 }
 
 /**
- * The first steps of every proxied `/v1/*` request: verify the tenant token (a JWT-shaped token
- * that fails is a 401, never bypass) and apply the rate limit, per tenant or, for bypass traffic,
- * per client IP. Throws a `GatewayHttpError` (401, 429) when the request may not go on.
+ * The first stage of every `/v1/*` request: verify the tenant token (a JWT-shaped token that fails
+ * is a 401, never bypass) and apply the rate limit, per tenant or, for bypass traffic, per client
+ * IP. Throws a `GatewayHttpError` (401, 429) when the request may not go on.
  */
 export async function admitRequest(
   context: GatewayContext,
   request: IncomingMessage,
-  record: RequestRecord,
-  clientIp: string,
+  observation: ObservedRequest,
 ): Promise<AdmittedRequest> {
   const source = extractTenantToken(request.headers);
   const credential = selectCredential(request.headers, source);
@@ -34,7 +34,7 @@ export async function admitRequest(
   if (!verified) assertAnonymousAllowed(context.settings.anonymous);
   // A bypass token's tenant is rate-limited as itself, but its request takes the bypass path.
   const identity = credential.bypass ? undefined : verified;
-  record.tenant = verified?.tenantId;
+  observation.tenant = verified?.tenantId;
   if (verified) {
     await enforceRateLimit(
       context.store,
@@ -44,6 +44,7 @@ export async function admitRequest(
       `tenant ${verified.tenantId}`,
     );
   } else {
+    const clientIp = request.socket.remoteAddress ?? 'unknown';
     await enforceRateLimit(
       context.store,
       `ip:${clientIp}`,
