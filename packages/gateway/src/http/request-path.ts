@@ -25,10 +25,10 @@ export interface RequestTarget {
  * two things is refused with a 400 rather than guessed at, because `fetch` resolves `..` and `.`
  * segments (and their `%2e` spellings) before the request leaves: `/v1/../x` would otherwise reach
  * `<upstream host>/x` with the gateway's upstream key. Refused: targets not starting with `/`
- * (absolute or `*` form), dot segments, empty segments (`//`), backslashes, malformed `%`
- * escapes, fragments, characters `fetch` would re-encode, and escaped `/`, `\` or NUL outside
- * `/admin/` (an admin path may carry them inside a tenant id, which it decodes; it is never
- * forwarded).
+ * (absolute or `*` form), dot segments (also with `;parameters`), empty segments (`//`),
+ * backslashes, malformed `%` escapes, fragments, characters `fetch` would re-encode, and escaped
+ * `/`, `\` or NUL outside `/admin/` (an admin path may carry them inside a tenant id, which it
+ * decodes; it is never forwarded).
  *
  * @example
  * normalizeRequestTarget('/v1/%6dodels?limit=2'); // { pathname: '/v1/models', url: '/v1/models?limit=2' }
@@ -59,7 +59,9 @@ export function normalizeRequestTarget(rawTarget: string): RequestTarget {
   }
   const segments = pathname.split('/').slice(1);
   segments.forEach((segment, index) => {
-    if (segment === '.' || segment === '..') {
+    // Some servers cut a segment's `;parameters` before resolving it: `..;` is `..` to them.
+    const bare = segment.replace(/(?:;|%3B).*$/, '');
+    if (bare === '.' || bare === '..') {
       throw invalidPath(rawTarget, 'it contains a "." or ".." segment');
     }
     if (segment === '' && index < segments.length - 1) {
