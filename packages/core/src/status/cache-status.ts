@@ -62,6 +62,33 @@ export class CacheStatus {
     return parseCacheStatus(headers);
   }
 
+  /**
+   * Rebuilds a status from its JSON form (what `toJSON()` and `JSON.stringify` produce), e.g. a
+   * status stored with a message and restored from a checkpoint, or made by another installed copy
+   * of this package. Returns a `CacheStatus` as it is, and `undefined` for a value that is not
+   * status-shaped. Never throws; unreadable fields become `'UNKNOWN'` / `null`.
+   *
+   * @example
+   * ```ts
+   * CacheStatus.fromJSON(JSON.parse(JSON.stringify(status)))?.isHit;
+   * ```
+   */
+  static fromJSON(value: unknown): CacheStatus | undefined {
+    if (value instanceof CacheStatus) return value;
+    if (typeof value !== 'object' || value === null) return undefined;
+    const fields = value as Record<string, unknown>;
+    if (typeof fields.status !== 'string') return undefined;
+    const numberField = (field: unknown) => (typeof field === 'number' ? String(field) : null);
+    return new CacheStatus({
+      status: parseCacheStatusValue(fields.status),
+      similarity: parseSimilarity(numberField(fields.similarity)),
+      ageSeconds: parseAgeSeconds(numberField(fields.ageSeconds)),
+      namespaceHint: parseNamespaceHint(
+        typeof fields.namespaceHint === 'string' ? fields.namespaceHint : null,
+      ),
+    });
+  }
+
   /** A plain-object copy (also what `JSON.stringify` produces), `isHit` included. */
   toJSON(): {
     status: CacheStatusValue;
