@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectStats, type GatewayStats, handleAdmin } from './admin/admin-routes';
+import { warnIfOpenRelay } from './auth/anonymous-policy';
 import { createTokenVerifier } from './auth/token-verifier';
 import type { SemanticCache } from './cache/semantic-lookup';
 import { SingleFlight } from './cache/single-flight';
@@ -119,6 +120,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         fix: 'set --upstream-api-key or OPENAI_API_KEY',
       });
     }
+    warnIfOpenRelay(
+      { ...settings, anonymous: options.anonymous, upstreamApiKey: options.upstreamApiKey },
+      logger,
+    );
     if (settings.l2) {
       // Loaded on demand: the embedders (and their optional native dependencies) cost nothing
       // when L2 is off.
