@@ -73,9 +73,13 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       await store.setEntry(makeEntry('k2', 'tenant:a', ['doc:1']), 120_000);
       await store.setEntry(makeEntry('k3', 'tenant:a', ['doc:1']), 5_000);
       expect(await inspector.pttl(`${prefix}dep:keys:tenant%3Aa:doc:1`)).toBeGreaterThan(118_000);
-      // Dep hashes never expire: an invalidation must outlive every entry it guards against.
+      // Dep hashes expire, but never before an entry of the tenant: an invalidation must outlive
+      // every entry it guards against, including ones written later with the old hash.
       await store.setDepHash('tenant:a', 'doc:1', 'v2');
-      expect(await inspector.pttl(`${prefix}dep:hash:tenant%3Aa`)).toBe(-1);
+      const depHashes = `${prefix}dep:hash:tenant%3Aa`;
+      expect(await inspector.pttl(depHashes)).toBeGreaterThan(118_000);
+      await store.setEntry(makeEntry('k4', 'tenant:a', ['doc:1']), 3_600_000);
+      expect(await inspector.pttl(depHashes)).toBeGreaterThan(3_590_000);
     });
 
     it('lays its keys out under the prefix as documented', async () => {
@@ -99,7 +103,7 @@ describe.skipIf(!redisAvailable)('redis store', () => {
           'lock:flight:k1',
           'window:rl:tenant:tenant-a:{window}',
           'stats:scopes',
-          'stats:tenant-a',
+          'stats:scope:tenant-a',
           'tenant:keys:tenant-a',
           'vec:index-1',
         ].sort(),

@@ -92,6 +92,33 @@ export function describeStoreContract(
       expect(await store.getDepHashes('tenant-b', ['doc:1'])).toEqual([undefined]);
     });
 
+    it('keeps tenants and deps apart whatever characters their ids hold', async () => {
+      // Pairs whose tenant + dep would meet if the two were joined with a separator or escaped
+      // carelessly: NUL (the old memory-store join), ':' and '%' (the Redis key syntax).
+      const pairs: Array<[[string, string], [string, string]]> = [
+        [
+          ['x', 'y\u0000D'],
+          ['x\u0000y', 'D'],
+        ],
+        [
+          ['x', 'y:D'],
+          ['x:y', 'D'],
+        ],
+        [
+          ['x%3Ay', 'D'],
+          ['x:y', 'D'],
+        ],
+      ];
+      for (const [[tenantA, depA], [tenantB, depB]] of pairs) {
+        await store.setEntry(makeTestEntry(`a-${tenantA}-${depA}`, tenantA, [depA]), 60_000);
+        await store.setEntry(makeTestEntry(`b-${tenantB}-${depB}`, tenantB, [depB]), 60_000);
+        await store.setDepHash(tenantA, depA, 'v2');
+        expect(await store.takeDepKeys(tenantA, depA)).toEqual([`a-${tenantA}-${depA}`]);
+        expect(await store.getDepHashes(tenantB, [depB])).toEqual([undefined]);
+        expect(await store.takeDepKeys(tenantB, depB)).toEqual([`b-${tenantB}-${depB}`]);
+      }
+    });
+
     it('stores vectors with their entry, lists them per index and notifies subscribers', async () => {
       const changes: StoreChange[] = [];
       const unsubscribe = store.subscribe((change) => changes.push(change));
@@ -102,6 +129,9 @@ export function describeStoreContract(
       expect(listed).toHaveLength(1);
       expect(listed[0]?.text).toBe(record.text);
       expect([...(listed[0]?.vector ?? [])]).toEqual([1, 0, 0]);
+      // Listed records carry their entry's expiry, so in-process indexes can drop them in time.
+      expect(listed[0]?.expiresAt).toBeGreaterThan(Date.now() + 50_000);
+      expect(listed[0]?.expiresAt).toBeLessThanOrEqual(Date.now() + 60_000);
       expect(await store.listVectors('index-2')).toEqual([]);
 
       await store.deleteEntry('a1');

@@ -50,9 +50,11 @@ end
 `;
 
 /**
- * KEYS: entry hash, tenant set, dep sets… ARGV: ttl ms, raw key, body, meta JSON, dep sets JSON,
- * channel, origin. Replaces the previous version (its set memberships and vector go with it),
- * writes the entry with its TTL and makes every set live at least as long as the entry.
+ * KEYS: entry hash, tenant set, tenant dep hashes, dep sets… ARGV: ttl ms, raw key, body, meta
+ * JSON, dep sets JSON, channel, origin. Replaces the previous version (its set memberships and
+ * vector go with it), writes the entry with its TTL and makes every set live at least as long as
+ * the entry. The tenant's dep hashes are stretched too: were they to expire before an entry written
+ * with an older hash, that entry would be served as if its dep had never been invalidated.
  */
 export const SET_ENTRY_SCRIPT = defineScript(
   'setEntry',
@@ -62,11 +64,29 @@ local removed = {}
 drop_entry(KEYS[1], ARGV[2], ARGV[6], ARGV[7], removed)
 redis.call('HSET', KEYS[1], 'body', ARGV[3], 'meta', ARGV[4], 'tset', KEYS[2], 'dsets', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ttl)
-for index = 2, #KEYS do
+redis.call('SADD', KEYS[2], ARGV[2])
+extend_ttl(KEYS[2], ttl)
+if redis.call('EXISTS', KEYS[3]) == 1 then extend_ttl(KEYS[3], ttl) end
+for index = 4, #KEYS do
   redis.call('SADD', KEYS[index], ARGV[2])
   extend_ttl(KEYS[index], ttl)
 end
 return removed
+`,
+);
+
+/**
+ * KEYS: tenant dep hashes, tenant set. ARGV: dep id, hash, minimum ttl ms. Records the hash and
+ * keeps the tenant's dep hashes at least as long as every entry of the tenant (the tenant set
+ * lives as long as its longest entry) and at least the minimum.
+ */
+export const SET_DEP_HASH_SCRIPT = defineScript(
+  'setDepHash',
+  `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local ttl = math.max(tonumber(ARGV[3]), redis.call('PTTL', KEYS[2]), redis.call('PTTL', KEYS[1]))
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 1
 `,
 );
 
@@ -121,20 +141,25 @@ return members
 );
 
 /**
- * KEYS: entry hash, vector hash. ARGV: id, packed vector, index key, added message, channel,
- * origin. Returns `{added, removed pairs…}`; `{0}` when the entry does not exist.
+ * KEYS: entry hash, vector hash. ARGV: id, packed vector, index key, entry key, text, vector values
+ * (base64), channel, origin. Returns `{added, entry pttl, removed pairs…}`; `{0}` when the entry
+ * does not exist. The published message carries the entry's remaining lifetime, so the other
+ * instances' indexes can drop the vector when Redis expires the entry (which announces nothing).
  */
 export const ADD_VECTOR_SCRIPT = defineScript(
   'addVector',
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 local removed = {}
-drop_vector(KEYS[1], ARGV[5], ARGV[6], removed)
+drop_vector(KEYS[1], ARGV[7], ARGV[8], removed)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[1], 'vkey', KEYS[2], 'vidx', ARGV[3], 'vid', ARGV[1])
-extend_ttl(KEYS[2], redis.call('PTTL', KEYS[1]))
-redis.call('PUBLISH', ARGV[5], ARGV[4])
-return {1, unpack(removed)}
+local ttl = redis.call('PTTL', KEYS[1])
+extend_ttl(KEYS[2], ttl)
+redis.call('PUBLISH', ARGV[7], cjson.encode({
+  o = ARGV[8], t = 'a', i = ARGV[3], id = ARGV[1], e = ARGV[4], x = ARGV[5], v = ARGV[6], p = ttl
+}))
+return {1, ttl, unpack(removed)}
 `,
 );
 
