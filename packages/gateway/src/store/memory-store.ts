@@ -1,3 +1,4 @@
+import { classifyServableEntry } from './entry-servability';
 import { createMemoryCoordinationStore } from './memory/memory-coordination-store';
 import { createMemoryStatisticsStore } from './memory/memory-statistics-store';
 import { type MemoryReading, splitMemoryBudget } from './memory-budget';
@@ -191,10 +192,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     return record;
   }
 
+  const statistics = createMemoryStatisticsStore();
+  const currentHash = (tenantId: string) => (depId: string) => liveDepRecord(tenantId, depId)?.hash;
+
   return {
     kind: 'memory',
     ...createMemoryCoordinationStore(now),
-    ...createMemoryStatisticsStore(),
+    ...statistics,
 
     memory: {
       indexBudgetBytes: budget.indexBytes,
@@ -317,7 +321,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
 
     async getDepHashes(tenantId, depIds) {
-      return depIds.map((depId) => liveDepRecord(tenantId, depId)?.hash);
+      return depIds.map(currentHash(tenantId));
+    },
+
+    async lookupEntry({ key, tenantId, deps, now: at }) {
+      const hashOf = currentHash(tenantId);
+      const depsCurrent = deps.every((dep) => {
+        const current = hashOf(dep.depId);
+        return current === undefined || current === dep.expectedHash;
+      });
+      const stored = depsCurrent ? liveStored(key) : undefined;
+      if (!stored) return { depsCurrent };
+      const freshness = classifyServableEntry(stored.entry, deps, at, hashOf);
+      if (!freshness) return { depsCurrent };
+      entries.delete(key);
+      entries.set(key, stored);
+      const { entry } = stored;
+      await statistics.incrementStat(tenantId, freshness === 'fresh' ? 'hits_l1' : 'hits_l1_stale');
+      await statistics.incrementStat(tenantId, 'tokens_saved', entry.totalTokens);
+      return { depsCurrent, hit: { entry, freshness } };
     },
 
     async setDepHash(tenantId, depId, hash) {

@@ -323,6 +323,10 @@ describe('redis store without a server', () => {
         ['takeDepKeys', () => store.takeDepKeys('tenant-a', 'doc:1')],
         ['getDepHashes', () => store.getDepHashes('tenant-a', ['doc:1'])],
         ['setDepHash', () => store.setDepHash('tenant-a', 'doc:1', 'v2')],
+        [
+          'lookupEntry',
+          () => store.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps: [], now: Date.now() }),
+        ],
         ['incrementWindow', () => store.incrementWindow('rl:x', 1_000)],
         ['acquireLock', () => store.acquireLock('lock:1', 1_000)],
         ['readStats', () => store.readStats()],

@@ -5,7 +5,13 @@ import type { StatisticsStore } from './statistics-store';
 import type { VectorStore } from './vector-store';
 
 export type { CoordinationStore, RateWindow } from './coordination-store';
-export type { CacheEntry, DepTag, EntryStore } from './entry-store';
+export type {
+  CacheEntry,
+  DepTag,
+  EntryLookup,
+  EntryLookupResult,
+  EntryStore,
+} from './entry-store';
 export type { MemoryReading, StoreMemory } from './memory-budget';
 export {
   BYPASS_STATS_SCOPE,

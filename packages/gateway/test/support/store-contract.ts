@@ -92,6 +92,41 @@ export function describeStoreContract(
       expect(await store.getDepHashes('tenant-b', ['doc:1'])).toEqual([undefined]);
     });
 
+    it('looks an entry up in one step: fresh, then stale, counted, and never with outdated deps', async () => {
+      const written = Date.now();
+      const entry = makeTestEntry('k1', 'tenant-a', ['doc:1'], {
+        freshUntil: written + 1_000,
+        expiresAt: written + 2_000,
+        totalTokens: 12,
+      });
+      await store.setEntry(entry, 60_000);
+      const deps = entry.deps;
+      const lookup = (now: number, requestDeps = deps, key = 'k1') =>
+        store.lookupEntry({ key, tenantId: 'tenant-a', deps: requestDeps, now });
+      expect(await lookup(written)).toEqual({
+        depsCurrent: true,
+        hit: { entry, freshness: 'fresh' },
+      });
+      expect(await lookup(written + 1_500)).toEqual({
+        depsCurrent: true,
+        hit: { entry, freshness: 'stale' },
+      });
+      expect(await lookup(written + 2_000)).toEqual({ depsCurrent: true });
+      expect(await lookup(written, deps, 'missing')).toEqual({ depsCurrent: true });
+      // Another client's idea of doc:1 (no invalidation yet): current for it, but not this entry.
+      const otherVersion = [deps[0]!, { depId: 'doc:1', expectedHash: 'v0' }];
+      expect(await lookup(written, otherVersion)).toEqual({ depsCurrent: true });
+      const stats = await store.readStats();
+      expect(stats['tenant-a']).toEqual({ hits_l1: 1, hits_l1_stale: 1, tokens_saved: 24 });
+
+      await store.setDepHash('tenant-a', 'doc:1', 'v2');
+      expect(await lookup(written)).toEqual({ depsCurrent: false });
+      const current = [deps[0]!, { depId: 'doc:1', expectedHash: 'v2' }];
+      // The request is current, but the entry was written for v1.
+      expect(await lookup(written, current)).toEqual({ depsCurrent: true });
+      expect((await store.readStats())['tenant-a']).toEqual(stats['tenant-a']);
+    });
+
     it('keeps tenants and deps apart whatever characters their ids hold', async () => {
       // Pairs whose tenant + dep would meet if the two were joined with a separator or escaped
       // carelessly: NUL (the old memory-store join), ':' and '%' (the Redis key syntax).

@@ -130,6 +130,50 @@ return {deleted, unpack(removed)}
 `,
 );
 
+/**
+ * KEYS: entry hash, tenant dep hashes, tenant stats, stats scopes. ARGV: now (ms, the gateway's
+ * clock), tenant scope, request deps JSON (`[[id, hash], …]`). The L1 lookup of a request in one
+ * round trip, checked the way `classifyServableEntry` checks it: `{0}` when a request dep is
+ * outdated, `{1}` when there is nothing to serve, `{1, 'fresh'|'stale', body, meta}` for a hit,
+ * which is counted in the tenant's statistics here.
+ */
+export const LOOKUP_ENTRY_SCRIPT = defineScript(
+  'lookupEntry',
+  `
+local request = cjson.decode(ARGV[3])
+for _, dep in ipairs(request) do
+  local current = redis.call('HGET', KEYS[2], dep[1])
+  if current and current ~= dep[2] then return {0} end
+end
+local found = redis.call('HMGET', KEYS[1], 'body', 'meta')
+if not found[1] or not found[2] then return {1} end
+local decoded, meta = pcall(cjson.decode, found[2])
+if not decoded or type(meta.deps) ~= 'table' then return {1} end
+local now = tonumber(ARGV[1])
+local fresh_until, expires_at = tonumber(meta.freshUntil), tonumber(meta.expiresAt)
+if not fresh_until or not expires_at or now >= expires_at then return {1} end
+local tagged = {}
+for _, dep in ipairs(meta.deps) do
+  tagged[dep.depId] = dep.expectedHash
+  local current = redis.call('HGET', KEYS[2], dep.depId)
+  if current and current ~= dep.expectedHash then return {1} end
+end
+for _, dep in ipairs(request) do
+  if tagged[dep[1]] ~= dep[2] then return {1} end
+end
+local freshness = 'stale'
+if now < fresh_until then freshness = 'fresh' end
+if freshness == 'fresh' then
+  redis.call('HINCRBY', KEYS[3], 'hits_l1', 1)
+else
+  redis.call('HINCRBY', KEYS[3], 'hits_l1_stale', 1)
+end
+redis.call('HINCRBY', KEYS[3], 'tokens_saved', tonumber(meta.totalTokens) or 0)
+redis.call('SADD', KEYS[4], ARGV[2])
+return {1, freshness, found[1], found[2]}
+`,
+);
+
 /** KEYS: dep set. Hands the members out and empties the set in one step. */
 export const TAKE_DEP_KEYS_SCRIPT = defineScript(
   'takeDepKeys',

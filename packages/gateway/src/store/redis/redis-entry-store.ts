@@ -3,6 +3,7 @@ import {
   COUNT_ENTRIES_SCRIPT,
   DELETE_ENTRY_SCRIPT,
   FLUSH_TENANT_SCRIPT,
+  LOOKUP_ENTRY_SCRIPT,
   SET_DEP_HASH_SCRIPT,
   SET_ENTRY_SCRIPT,
   TAKE_DEP_KEYS_SCRIPT,
@@ -105,6 +106,23 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
         client.hmget(keys.depHashes(tenantId), ...depIds),
       );
       return hashes.map((hash) => hash ?? undefined);
+    },
+
+    async lookupEntry({ key, tenantId, deps, now }) {
+      const reply = await run('lookupEntry', () =>
+        runScript(
+          LOOKUP_ENTRY_SCRIPT,
+          [keys.entry(key), keys.depHashes(tenantId), keys.stats(tenantId), keys.statScopes],
+          [now, tenantId, JSON.stringify(deps.map((dep) => [dep.depId, dep.expectedHash]))],
+        ),
+      );
+      if (!Array.isArray(reply) || Number(reply[0]) !== 1) return { depsCurrent: false };
+      const entry = reply.length >= 4 ? decodeEntry(String(reply[2]), String(reply[3])) : undefined;
+      if (!entry) return { depsCurrent: true };
+      return {
+        depsCurrent: true,
+        hit: { entry, freshness: reply[1] === 'fresh' ? 'fresh' : 'stale' },
+      };
     },
 
     async setDepHash(tenantId, depId, hash) {
