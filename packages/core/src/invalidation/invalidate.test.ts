@@ -191,12 +191,20 @@ describe('invalidate', () => {
       captureError(cc.invalidate('')),
       captureError(cc.invalidate('x'.repeat(300))),
       captureError(cc.invalidate('table:x', { newHash: '' })),
+      captureError(cc.invalidate('   ')),
+      captureError(cc.invalidate('cc:policy-version')),
+      captureError(cc.invalidate('table:x', { newHash: 'h'.repeat(257) })),
     ]);
     expect(errors.map((error) => error.code)).toEqual([
       'invalid_deps',
       'invalid_deps',
       'invalid_options',
+      'invalid_deps',
+      'invalid_deps',
+      'invalid_options',
     ]);
+    expect(errors[4]!.message).toMatch(/"cc:policy-version" is reserved/);
+    expect(errors[5]!.message).toMatch(/newHash.*over 256 bytes/);
     expect(gateway.requests).toHaveLength(0);
   });
 });

@@ -428,7 +428,7 @@ describe('cache status reporting', () => {
     });
     expect(seen[0]![1]).toEqual({ method: 'POST', url: `${gateway.origin}/v1/chat/completions` });
     expect(logged).toContain(
-      '[cachecore] POST /v1/chat/completions HIT_L2 similarity=0.93 age=41s',
+      '[cachecore] POST /v1/chat/completions HIT_L2 similarity=0.9300 age=41s',
     );
     expect(logged.some((line) => line.includes('listener bug'))).toBe(true);
 

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayContext, RequestRecord } from '../gateway-context';
-import { GatewayHttpError } from '../http/gateway-error';
-import { sendJson } from '../http/respond';
+import { GatewayHttpError } from '../errors/gateway-http-error';
+import type { GatewayContext } from '../gateway-context';
+import type { ObservedRequest } from '../observation/observed-request';
 import { BYPASS_STATS_SCOPE, STAT_NAMES, type StatName, type Store } from '../store/store';
+import { sendJson } from '../wire/send-json';
 
 /** Statistics of one tenant, as `/admin/stats` reports them. */
 export type TenantStats = Record<StatName, number> & { entries: number };
@@ -37,7 +38,7 @@ export async function handleAdmin(
   context: GatewayContext,
   request: IncomingMessage,
   response: ServerResponse,
-  record: RequestRecord,
+  record: ObservedRequest,
   pathname: string,
 ): Promise<void> {
   if (!isAdmin(request.headers.authorization, context.adminToken)) {

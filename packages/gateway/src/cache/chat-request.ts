@@ -1,4 +1,4 @@
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 import { canonicalizeChatBody, sha256Hex, stringifyCanonical } from './canonical-body';
 
 /** A validated chat completion request and the cache-relevant facts derived from it. */

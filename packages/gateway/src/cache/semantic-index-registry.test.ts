@@ -61,7 +61,8 @@ describe('semantic index registry', () => {
   it('drops records whose entries expired, and the index with its last record', async () => {
     let clock = 1_000_000;
     const store = createMemoryStore({ now: () => clock });
-    const registry = createRegistry(store, { now: () => clock });
+    // Records carry real-clock expiries: the registry's clock moves with the store's.
+    const registry = createRegistry(store, { now: () => Date.now() + (clock - 1_000_000) });
     await storeVector(store, 'short', 'ctx', 1_000);
     await storeVector(store, 'long', 'ctx', 60_000);
     expect([...(await registry.get('ctx')).records.keys()].sort()).toEqual(['long', 'short']);

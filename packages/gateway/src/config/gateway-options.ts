@@ -20,6 +20,11 @@ export interface GatewayOptions {
   upstreamApiKey?: string;
   /** Latency of the built-in mock upstream, ms. @default 300 */
   mockLatencyMs?: number;
+  /**
+   * Port of the built-in mock upstream (on 127.0.0.1), for other clients to reach it at a known
+   * address. @default 0 (a free port)
+   */
+  mockPort?: number;
   /** HS256 secret for tenant tokens. */
   jwtSecret?: string;
   /** RS256 public key for tenant tokens: PEM text or a file path. */
@@ -83,6 +88,7 @@ export interface ResolvedGatewaySettings {
   port: number;
   upstream: string;
   mockLatencyMs: number;
+  mockPort: number;
   debugHeaders: boolean;
   freshTtlSecs: number;
   staleWindowSecs: number;
@@ -113,6 +119,7 @@ export function resolveGatewaySettings(options: GatewayOptions): ResolvedGateway
     port: number('port', 0),
     upstream: normalizeUpstream(options.upstream ?? DEFAULT_UPSTREAM),
     mockLatencyMs: number('mockLatencyMs', 300),
+    mockPort: number('mockPort', 0),
     debugHeaders: options.debugHeaders ?? false,
     freshTtlSecs: number('freshTtlSecs', 3000),
     staleWindowSecs: number('staleWindowSecs', 600),

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { GatewayHttpError } from './gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 
 /**
  * Reads the whole request body, refusing more than `maxBytes` with a 413 as soon as the limit is

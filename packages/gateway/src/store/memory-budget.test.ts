@@ -223,6 +223,8 @@ async function startCliGateway(args: string[]): Promise<CliGateway> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      // The gateway imports its workspace siblings' source, as in the other tests.
+      '--conditions=@cachecore/source',
       '--import',
       'tsx',
       CLI,

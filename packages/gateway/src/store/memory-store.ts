@@ -269,7 +269,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const stored = liveStored(record.entryKey);
       if (!stored) return;
       detachVector(stored);
-      const kept: VectorRecord = { ...record, expiresAt: stored.storeExpiresAt };
+      // Records tell their expiry on the real clock (as Redis' do), whatever clock the store runs on.
+      const expiresAt = Date.now() + (stored.storeExpiresAt - now());
+      const kept: VectorRecord = { ...record, expiresAt };
       stored.vector = kept;
       vectorCount += 1;
       stored.bytes += vectorBytes(kept);

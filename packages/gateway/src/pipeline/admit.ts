@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { extractTenantToken, type TokenSource } from '../auth/extract-tenant-token';
 import type { TenantIdentity } from '../auth/tenant-claims';
-import type { GatewayContext, RequestRecord } from '../gateway-context';
+import type { GatewayContext } from '../gateway-context';
+import type { ObservedRequest } from '../observation/observed-request';
 import { enforceRateLimit } from '../rate-limit/rate-limiter';
 
 /** Who is asking: the token source and, when a tenant token was sent and verified, the tenant. */
@@ -12,19 +13,18 @@ export interface AdmittedRequest {
 }
 
 /**
- * The first steps of every proxied `/v1/*` request: verify the tenant token (a JWT-shaped token
- * that fails is a 401, never bypass) and apply the rate limit, per tenant or, for bypass traffic,
- * per client IP. Throws a `GatewayHttpError` (401, 429) when the request may not go on.
+ * The first stage of every `/v1/*` request: verify the tenant token (a JWT-shaped token that fails
+ * is a 401, never bypass) and apply the rate limit, per tenant or, for bypass traffic, per client
+ * IP. Throws a `GatewayHttpError` (401, 429) when the request may not go on.
  */
 export async function admitRequest(
   context: GatewayContext,
   request: IncomingMessage,
-  record: RequestRecord,
-  clientIp: string,
+  observation: ObservedRequest,
 ): Promise<AdmittedRequest> {
   const source = extractTenantToken(request.headers);
   const identity = source.token ? await context.verifier.verify(source.token) : undefined;
-  record.tenant = identity?.tenantId;
+  observation.tenant = identity?.tenantId;
   if (identity) {
     await enforceRateLimit(
       context.store,
@@ -34,6 +34,7 @@ export async function admitRequest(
       `tenant ${identity.tenantId}`,
     );
   } else {
+    const clientIp = request.socket.remoteAddress ?? 'unknown';
     await enforceRateLimit(
       context.store,
       `ip:${clientIp}`,
