@@ -252,6 +252,38 @@ describe.skipIf(!redisAvailable)('redis store', () => {
     });
   });
 
+  describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('on a private Redis', () => {
+    it('answers an L1 lookup, hit counted, with a single command', async () => {
+      await using server = await startPrivateRedisServer();
+      await using store = disposable(
+        createRedisStore({ url: server.url, prefix: createTestPrefix('roundtrip') }),
+      );
+      const entry = makeEntry('k1', 'tenant-a', ['doc:1']);
+      await store.setEntry(entry, 60_000);
+      // Scripts are loaded on first use: one lookup first, so the watched one is a plain EVALSHA.
+      await store.lookupEntry({ key: 'k0', tenantId: 'tenant-a', deps: [], now: Date.now() });
+      const inspector = new Redis(server.url);
+      const monitor = await inspector.monitor();
+      const sent: string[] = [];
+      // MONITOR shows what clients send, and what scripts run with the source `lua`.
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source !== 'lua') sent.push(String(args[0]).toLowerCase());
+      });
+      const result = await store.lookupEntry({
+        key: 'k1',
+        tenantId: 'tenant-a',
+        deps: entry.deps,
+        now: Date.now(),
+      });
+      await sleep(100);
+      monitor.disconnect();
+      inspector.disconnect();
+      expect(result.hit?.freshness).toBe('fresh');
+      expect(sent).toEqual(['evalsha']);
+      expect((await store.readStats())['tenant-a']).toMatchObject({ hits_l1: 1, tokens_saved: 12 });
+    });
+  });
+
   describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('when Redis goes away', () => {
     it('fails fast while it is down, and works again once it is back', async () => {
       await using server = await startPrivateRedisServer();
