@@ -97,11 +97,11 @@ export class SemanticIndexRegistry {
     const changes: StoreChange[] = [];
     const promise = this.load(indexKey, changes);
     this.loading.set(indexKey, { promise, changes });
-    try {
-      return await promise;
-    } finally {
-      this.loading.delete(indexKey);
-    }
+    // `load` hands over synchronously once its snapshot is in; this only clears up after a failure.
+    promise.catch(() => {
+      if (this.loading.get(indexKey)?.promise === promise) this.loading.delete(indexKey);
+    });
+    return promise;
   }
 
   /** Whether an index key is held (or loading) in this process. */
@@ -128,6 +128,9 @@ export class SemanticIndexRegistry {
   private async load(indexKey: string, changes: StoreChange[]): Promise<LoadedSemanticIndex> {
     const generation = this.generation;
     const records = await this.store.listVectors(indexKey);
+    // From here on everything runs synchronously: no change can slip between the snapshot, the
+    // changes buffered while it was taken, and the held index that follows the feed directly.
+    this.loading.delete(indexKey);
     const current = this.now();
     const live = records.filter((record) => !hasExpired(record, current));
     // Changes that arrived while the snapshot was taken are applied after it, in order.
