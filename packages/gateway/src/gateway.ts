@@ -12,9 +12,11 @@ import {
 import { handleEmbeddings } from './embeddings/embeddings-route';
 import { GatewayHttpError } from './errors/gateway-http-error';
 import type { FlightOutcome, GatewayContext } from './gateway-context';
-import { handleChatCompletions } from './http/chat-completions-route';
+import { CHAT_COMPLETIONS_ROUTE, handleCachedRoute, RESPONSES_ROUTE } from './http/cached-route';
+import { answerClientError, MAX_REQUEST_HEADER_BYTES } from './http/client-error';
 import { forwardOtherRoute } from './http/forward-other-route';
 import { handleInvalidate } from './http/invalidate-route';
+import { confineRequestPath } from './http/request-path';
 import { createJsonLogger, type GatewayLogger } from './log/logger';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
 import { type ObservedRequest, observationLogFields } from './observation/observed-request';
@@ -151,11 +153,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       flights: new SingleFlight<FlightOutcome>(),
       background: new Set(),
     };
-    // Node refuses headers over 16 KiB with a bare 431; a little more room lets an oversized
-    // X-Cachecore-Deps header get the JSON 400 that names the problem.
-    server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
+    server = createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES }, (request, response) => {
       void routeRequest(context, request, response);
     });
+    server.on('clientError', answerClientError);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -208,12 +209,13 @@ async function routeRequest(
 ): Promise<void> {
   const started = context.monotonicNow();
   const method = request.method ?? 'GET';
-  const pathname = (request.url ?? '/').split('?')[0] ?? '/';
+  let pathname = (request.url ?? '/').split('?')[0] ?? '/';
   const observation: ObservedRequest = {};
   // A client that disconnects mid-answer makes writes fail with EPIPE; never let that escape.
   response.on('error', () => {});
   let status: number | undefined;
   try {
+    pathname = confineRequestPath(request);
     if (pathname === '/health' || pathname === '/healthz') {
       sendJson(response, 200, { status: 'ok' });
     } else if (pathname === '/metrics') {
@@ -225,7 +227,9 @@ async function routeRequest(
       response.end(method === 'HEAD' ? undefined : text);
     } else if (pathname === '/v1/chat/completions') {
       if (method !== 'POST') throw new GatewayHttpError(405, 'Use POST for /v1/chat/completions.');
-      await handleChatCompletions(context, request, response, observation);
+      await handleCachedRoute(context, request, response, observation, CHAT_COMPLETIONS_ROUTE);
+    } else if (pathname === '/v1/responses' && method === 'POST') {
+      await handleCachedRoute(context, request, response, observation, RESPONSES_ROUTE);
     } else if (pathname === '/v1/embeddings' && method === 'POST') {
       await handleEmbeddings(context, request, response, observation);
     } else if (pathname === '/v1/invalidate') {

@@ -1,15 +1,15 @@
+import {
+  type RecordedRequest,
+  type RecordingHandler,
+  type RecordingServer,
+  startRecordingServer,
+} from '@cachecore/test-support/recording-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CachecoreClient } from '../client';
 import { CachecoreAuthError } from '../errors/cachecore-auth-error';
 import { CachecoreError } from '../errors/cachecore-error';
 import { CachecoreRateLimitError } from '../errors/cachecore-rate-limit-error';
 import { Dep } from '../headers/dep';
-import {
-  type RecordedRequest,
-  type RecordingHandler,
-  type RecordingServer,
-  startRecordingServer,
-} from '../test-support/recording-server';
 
 const token = 'cc_live_k1.eyJhbGciOiJIUzI1NiJ9.eyJ0ZW5hbnRfaWQiOiJ0MSJ9.c2ln';
 

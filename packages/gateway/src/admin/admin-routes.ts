@@ -56,7 +56,7 @@ export async function handleAdmin(
   }
   const tenantRoute = pathname.match(/^\/admin\/tenants\/([^/]+)\/(stats|flush)$/);
   if (tenantRoute) {
-    const tenant = decodeURIComponent(tenantRoute[1] ?? '');
+    const tenant = decodeTenantSegment(tenantRoute[1] ?? '');
     record.tenant = tenant;
     if (tenantRoute[2] === 'stats' && method === 'GET') {
       const stats = await collectStats(context.store, tenant);
@@ -72,6 +72,19 @@ export async function handleAdmin(
     throw new GatewayHttpError(405, `${method} is not allowed on ${pathname}.`);
   }
   throw new GatewayHttpError(404, `Unknown admin route ${pathname}.`);
+}
+
+/** The tenant id of an admin path; an escape that is not UTF-8 (`%E0%A4`) is a 400, not a 500. */
+function decodeTenantSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GatewayHttpError(
+      400,
+      `The tenant id "${segment}" in the admin path is not valid percent-encoded UTF-8.`,
+      { code: 'invalid_path' },
+    );
+  }
 }
 
 function isAdmin(authorization: string | undefined, adminToken: string | undefined): boolean {

@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { assertAnonymousAllowed } from '../auth/anonymous-policy';
+import { selectCredential } from '../auth/bypass-token';
 import { extractTenantToken, type TokenSource } from '../auth/extract-tenant-token';
 import type { TenantIdentity } from '../auth/tenant-claims';
 import type { GatewayContext } from '../gateway-context';
@@ -8,7 +10,10 @@ import { enforceRateLimit } from '../rate-limit/rate-limiter';
 /** Who is asking: the token source and, when a tenant token was sent and verified, the tenant. */
 export interface AdmittedRequest {
   source: TokenSource;
-  /** `undefined` for bypass traffic (no tenant token). */
+  /**
+   * `undefined` for bypass traffic: no tenant token, or a verified `X-Cachecore-Bypass-Token`
+   * (rate-limited per tenant, never cached).
+   */
   identity: TenantIdentity | undefined;
 }
 
@@ -23,15 +28,20 @@ export async function admitRequest(
   observation: ObservedRequest,
 ): Promise<AdmittedRequest> {
   const source = extractTenantToken(request.headers);
-  const identity = source.token ? await context.verifier.verify(source.token) : undefined;
-  observation.tenant = identity?.tenantId;
-  if (identity) {
+  const credential = selectCredential(request.headers, source);
+  const verified =
+    credential.token !== undefined ? await context.verifier.verify(credential.token) : undefined;
+  if (!verified) assertAnonymousAllowed(context.settings.anonymous);
+  // A bypass token's tenant is rate-limited as itself, but its request takes the bypass path.
+  const identity = credential.bypass ? undefined : verified;
+  observation.tenant = verified?.tenantId;
+  if (verified) {
     await enforceRateLimit(
       context.store,
-      `tenant:${identity.tenantId}`,
-      identity.rateLimitRpm,
+      `tenant:${verified.tenantId}`,
+      verified.rateLimitRpm,
       context.now,
-      `tenant ${identity.tenantId}`,
+      `tenant ${verified.tenantId}`,
     );
   } else {
     const clientIp = request.socket.remoteAddress ?? 'unknown';
