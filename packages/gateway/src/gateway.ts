@@ -84,6 +84,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       : ((await openStore({
           url: options.store ?? 'memory',
           redisPrefix: options.redisPrefix,
+          maxMemoryMb: settings.maxMemoryMb,
           logger,
         })) ?? createMemoryStore({ maxMemoryMb: settings.maxMemoryMb, now }));
   const stopCountingStoreErrors = store.subscribeErrors?.((error) =>
@@ -138,6 +139,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         guards: options.l2Guards,
       });
     }
+    metrics.observeMemory(() => [store.memory?.read(), semantic?.registry.readMemory()]);
     context = {
       settings,
       store,
