@@ -16,11 +16,13 @@ const CANDIDATES = 5;
 const ROUNDS = 5;
 const QUERIES_PER_ROUND = 40;
 const WARM_UP_QUERIES = 50;
-const TARGET_MS_AT_100K = 5;
+const TARGET_MS_AT_100K = 1;
+const TARGET_INSERT_SECONDS_AT_100K = 5;
+const TARGET_RECALL_AT_100K = 0.99;
 
 /**
  * L2 lookup time at 1k / 10k / 100k entries in one namespace, embedding excluded: the gateway's
- * vector index (`createVectorIndex`: exact search up to 2048 entries, an HNSW graph above) against
+ * vector index (`createVectorIndex`: exact search up to 2048 entries, usearch's native HNSW above) against
  * an exact flat scan of the same vectors, with recall@1 of the index against that scan. Vectors
  * are the gateway's default lexical embeddings of synthetic travel questions; queries are
  * differently worded questions, embedded before timing starts.
@@ -44,6 +46,8 @@ export const l2LookupBenchmark: Benchmark = {
     const figures: Record<string, unknown> = {};
     const rows: string[][] = [];
     let p50At100k = Number.NaN;
+    let recallAt100k = Number.NaN;
+    let insertSecondsAt100k = Number.NaN;
     for (const size of SIZES) {
       const insertStarted = performance.now();
       for (; loaded < size; loaded++) index.add(`entry-${loaded}`, vectors[loaded] as Float32Array);
@@ -61,7 +65,11 @@ export const l2LookupBenchmark: Benchmark = {
       );
       const result = compareLookups(index, exact, queries);
       figures[`${size}`] = { ...result, cumulativeInsertSeconds: roundTo(insertMs / 1000, 1) };
-      if (size === 100_000) p50At100k = result.indexP50Ms;
+      if (size === 100_000) {
+        p50At100k = result.indexP50Ms;
+        recallAt100k = result.recallAt1;
+        insertSecondsAt100k = insertMs / 1000;
+      }
       rows.push([
         size.toLocaleString('en-US'),
         formatMs(result.indexP50Ms),
@@ -99,15 +107,27 @@ export const l2LookupBenchmark: Benchmark = {
         queriesPerRound: QUERIES_PER_ROUND,
         warmUpQueries: WARM_UP_QUERIES,
         vectors: 'lexical (hash) embeddings of synthetic travel questions',
-        index: 'createVectorIndex defaults (flat up to 2048 entries, HNSW above)',
+        index: 'createVectorIndex defaults (flat up to 2048 entries, usearch HNSW above)',
         baseline: 'createVectorIndex with flatLimit Infinity (exact scan)',
       },
       targets: [
         {
           figure: 'L2 lookup p50 at 100k entries',
           measured: formatMs(p50At100k),
-          target: `< ${TARGET_MS_AT_100K} ms`,
-          met: p50At100k < TARGET_MS_AT_100K,
+          target: `<= ${TARGET_MS_AT_100K} ms`,
+          met: p50At100k <= TARGET_MS_AT_100K,
+        },
+        {
+          figure: 'inserting 100k entries (cumulative, including the flush)',
+          measured: `${insertSecondsAt100k.toFixed(1)} s`,
+          target: `<= ${TARGET_INSERT_SECONDS_AT_100K} s`,
+          met: insertSecondsAt100k <= TARGET_INSERT_SECONDS_AT_100K,
+        },
+        {
+          figure: 'recall@1 at 100k entries',
+          measured: formatPercentage(recallAt100k),
+          target: `>= ${formatPercentage(TARGET_RECALL_AT_100K)}`,
+          met: recallAt100k >= TARGET_RECALL_AT_100K,
         },
       ],
     };
