@@ -15,14 +15,14 @@ export interface NativeIndexOptions {
   expansionAdd?: number;
   /**
    * Candidate list size while searching: the recall/latency knob.
-   * @default 256
+   * @default 512
    */
   expansionSearch?: number;
   /**
    * Candidates taken from the native index per search (at least `k`) and re-scored exactly. The
    * native index stores vectors as 8-bit integers, which makes its own ranking coarse; re-scoring
    * a few more candidates than asked for with the full vectors recovers the exact best match.
-   * @default 16
+   * @default 32
    */
   candidates?: number;
 }
@@ -70,6 +70,7 @@ export class NativeVectorIndex {
   constructor(
     usearch: UsearchModule,
     readonly dimensions: number,
+    private readonly insertThreads: number,
     options: NativeIndexOptions = {},
   ) {
     this.index = new usearch.Index({
@@ -78,7 +79,7 @@ export class NativeVectorIndex {
       quantization: usearch.ScalarKind.I8,
       connectivity: options.connectivity ?? 16,
       expansion_add: options.expansionAdd ?? 128,
-      expansion_search: options.expansionSearch ?? 256,
+      expansion_search: options.expansionSearch ?? 512,
       multi: false,
     });
   }
@@ -92,8 +93,8 @@ export class NativeVectorIndex {
   }
 
   /**
-   * Inserts `ids.length` new entries whose vectors lie back to back in `vectors`. Ids must not be
-   * stored yet (the hybrid index removes a replaced id first). One native call for the whole batch.
+   * Inserts `ids.length` new entries whose vectors lie back to back in `vectors`, in one native call
+   * on `insertThreads` threads. Ids must not be stored yet (a replaced id is removed first).
    */
   addBatch(ids: readonly string[], vectors: Float32Array): void {
     if (ids.length === 0) return;
@@ -104,9 +105,9 @@ export class NativeVectorIndex {
       this.keyById.set(id, key);
       this.idByKey.set(key, id);
     });
-    // One thread: the call runs on the event loop's thread, and usearch sizes its per-thread search
-    // contexts on the first insertion, so every later call must not ask for more.
-    this.index.add(keys, vectors.subarray(0, ids.length * this.dimensions), 1);
+    // Always the same thread count: usearch sizes its per-thread contexts by the thread count of
+    // the call that grows its capacity.
+    this.index.add(keys, vectors.subarray(0, ids.length * this.dimensions), this.insertThreads);
   }
 
   remove(id: string): boolean {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { FlatVectorIndex } from './flat-vector-index';
 import { loadUsearch, type NativeIndexOptions, NativeVectorIndex } from './native-vector-index';
 import type { VectorIndex, VectorMatch } from './types';
@@ -14,13 +15,19 @@ export interface VectorIndexOptions {
   /** Tuning of the native HNSW index used above `flatLimit`. */
   native?: NativeIndexOptions;
   /**
-   * Entries moved into the native index per `add` call while entries wait for it (after crossing
-   * `flatLimit`, all entries stored so far wait). Spreading the move over adds keeps every call
-   * short instead of stalling one request for the whole namespace; waiting entries are searched
-   * exactly, so they are found at once.
-   * @default 4
+   * Above `flatLimit`, new entries wait (searched exactly, so found at once) until this many have
+   * gathered, then enter the native index in one call on `insertThreads` threads. After crossing
+   * the limit every stored entry waits, and each `add` moves one batch, so no call stalls for the
+   * whole namespace.
+   * @default 32
    */
-  insertionsPerAdd?: number;
+  insertionBatch?: number;
+  /**
+   * Threads a batch insertion uses (the calling thread included); the call returns when all are
+   * done. Searches always run on the calling thread alone.
+   * @default 2 (1 on a single-core machine)
+   */
+  insertThreads?: number;
 }
 
 /** Default of `VectorIndexOptions.flatLimit`. */
@@ -50,7 +57,7 @@ export function createVectorIndex(
 }
 
 /** Default of `NativeIndexOptions.candidates`. */
-const DEFAULT_CANDIDATES = 16;
+const DEFAULT_CANDIDATES = 32;
 
 /**
  * Every entry's full vector lives in the flat store, which answers searches alone up to the limit.
@@ -63,7 +70,8 @@ class HybridVectorIndex implements VectorIndex {
   private readonly flatLimit: number;
   private readonly nativeOptions: NativeIndexOptions;
   private readonly candidates: number;
-  private readonly insertionsPerAdd: number;
+  private readonly insertionBatch: number;
+  private readonly insertThreads: number;
   private readonly store: FlatVectorIndex;
   private native: NativeVectorIndex | undefined;
   /** Ids in the store but not yet in the native index, oldest first. */
@@ -74,7 +82,11 @@ class HybridVectorIndex implements VectorIndex {
     this.flatLimit = Math.max(1, options.flatLimit ?? DEFAULT_FLAT_LIMIT);
     this.nativeOptions = options.native ?? {};
     this.candidates = Math.max(1, Math.floor(this.nativeOptions.candidates ?? DEFAULT_CANDIDATES));
-    this.insertionsPerAdd = Math.max(1, Math.floor(options.insertionsPerAdd ?? 4));
+    this.insertionBatch = Math.max(1, Math.floor(options.insertionBatch ?? 32));
+    this.insertThreads = Math.max(
+      1,
+      Math.floor(options.insertThreads ?? Math.min(2, availableParallelism())),
+    );
     this.store = new FlatVectorIndex(dimensions);
   }
 
@@ -88,7 +100,12 @@ class HybridVectorIndex implements VectorIndex {
       if (this.store.size <= this.flatLimit) return;
       const usearch = loadUsearch();
       if (usearch === undefined) return;
-      this.native = new NativeVectorIndex(usearch, this.dimensions, this.nativeOptions);
+      this.native = new NativeVectorIndex(
+        usearch,
+        this.dimensions,
+        this.insertThreads,
+        this.nativeOptions,
+      );
       this.store.forEachId((stored) => this.waiting.add(stored));
     } else {
       // A replaced vector leaves the native index and waits to enter it again.
@@ -96,7 +113,7 @@ class HybridVectorIndex implements VectorIndex {
       this.waiting.delete(id);
       this.waiting.add(id);
     }
-    this.insertWaitingEntries(this.insertionsPerAdd);
+    if (this.waiting.size >= this.insertionBatch) this.insertWaitingEntries(this.insertionBatch);
   }
 
   remove(id: string): boolean {
