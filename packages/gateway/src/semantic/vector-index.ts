@@ -35,11 +35,13 @@ export const DEFAULT_FLAT_LIMIT = 2048;
 
 /**
  * Creates a vector index for one cache namespace. Small indexes search exactly (an empty one costs
- * a few hundred bytes); past `flatLimit` entries a native HNSW index (usearch, prebuilt binaries)
- * takes over. Measured at 100k 384-dim entries: see `bench/benchmarks/l2-lookup.ts` and the
- * gateway README. Scores are exact cosine similarities (vectors must be unit length). Adding an
- * existing id replaces its vector; removed ids are never returned, and usearch reuses their slots.
- * Without a loadable native binary the index stays exact at every size (Node prints one warning).
+ * under 1 KB); past `flatLimit` entries a native HNSW index (usearch, prebuilt binaries) proposes
+ * candidates that are re-scored with the full vectors. Measured on a shared 2-core machine at
+ * 100k 384-dim lexical embeddings (`bench/benchmarks/l2-lookup.ts`): recall@1 against exact search
+ * 99.5%, lookups 0.8–1.0 ms median, inserts about 0.12 ms of CPU each, about 2.3 KB per entry.
+ * Scores are exact cosine similarities (vectors must be unit length). Adding an existing id
+ * replaces its vector; removed ids are never returned, and usearch reuses their slots. Without a
+ * loadable native binary the index stays exact at every size (Node prints one warning).
  *
  * @example
  * const index = createVectorIndex(384);
