@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { EXAMPLES } from './example-catalog';
@@ -15,7 +17,11 @@ interface ScriptRun {
   stderr: string;
 }
 
-function runScript(file: string, args: string[] = []): Promise<ScriptRun> {
+function runScript(
+  file: string,
+  args: string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<ScriptRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, CACHECORE_DEMO_MOCK_LATENCY_MS: '20' };
   for (const name of [
     'CACHECORE_GATEWAY_URL',
@@ -25,6 +31,7 @@ function runScript(file: string, args: string[] = []): Promise<ScriptRun> {
   ]) {
     delete env[name];
   }
+  Object.assign(env, extraEnv);
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -96,6 +103,14 @@ describe.concurrent('examples', () => {
     expect(run.stdout).toContain('→ Echo: Is the Louvre open on Tuesdays?');
   });
 
+  test('embeddings-batch: a re-index sends only the new chunks upstream', async () => {
+    const run = await runScript('embeddings-batch.ts');
+    expectClean(run);
+    expect(statusesOf(run.stdout)).toEqual(['MISS', 'MISS', 'HIT_L1']);
+    expect(run.stdout).toContain('MISS 10 vectors (cached=8, fetched=2)');
+    expect(run.stdout).toContain('HIT_L1 10 vectors (cached=10, fetched=0)');
+  });
+
   test('run-example runs an example by name and lists them for an unknown name', async () => {
     const [known, unknown] = await Promise.all([
       runScript('run-example.ts', ['gateway-cli']),
@@ -114,7 +129,7 @@ describe.concurrent('examples', () => {
     for (const label of ['openai', 'langchain', 'ai-sdk'])
       expect(run.stdout).toContain(`  ${label} `);
     const tiers = run.stdout.slice(run.stdout.indexOf('Summary'));
-    for (const status of ['HIT_L1', 'HIT_L2', 'MISS', 'BYPASS']) {
+    for (const status of ['HIT_L1', 'HIT_L1_STALE', 'HIT_L2', 'MISS', 'BYPASS']) {
       expect(tiers).toMatch(new RegExp(`^${status}\\s+[1-9]\\d*\\s+\\d+%$`, 'm'));
     }
     expect(tiers).toMatch(/^upstream calls avoided\s+[1-9]/m);
@@ -123,6 +138,30 @@ describe.concurrent('examples', () => {
     expect(run.stdout).not.toContain('FAIL');
     // Piped output: no colour codes, no spinner.
     expect(run.stdout).not.toContain('\u001b[');
+    // A similarity only where it means something: on hits.
+    const callLines = run.stdout.split('\n').filter((line) => /\s(MISS|BYPASS)\s/.test(line));
+    expect(callLines.length).toBeGreaterThan(0);
+    for (const line of callLines) expect(line).not.toContain('sim ');
+    expect(run.stdout).toMatch(/HIT_L1_STALE\s+sim 1\.0000/);
+  });
+
+  test('the demo fails within seconds, naming the variable, when the gateway is unreachable', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const run = await runScript('demo/main.ts', [], {
+      CACHECORE_GATEWAY_URL: `http://127.0.0.1:${closed}`,
+      CACHECORE_TENANT_JWT: 'eyJhbGciOiJIUzI1NiJ9.eyJ0ZW5hbnRfaWQiOiJ4In0.c2ln',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(`The gateway at http://127.0.0.1:${closed} is not reachable`);
+    // The health check answers, not the SDKs' retries (LangChain's took minutes).
+    expect(run.stderr).toContain('CACHECORE_GATEWAY_URL');
+    expect(run.stdout).not.toContain('openai ');
   });
 });
 

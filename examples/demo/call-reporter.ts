@@ -74,8 +74,8 @@ export class CallReporter {
         truncateText(call.question, QUESTION_WIDTH - streamMark.length) + streamMark,
         QUESTION_WIDTH,
       ),
-      padCell(style.status(status), 7),
-      padCell(outcome ? `sim ${(outcome.similarity ?? 0).toFixed(2)}` : '', 8),
+      padCell(style.status(status), 12),
+      padCell(formatSimilarity(outcome), 11),
       padCell(outcome ? formatDuration(outcome.latencyMs) : '', 8, true),
     ];
     const verdict = record.failure
@@ -84,6 +84,15 @@ export class CallReporter {
     const note = outcome?.note ? style.dim(`  ${outcome.note}`) : '';
     this.#write(`  ${cells.join('  ')}  ${verdict}${note}\n`);
   }
+}
+
+/**
+ * The similarity cell: only hits have one that means something (1 on L1, the cosine similarity of
+ * the differing parts on L2); misses and bypasses get a blank cell rather than a misleading 0.
+ */
+function formatSimilarity(outcome: CallRecord['outcome']): string {
+  if (!outcome?.isHit || outcome.similarity === null) return '';
+  return `sim ${outcome.similarity.toFixed(4)}`;
 }
 
 function defaultWrite(text: string): void {

@@ -15,6 +15,8 @@ export type AdapterName = 'openai' | 'langchain' | 'ai-sdk';
 /** What one call observed. */
 export interface CallOutcome {
   status: CacheStatusValue;
+  /** Whether the answer came from the cache, as the adapter's status object says. */
+  isHit: boolean;
   /** `X-Cache-Similarity`: 1 on L1 hits, the cosine similarity on L2 hits, 0 otherwise. */
   similarity: number | null;
   /** Wall-clock time of the whole call, streams read to the end. */
@@ -32,6 +34,11 @@ export interface CallOptions {
   deps?: DepInput[];
   bypass?: boolean;
   stream?: boolean;
+  /**
+   * Ask through a token of the same tenant whose answers stay fresh for one second
+   * (`fresh_ttl_secs` claim), to show stale-while-revalidate. Local gateways only.
+   */
+  shortTtl?: boolean;
 }
 
 /** Asks one question through one SDK. */
@@ -75,7 +82,7 @@ export function createDemoAdapters(
         if (!options.stream) {
           const completion = await openai.chat.completions.create({ model, messages });
           const status = getCacheStatus(completion);
-          return outcome(status?.status, status?.similarity, completion.usage?.total_tokens);
+          return outcome(status, completion.usage?.total_tokens);
         }
         const stream = await openai.chat.completions.create({
           model,
@@ -93,7 +100,7 @@ export function createDemoAdapters(
           totalTokens = chunk.usage?.total_tokens ?? totalTokens;
         }
         return {
-          ...outcome(status?.status, status?.similarity, totalTokens),
+          ...outcome(status, totalTokens),
           ...describeStreamTiming(statusAt, firstChunkAt),
         };
       });
@@ -108,7 +115,7 @@ export function createDemoAdapters(
       if (!options.stream) {
         const message = await chain.invoke({ systemPrompt, question }, callOptions);
         const status = getLangChainCacheStatus(message);
-        return outcome(status?.status, status?.similarity, message.usage_metadata?.total_tokens);
+        return outcome(status, message.usage_metadata?.total_tokens);
       }
       let statusAt: number | undefined;
       let firstChunkAt: number | undefined;
@@ -124,7 +131,7 @@ export function createDemoAdapters(
         totalTokens = chunk.usage_metadata?.total_tokens ?? totalTokens;
       }
       return {
-        ...outcome(status?.status, status?.similarity, totalTokens),
+        ...outcome(status, totalTokens),
         ...describeStreamTiming(statusAt, firstChunkAt),
       };
     });
@@ -145,7 +152,7 @@ export function createDemoAdapters(
         if (!options.stream) {
           const result = await generateText(call);
           const metadata = getCachecoreMetadata(result.providerMetadata);
-          return outcome(metadata?.status, metadata?.similarity, result.usage.totalTokens);
+          return outcome(metadata, result.usage.totalTokens);
         }
         const result = streamText(call);
         let firstChunkAt: number | undefined;
@@ -154,7 +161,7 @@ export function createDemoAdapters(
         const metadata = getCachecoreMetadata(await result.providerMetadata);
         const usage = await result.usage;
         return {
-          ...outcome(metadata?.status, metadata?.similarity, usage.totalTokens),
+          ...outcome(metadata, usage.totalTokens),
           note:
             firstChunkAt === undefined ? undefined : `first text ${Math.round(firstChunkAt)} ms`,
         };
@@ -169,12 +176,23 @@ export function createDemoAdapters(
 
 type PartialOutcome = Omit<CallOutcome, 'latencyMs'>;
 
+/** What every adapter's cache status object has in common. */
+interface ReportedStatus {
+  status: CacheStatusValue;
+  similarity: number | null;
+  isHit: boolean;
+}
+
 function outcome(
-  status: CacheStatusValue | undefined,
-  similarity: number | null | undefined,
+  reported: ReportedStatus | undefined,
   totalTokens: number | undefined,
 ): PartialOutcome {
-  return { status: status ?? 'UNKNOWN', similarity: similarity ?? null, totalTokens };
+  return {
+    status: reported?.status ?? 'UNKNOWN',
+    isHit: reported?.isHit ?? false,
+    similarity: reported?.similarity ?? null,
+    totalTokens,
+  };
 }
 
 async function timeCall(

@@ -30,7 +30,6 @@ export interface DemoSummary {
   failures: CallRecord[];
 }
 
-const HIT_STATUSES = new Set<string>(['HIT_L1', 'HIT_L1_STALE', 'HIT_L2']);
 /** Core's statuses in their display order, then calls that failed outright. */
 const STATUS_ORDER: readonly string[] = [...CACHE_STATUSES, 'ERROR'];
 
@@ -58,7 +57,7 @@ export function summariseCalls(records: readonly CallRecord[]): DemoSummary {
   let timeSavedMs = 0;
   let tokensSaved = 0;
   for (const { call, outcome } of records) {
-    if (!outcome || !HIT_STATUSES.has(outcome.status)) continue;
+    if (!outcome?.isHit) continue;
     hits += 1;
     const baseline = missMedianMs.get(call.adapter) ?? overallMissMedian;
     timeSavedMs += Math.max(0, baseline - outcome.latencyMs);

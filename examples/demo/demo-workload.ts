@@ -25,9 +25,19 @@ export interface DemoInvalidation {
 export interface DemoSection {
   kind: 'section';
   title: string;
+  /** Shown only where the demo runs its own gateway (it mints the tokens the section needs). */
+  localOnly?: boolean;
 }
 
-export type DemoStep = DemoCall | DemoInvalidation | DemoSection;
+/** Time passing, e.g. for a cached answer to turn stale. */
+export interface DemoPause {
+  kind: 'pause';
+  ms: number;
+  why: string;
+  localOnly?: boolean;
+}
+
+export type DemoStep = DemoCall | DemoInvalidation | DemoSection | DemoPause;
 
 /**
  * The travel-desk workload: each SDK asks its own questions, so each shows its own first MISS.
@@ -101,6 +111,24 @@ export function buildDemoWorkload(options: { runTag?: string } = {}): DemoStep[]
     call('openai', 'Summarise the refund policy.', 'HIT_L1', 'answer for v2 is cached now', {
       deps: policyV2,
     }),
+
+    { kind: 'section', title: 'Stale while revalidate (answers fresh for 1 s)', localOnly: true },
+    call('openai', 'Which day is the Tsukiji outer market closed?', 'MISS', 'first time asked', {
+      shortTtl: true,
+    }),
+    {
+      kind: 'pause',
+      ms: 1_200,
+      why: 'the cached answer is past its 1 s of freshness',
+      localOnly: true,
+    },
+    call(
+      'openai',
+      'Which day is the Tsukiji outer market closed?',
+      'HIT_L1_STALE',
+      'stale answer served at once, refreshed in the background',
+      { shortTtl: true },
+    ),
 
     { kind: 'section', title: 'Write path (never cached)' },
     call('openai', 'Book a table for two at 7pm tonight.', 'BYPASS', 'write path skips the cache', {

@@ -8,10 +8,15 @@
 
 import { randomUUID } from 'node:crypto';
 import { CachecoreClient } from '@cachecore/core';
-import { type GatewaySession, openGatewaySession } from '../support/gateway-session';
+import {
+  assertGatewayReachable,
+  type GatewaySession,
+  openGatewaySession,
+} from '../support/gateway-session';
 import { createTerminalStyle } from '../support/terminal-style';
 import { type CallRecord, CallReporter } from './call-reporter';
 import { type CallOutcome, createDemoAdapters } from './demo-adapters';
+import { runEmbeddingBatches } from './demo-embeddings';
 import { formatSummary, type GatewayFigures, summariseCalls } from './demo-summary';
 import { buildDemoWorkload, type DemoCall } from './demo-workload';
 
@@ -26,13 +31,25 @@ async function runDemo(): Promise<boolean> {
     gatewayUrl: session.gatewayUrl,
     tenantJwt: session.tenantJwt,
   });
+  // Only a local gateway's tenant tokens can be minted here, with a short freshness claim.
+  const shortTtlToken = await session.mintTenantToken?.({ freshTtlSecs: 1 });
+  const shortTtl = shortTtlToken
+    ? new CachecoreClient({ gatewayUrl: session.gatewayUrl, tenantJwt: shortTtlToken })
+    : undefined;
   try {
+    await assertGatewayReachable(session);
     // A gateway that outlives this run still holds the previous run's answers; a per-run system
     // prompt (part of the cache namespace) and dependency ids give this run a clean slate there.
     const runTag = session.mode === 'remote' ? randomUUID().slice(0, 8) : undefined;
     const systemPrompt = runTag ? `${SYSTEM_PROMPT} (run ${runTag})` : SYSTEM_PROMPT;
     const adapters = createDemoAdapters(cachecore, session.model, systemPrompt);
-    const steps = buildDemoWorkload({ runTag });
+    const shortTtlAdapters = shortTtl && createDemoAdapters(shortTtl, session.model, systemPrompt);
+    // Against a remote gateway the stale-while-revalidate steps are left out.
+    const steps = buildDemoWorkload({ runTag }).filter((step) =>
+      step.kind === 'call'
+        ? !step.options?.shortTtl || shortTtlAdapters
+        : step.kind === 'invalidate' || !step.localOnly || shortTtlAdapters,
+    );
     const reporter = new CallReporter(style, steps.filter((step) => step.kind === 'call').length);
 
     console.log(
@@ -43,9 +60,13 @@ async function runDemo(): Promise<boolean> {
     const started = performance.now();
     const records: CallRecord[] = [];
     let invalidationFailed = false;
+    let embeddingsFailed = false;
     for (const step of steps) {
       if (step.kind === 'section') {
         reporter.section(step.title);
+      } else if (step.kind === 'pause') {
+        reporter.note(`${step.ms} ms later: ${step.why}`, false);
+        await new Promise((resolve) => setTimeout(resolve, step.ms));
       } else if (step.kind === 'invalidate') {
         try {
           const result = await cachecore.invalidate(step.depId, { newHash: step.newHash });
@@ -61,12 +82,21 @@ async function runDemo(): Promise<boolean> {
           reporter.note(`invalidate("${step.depId}") failed: ${(error as Error).message}`, true);
         }
       } else {
+        const askWith = step.options?.shortTtl && shortTtlAdapters ? shortTtlAdapters : adapters;
         const record = await runCall(step, () =>
-          reporter.track(step, () => adapters.ask[step.adapter](step.question, step.options)),
+          reporter.track(step, () => askWith.ask[step.adapter](step.question, step.options)),
         );
         records.push(record);
         reporter.report(record);
       }
+    }
+    reporter.section('Embeddings, cached per input');
+    for (const batch of await runEmbeddingBatches(cachecore, runTag)) {
+      reporter.note(
+        batch.failure ? `${batch.line}: ${batch.failure}` : batch.line,
+        !!batch.failure,
+      );
+      embeddingsFailed ||= batch.failure !== undefined;
     }
     const elapsedMs = performance.now() - started;
 
@@ -78,12 +108,13 @@ async function runDemo(): Promise<boolean> {
       ),
     );
 
-    const failed = summary.failures.length > 0 || invalidationFailed;
+    const failed = summary.failures.length > 0 || invalidationFailed || embeddingsFailed;
     if (failed) {
       console.log(
         style.red(
           `\nFAILED: ${summary.failures.length} of ${summary.calls} calls did not get the expected cache status` +
             (invalidationFailed ? ', and the invalidation did not delete the tagged answers' : '') +
+            (embeddingsFailed ? ', and an embeddings batch was not cached per input' : '') +
             '.',
         ),
       );
@@ -96,6 +127,7 @@ async function runDemo(): Promise<boolean> {
     return !failed;
   } finally {
     await cachecore.close();
+    await shortTtl?.close();
     await session.close();
   }
 }

@@ -23,6 +23,13 @@ export interface GatewaySession {
   readonly description: string;
   /** The gateway running in this process; `undefined` in `remote` mode. */
   readonly gateway: Gateway | undefined;
+  /**
+   * Mints another token of the session's tenant with per-tenant TTL claims (`fresh_ttl_secs`,
+   * `stale_window_secs`); `undefined` in `remote` mode, where only the gateway's owner can.
+   */
+  readonly mintTenantToken:
+    | ((claims: { freshTtlSecs?: number; staleWindowSecs?: number }) => Promise<string>)
+    | undefined;
   /** Stops the local gateway, if one was started. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -88,6 +95,7 @@ export async function openGatewaySession(
       model: EXAMPLE_MODEL,
       description: `gateway ${remoteUrl} (from ${SESSION_ENV.gatewayUrl})`,
       gateway: undefined,
+      mintTenantToken: undefined,
       close,
       [Symbol.asyncDispose]: close,
     };
@@ -105,10 +113,10 @@ export async function openGatewaySession(
     logLevel: 'silent',
     ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
   });
-  const tenantJwt = await createTenantToken({
-    secret: jwtSecret,
-    tenantId: options.tenantId ?? 'demo',
-  });
+  const tenantId = options.tenantId ?? 'demo';
+  const mintTenantToken = (claims: { freshTtlSecs?: number; staleWindowSecs?: number } = {}) =>
+    createTenantToken({ secret: jwtSecret, tenantId, ...claims });
+  const tenantJwt = await mintTenantToken();
   const close = () => gateway.close();
   return {
     mode: openaiApiKey ? 'openai' : 'mock',
@@ -119,9 +127,46 @@ export async function openGatewaySession(
       ? `local gateway ${gateway.url} in front of api.openai.com (${SESSION_ENV.openaiApiKey})`
       : `local gateway ${gateway.url} in front of the mock model (${mockLatencyMs} ms per answer)`,
     gateway,
+    mintTenantToken,
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * Checks that the session's gateway answers `GET /health` within `timeoutMs`, so a wrong
+ * `CACHECORE_GATEWAY_URL` fails in seconds with a message that names it, instead of after every
+ * SDK has retried every call. Throws an `Error` saying what was tried.
+ */
+export async function assertGatewayReachable(
+  session: GatewaySession,
+  timeoutMs = 3_000,
+): Promise<void> {
+  const url = `${session.gatewayUrl}/health`;
+  let status: number;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer();
+    status = response.status;
+  } catch (error) {
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : describeCause(error);
+    throw new Error(
+      `The gateway at ${session.gatewayUrl} is not reachable (GET ${url}: ${reason}). Check ${SESSION_ENV.gatewayUrl}, or unset it to run a local gateway.`,
+    );
+  }
+  if (status !== 200) {
+    throw new Error(
+      `The gateway at ${session.gatewayUrl} answered GET /health with ${status}; is ${SESSION_ENV.gatewayUrl} the gateway root (without /v1)?`,
+    );
+  }
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
 function readMockLatency(env: NodeJS.ProcessEnv): number | undefined {

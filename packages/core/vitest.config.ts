@@ -1,5 +1,5 @@
 import { defineProject, mergeConfig } from 'vitest/config';
-import { sharedProjectConfig } from '../../vitest.shared';
+import { sharedProjectConfig } from '../../vitest.shared.ts';
 
 export default mergeConfig(
   sharedProjectConfig,

@@ -1,5 +1,5 @@
 import { defineProject, mergeConfig } from 'vitest/config';
-import { sharedProjectConfig } from '../../vitest.shared';
+import { sharedProjectConfig } from '../../vitest.shared.ts';
 
 // The same suite against @langchain/openai 1.5.x (installed under the alias `langchain-openai-v15`),
 // the oldest minor the peer range claims.

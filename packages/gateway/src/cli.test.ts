@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +29,15 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: PACKAGE_DIR,
-    env: cleanEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@cachecore/source', '--import', 'tsx', CLI, ...args],
+    {
+      cwd: PACKAGE_DIR,
+      env: cleanEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   running.push(child);
   return child;
 }
@@ -98,7 +104,8 @@ afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-describe('cachecore-gateway CLI', () => {
+// Every test starts CLI processes (Node and tsx start-up each): slow on a busy machine.
+describe('cachecore-gateway CLI', { timeout: 60_000 }, () => {
   let workDir: string;
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'cachecore-cli-'));
@@ -195,7 +202,15 @@ describe('cachecore-gateway CLI', () => {
   it('exits non-zero with a clear message for a bad flag, a bad value or a missing key', async () => {
     const badFlag = await runToEnd(['--no-such-flag']);
     expect(badFlag.code).toBe(2);
-    expect(badFlag.stderr).toMatch(/no-such-flag/);
+    expect(badFlag.stderr).toContain('Unknown option --no-such-flag.');
+    expect(badFlag.stderr).not.toContain('positional');
+    const typo = await runToEnd(['--uptream', 'mock', '--jwt-secret', SECRET]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Unknown option --uptream. Did you mean --upstream?');
+    const tokenTypo = await runToEnd(['token', '--tennant', 'acme', '--jwt-secret', SECRET]);
+    expect(tokenTypo.stderr).toContain('Did you mean --tenant?');
+    const missingValue = await runToEnd(['--upstream']);
+    expect(missingValue.stderr).toContain('Option --upstream needs a value');
     const badValue = await runToEnd([
       '--upstream',
       'mock',
@@ -219,6 +234,31 @@ describe('cachecore-gateway CLI', () => {
     ]);
     expect(badStore.code).toBe(2);
     expect(badStore.stderr).toMatch(/Unknown --store "mongodb:\/\/127\.0\.0\.1:27017"/);
+    // Seven CLI processes in a row: each pays Node's and tsx's start-up.
+  }, 90_000);
+
+  it('serves the mock upstream on the port given with --mock-port', async () => {
+    const probe = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const cli = await startCli([
+      '--upstream',
+      'mock',
+      '--jwt-secret',
+      SECRET,
+      '--port',
+      '0',
+      '--mock-port',
+      String(probe),
+    ]);
+    const models = await fetch(`http://127.0.0.1:${probe}/v1/models`);
+    expect(models.status).toBe(200);
+    expect((await models.json()).object).toBe('list');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exit).toBe(0);
   });
 
   it('prints help, the version, and tenant tokens the gateway accepts', async () => {

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createTenantToken } from './auth/create-tenant-token';
-import { ConfigError, formatHelp, parseServerArgs, resolveCliConfig } from './config/cli-config';
+import {
+  ConfigError,
+  explainArgumentError,
+  formatHelp,
+  parseServerArgs,
+  resolveCliConfig,
+} from './config/cli-config';
 import { startGateway } from './gateway';
 import type { Store } from './store/store';
 
@@ -93,27 +99,24 @@ function describeStore(store: Store): string {
 }
 
 async function runTokenCommand(argv: string[]): Promise<void> {
+  const options = {
+    tenant: { type: 'string' },
+    'jwt-secret': { type: 'string' },
+    'jwt-private-key': { type: 'string' },
+    roles: { type: 'string' },
+    'expires-in': { type: 'string' },
+    'policy-version': { type: 'string' },
+    'fresh-ttl-secs': { type: 'string' },
+    'stale-window-secs': { type: 'string' },
+    'rate-limit-rpm': { type: 'string' },
+    'key-prefix': { type: 'string' },
+    help: { type: 'boolean' },
+  } as const;
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        tenant: { type: 'string' },
-        'jwt-secret': { type: 'string' },
-        'jwt-private-key': { type: 'string' },
-        roles: { type: 'string' },
-        'expires-in': { type: 'string' },
-        'policy-version': { type: 'string' },
-        'fresh-ttl-secs': { type: 'string' },
-        'stale-window-secs': { type: 'string' },
-        'rate-limit-rpm': { type: 'string' },
-        'key-prefix': { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }).values;
+    values = parseArgs({ args: argv, strict: true, options }).values;
   } catch (error) {
-    throw new ConfigError((error as Error).message);
+    throw explainArgumentError(error, Object.keys(options));
   }
   if (values.help) {
     console.log(

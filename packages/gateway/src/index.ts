@@ -25,13 +25,17 @@ export { RedisStoreError, type RedisStoreErrorCode } from './store/redis/redis-s
 export { createRedisStore, type RedisStore, type RedisStoreOptions } from './store/redis-store';
 export type {
   CacheEntry,
+  CoordinationStore,
   DepTag,
+  EntryStore,
   RateWindow,
+  StatisticsStore,
   StatName,
   Store,
   StoreChange,
   StoreFailure,
   VectorRecord,
+  VectorStore,
 } from './store/store';
 export {
   createMockUpstream,

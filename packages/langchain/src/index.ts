@@ -8,6 +8,7 @@ export {
   CachecoreRateLimitError,
   CacheStatus,
   Dep,
+  PLACEHOLDER_API_KEY,
 } from '@cachecore/core';
 export {
   type CachecoreCacheStats,
@@ -16,13 +17,17 @@ export {
   type CacheStatusEvent,
 } from './callbacks/cachecore-callback-handler';
 export type { CachecoreCallSettings } from './chat-model/cachecore-call';
+export { CachecoreChatOpenAI } from './chat-model/cachecore-chat-openai';
+export type {
+  CachecoreChatOpenAICallOptions,
+  CachecoreChatOpenAIFields,
+  CachecoreChatOpenAIModelFields,
+  CachecoreClientFields,
+  CachecoreGatewayFields,
+} from './chat-model/cachecore-chat-openai-fields';
 export {
-  CachecoreChatOpenAI,
-  type CachecoreChatOpenAICallOptions,
-  type CachecoreChatOpenAIFields,
-  type CachecoreChatOpenAIModelFields,
-  type CachecoreClientFields,
-  type CachecoreGatewayFields,
-  PLACEHOLDER_API_KEY,
-} from './chat-model/cachecore-chat-openai';
+  CachecoreOpenAIEmbeddings,
+  type CachecoreOpenAIEmbeddingsFields,
+  type CachecoreOpenAIEmbeddingsModelFields,
+} from './embeddings/cachecore-openai-embeddings';
 export { getCacheStatus, type WithResponseMetadata } from './status/get-cache-status';

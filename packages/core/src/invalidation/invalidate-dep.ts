@@ -2,7 +2,9 @@ import { CachecoreError } from '../errors/cachecore-error';
 import { createErrorFromResponse } from '../errors/create-error-from-response';
 import { parseRetryAfter } from '../errors/parse-retry-after';
 import { assertValidDepId } from '../headers/dep';
-import { TOKEN_HEADER } from '../headers/header-names';
+import { TOKEN_HEADER } from '../protocol/header-names';
+import { validateDepHash } from '../protocol/validate-dep';
+import { fetchFollowingRedirects } from '../transport/follow-redirects';
 import {
   computeBackoffMilliseconds,
   MAX_HONOURED_RETRY_AFTER_SECONDS,
@@ -65,11 +67,13 @@ const maxRetries = 2;
 export async function invalidateDep(request: InvalidateDepRequest): Promise<InvalidateSuccess> {
   const { depId, newHash, signal } = request;
   assertValidDepId(depId);
-  if (newHash !== undefined && (typeof newHash !== 'string' || newHash === '')) {
-    throw new CachecoreError(
-      `Invalid newHash for dependency "${depId}": expected a non-empty string.`,
-      { code: 'invalid_options' },
-    );
+  if (newHash !== undefined) {
+    const problem = newHash === '' ? 'it is empty' : validateDepHash(newHash);
+    if (problem !== null) {
+      throw new CachecoreError(`Invalid newHash for dependency "${depId}": ${problem}.`, {
+        code: 'invalid_options',
+      });
+    }
   }
   const url = `${request.gatewayUrl}/v1/invalidate`;
   const body = JSON.stringify(
@@ -110,14 +114,15 @@ async function sendInvalidation(
   const timeoutSignal = AbortSignal.timeout(request.timeout);
   const signal = request.signal ? AbortSignal.any([request.signal, timeoutSignal]) : timeoutSignal;
   try {
-    const response = await request.fetch(url, {
+    // Redirects are followed like cc.fetch's: the token never goes to another origin.
+    const response = await fetchFollowingRedirects(request.fetch, url, {
       method: 'POST',
-      headers: {
+      headers: new Headers({
         'Content-Type': 'application/json',
         Accept: 'application/json',
         [TOKEN_HEADER]: request.tenantToken,
         Authorization: `Bearer ${request.tenantToken}`,
-      },
+      }),
       body,
       signal,
     });

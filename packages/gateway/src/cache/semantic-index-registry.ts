@@ -51,6 +51,11 @@ export class SemanticIndexRegistry {
   }
 
   private apply(change: StoreChange): void {
+    if (change.type === 'resync') {
+      // Changes were missed: drop every index, so each reloads from the store when next used.
+      this.indexes.clear();
+      return;
+    }
     const indexKey = change.type === 'vector-added' ? change.record.indexKey : change.indexKey;
     const loading = this.indexes.get(indexKey);
     if (!loading) return;

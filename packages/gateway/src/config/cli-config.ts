@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
+import { isAnonymousAccess } from '../auth/anonymous-policy';
 import { isLogLevel } from '../log/logger';
 import type { GatewayOptions } from './gateway-options';
 
@@ -59,6 +60,12 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     defaultText: '300',
   },
   {
+    flag: 'mock-port',
+    type: 'number',
+    description: 'Port of the mock upstream, so other clients can use it too',
+    defaultText: 'a free port',
+  },
+  {
     flag: 'jwt-secret',
     type: 'string',
     description: 'HS256 secret of tenant tokens',
@@ -93,6 +100,12 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     type: 'number',
     description: 'Requests/minute per IP without a tenant token (0: unlimited)',
     defaultText: '100',
+  },
+  {
+    flag: 'anonymous',
+    type: 'string',
+    description: 'Requests without a tenant token: allow (forward uncached) | reject (401)',
+    defaultText: 'reject when listening beyond loopback with a real upstream and key, else allow',
   },
   { flag: 'max-body-kb', type: 'number', description: 'Largest request body', defaultText: '1024' },
   {
@@ -195,8 +208,56 @@ export function parseServerArgs(argv: string[]): {
       positionals: parsed.positionals,
     };
   } catch (error) {
-    throw new ConfigError((error as Error).message);
+    throw explainArgumentError(error, Object.keys(serverParseOptions()));
   }
+}
+
+/**
+ * Turns a `node:util` `parseArgs` error into a `ConfigError` a person can act on: an unknown flag
+ * names the closest known one (`Unknown option --uptream. Did you mean --upstream?`), a flag
+ * without its value says so, instead of Node's parser message about positionals.
+ */
+export function explainArgumentError(error: unknown, knownFlags: readonly string[]): ConfigError {
+  const { code, message } = error as { code?: string; message?: string };
+  const given = /'(-{1,2}[^'\s]*)/.exec(message ?? '')?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && given) {
+    const name = given.replace(/^-+/, '').split('=')[0] ?? '';
+    const suggestion = closestFlag(name, knownFlags);
+    return new ConfigError(
+      `Unknown option ${given}.${suggestion ? ` Did you mean --${suggestion}?` : ''}`,
+    );
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && given) {
+    return new ConfigError(`Option ${given} needs a value (${given} VALUE).`);
+  }
+  return new ConfigError(message ?? String(error));
+}
+
+/** The known flag closest to `name` by edit distance, when it is close enough to be a typo. */
+function closestFlag(name: string, knownFlags: readonly string[]): string | undefined {
+  let best: { flag: string; distance: number } | undefined;
+  for (const flag of knownFlags) {
+    const distance = editDistance(name, flag);
+    if (!best || distance < best.distance) best = { flag, distance };
+  }
+  if (!best) return undefined;
+  const isPrefix = best.flag.startsWith(name) && name.length >= 3;
+  return best.distance <= Math.max(2, Math.floor(best.flag.length / 4)) || isPrefix
+    ? best.flag
+    : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /**
@@ -252,6 +313,9 @@ export async function resolveCliConfig(
     throw new ConfigError(
       `Invalid log level "${options.logLevel}": use silent, error, warn, info or debug.`,
     );
+  }
+  if (options.anonymous !== undefined && !isAnonymousAccess(options.anonymous)) {
+    throw new ConfigError(`Invalid --anonymous "${options.anonymous}": use allow or reject.`);
   }
   if (
     options.upstream !== undefined &&

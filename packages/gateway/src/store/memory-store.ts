@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import type { CacheEntry, RateWindow, StatName, Store, StoreChange, VectorRecord } from './store';
+import { createMemoryCoordinationStore } from './memory/memory-coordination-store';
+import { createMemoryStatisticsStore } from './memory/memory-statistics-store';
+import type { CacheEntry, Store, StoreChange, VectorRecord } from './store';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -39,9 +40,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const depKeys = new Map<string, Set<string>>();
   const depHashes = new Map<string, string>();
   const vectorsByIndex = new Map<string, Map<string, VectorRecord>>();
-  const windows = new Map<string, RateWindow>();
-  const locks = new Map<string, { owner: string; expiresAt: number }>();
-  const stats = new Map<string, Partial<Record<StatName, number>>>();
   const listeners = new Set<(change: StoreChange) => void>();
   let usedBytes = 0;
   let writesSinceSweep = 0;
@@ -112,12 +110,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     for (const [key, stored] of entries) {
       if (stored.storeExpiresAt <= current) removeStored(key);
     }
-    for (const [key, window] of windows) {
-      if (window.resetAt <= current) windows.delete(key);
-    }
-    for (const [key, lock] of locks) {
-      if (lock.expiresAt <= current) locks.delete(key);
-    }
   }
 
   function liveStored(key: string): StoredEntry | undefined {
@@ -132,6 +124,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
   return {
     kind: 'memory',
+    ...createMemoryCoordinationStore(now),
+    ...createMemoryStatisticsStore(),
 
     async getEntry(key) {
       const stored = liveStored(key);
@@ -233,46 +227,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
     async setDepHash(tenantId, depId, hash) {
       depHashes.set(depSetKey(tenantId, depId), hash);
-    },
-
-    async incrementWindow(key, windowMs) {
-      const current = now();
-      const windowStart = Math.floor(current / windowMs) * windowMs;
-      const existing = windows.get(key);
-      if (existing && existing.resetAt > current) {
-        existing.count += 1;
-        return { ...existing };
-      }
-      const fresh = { count: 1, resetAt: windowStart + windowMs };
-      windows.set(key, fresh);
-      return { ...fresh };
-    },
-
-    async acquireLock(key, ttlMs) {
-      const existing = locks.get(key);
-      if (existing && existing.expiresAt > now()) return null;
-      const owner = randomUUID();
-      locks.set(key, { owner, expiresAt: now() + ttlMs });
-      return owner;
-    },
-
-    async releaseLock(key, owner) {
-      if (locks.get(key)?.owner === owner) locks.delete(key);
-    },
-
-    async incrementStat(scope, stat, by = 1) {
-      let counters = stats.get(scope);
-      if (!counters) {
-        counters = {};
-        stats.set(scope, counters);
-      }
-      counters[stat] = (counters[stat] ?? 0) + by;
-    },
-
-    async readStats() {
-      const result: Record<string, Partial<Record<StatName, number>>> = {};
-      for (const [scope, counters] of stats) result[scope] = { ...counters };
-      return result;
     },
 
     async close() {

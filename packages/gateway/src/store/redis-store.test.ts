@@ -12,7 +12,9 @@ import {
   TEST_REDIS_URL,
 } from '../../test/support/redis-test-support';
 import { describeStoreContract, makeTestEntry } from '../../test/support/store-contract';
+import { SemanticIndexRegistry } from '../cache/semantic-index-registry';
 import type { GatewayLogger } from '../log/logger';
+import { createVectorIndex } from '../semantic/vector-index';
 import { RedisStoreError } from './redis/redis-store-error';
 import {
   createRedisStore,
@@ -111,17 +113,18 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       await other.close();
     });
 
-    it('replays the vectors it missed while its subscription was down', async () => {
-      const prefix = createTestPrefix('replay');
-      const connectionName = `cc-replay-${process.pid}-${Date.now()}`;
+    it('reloads the in-process indexes after its subscription was down, so nothing published meanwhile is missed', async () => {
+      const prefix = createTestPrefix('resync');
+      const connectionName = `cc-resync-${process.pid}-${Date.now()}`;
       await using writer = disposable(createTestStore({ prefix }));
       await using follower = disposable(
         createTestStore({ prefix, redisOptions: { connectionName }, maxReconnectDelayMs: 100 }),
       );
-      const seen: StoreChange[] = [];
-      follower.subscribe((change) => seen.push(change));
+      const registry = new SemanticIndexRegistry(follower, () => createVectorIndex(3));
       expect(await follower.waitUntilReady()).toBe(true);
-      expect(await follower.listVectors('index-1')).toEqual([]);
+      await writer.setEntry(makeEntry('k1', 'tenant-a'), 60_000);
+      await writer.addVector(makeVector('k1', 'index-1', [1, 0, 0]));
+      expect([...(await registry.get('index-1')).records.keys()]).toEqual(['k1']);
 
       // Drop the follower's subscriber connection on the server, then publish while it is gone.
       const clients = String(await inspector.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
@@ -131,12 +134,16 @@ describe.skipIf(!redisAvailable)('redis store', () => {
         .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
       expect(ids).toHaveLength(1);
       await inspector.call('CLIENT', 'KILL', 'ID', String(ids[0]));
-      await writer.setEntry(makeEntry('k1', 'tenant-a'), 60_000);
-      await writer.addVector(makeVector('k1', 'index-1', [0, 1, 0]));
+      await writer.setEntry(makeEntry('k2', 'tenant-a'), 60_000);
+      await writer.addVector(makeVector('k2', 'index-1', [0, 1, 0]));
 
-      await waitFor(() => seen.some((change) => change.type === 'vector-added'), 5_000);
-      const replayed = seen.find((change) => change.type === 'vector-added');
-      expect(replayed?.type === 'vector-added' && [...replayed.record.vector]).toEqual([0, 1, 0]);
+      let held: string[] = [];
+      await waitFor(async () => {
+        held = [...(await registry.get('index-1')).records.keys()].sort();
+        return held.length === 2;
+      }, 5_000);
+      expect(held).toEqual(['k1', 'k2']);
+      registry.close();
     });
 
     it('replacing an entry drops it from the dep sets of its previous version', async () => {
@@ -370,9 +377,12 @@ function makeVector(entryKey: string, indexKey: string, values: number[]): Vecto
   };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 2_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms.`);
     await sleep(10);
   }

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatSseEvent, SSE_HEADERS } from '../http/sse';
+import { formatSseEvent, SSE_HEADERS } from '../wire/sse';
+import { answerResponses, type MockResponsesBody } from './mock-responses';
 
 /** Options of {@link createMockUpstream}. */
 export interface MockUpstreamOptions {
@@ -53,7 +54,8 @@ interface ChatBody {
 
 /**
  * An offline OpenAI-compatible upstream: chat completions (JSON and SSE) answering
- * `Echo: <last user message>`, tool calls, deterministic embeddings and a model list.
+ * `Echo: <last user message>`, tool calls, the Responses API (JSON and its SSE event sequence),
+ * deterministic embeddings (float or base64) and a model list.
  *
  * @example
  * const upstream = await createMockUpstream({ latencyMs: 5 });
@@ -107,6 +109,19 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
         return;
       }
       await answerChat(body as ChatBody, response);
+      return;
+    }
+    if (request.method === 'POST' && path.endsWith('/responses')) {
+      if (typeof body !== 'object' || body === null) {
+        sendJson(response, 400, {
+          error: { message: 'Invalid JSON body', type: 'invalid_request_error', code: null },
+        });
+        return;
+      }
+      await answerResponses(body as MockResponsesBody, response, {
+        json: (status, value) => sendJson(response, status, value),
+        delay,
+      });
       return;
     }
     if (request.method === 'POST' && path.endsWith('/embeddings')) {
@@ -299,27 +314,41 @@ function buildToolArguments(parameters: unknown, userText: string): Record<strin
 }
 
 function answerEmbeddings(
-  body: { input?: unknown; model?: string; dimensions?: number },
+  body: { input?: unknown; model?: string; dimensions?: number; encoding_format?: string },
   response: ServerResponse,
 ): void {
-  const inputs = Array.isArray(body?.input) ? body.input : [body?.input ?? ''];
+  const raw = body?.input;
+  // A flat array of numbers is one tokenised input, as in the OpenAI API.
+  const inputs =
+    Array.isArray(raw) && !raw.every((item) => typeof item === 'number') ? raw : [raw ?? ''];
   const dimensions =
     typeof body?.dimensions === 'number' && body.dimensions > 0 ? Math.floor(body.dimensions) : 384;
-  const data = inputs.map((input, index) => ({
-    object: 'embedding',
-    index,
-    embedding: deterministicVector(
+  const data = inputs.map((input, index) => {
+    const vector = deterministicVector(
       typeof input === 'string' ? input : JSON.stringify(input),
       dimensions,
-    ),
-  }));
-  const tokens = estimateTokens(inputs.map((input) => String(input)).join(' '));
+    );
+    return {
+      object: 'embedding',
+      index,
+      embedding: body?.encoding_format === 'base64' ? float32Base64(vector) : vector,
+    };
+  });
+  // Like the real API, every input is tokenised on its own and the usage is their sum.
+  const tokens = inputs.reduce<number>(
+    (sum, input) => sum + (Array.isArray(input) ? input.length : estimateTokens(String(input))),
+    0,
+  );
   sendJson(response, 200, {
     object: 'list',
     data,
     model: body?.model ?? 'text-embedding-3-small',
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   });
+}
+
+function float32Base64(vector: readonly number[]): string {
+  return Buffer.from(Float32Array.from(vector).buffer).toString('base64');
 }
 
 /** A unit vector derived from the text's hash: equal texts give equal vectors. */

@@ -1,0 +1,59 @@
+/**
+ * The L1 side of a store: cached completions, the dep sets that point at them, the current dep
+ * hashes they are checked against, and per-tenant flush and count.
+ */
+export interface EntryStore {
+  /** The entry under `key`, or `undefined` when absent or past its store TTL. */
+  getEntry(key: string): Promise<CacheEntry | undefined>;
+  /**
+   * Writes (or replaces) an entry, kept for `ttlMs` milliseconds. Also records `key` in the dep set
+   * of every dep in `entry.deps` and in the tenant's key set, so invalidation and flush find it.
+   * Replacing an entry drops the vector of the previous version.
+   */
+  setEntry(entry: CacheEntry, ttlMs: number): Promise<void>;
+  /** Deletes an entry together with its vector. Returns whether an entry existed. */
+  deleteEntry(key: string): Promise<boolean>;
+  /** Number of live entries of one tenant. */
+  countEntries(tenantId: string): Promise<number>;
+  /** Deletes every entry (and vector) of one tenant; returns how many entries were deleted. */
+  flushTenant(tenantId: string): Promise<number>;
+
+  /**
+   * Removes and returns every entry key tagged with `depId` for `tenantId` (the dep set is emptied).
+   * The entries themselves are not deleted: the caller deletes them.
+   */
+  takeDepKeys(tenantId: string, depId: string): Promise<string[]>;
+  /** Current hashes of several deps of one tenant, `undefined` for a dep never invalidated. */
+  getDepHashes(tenantId: string, depIds: readonly string[]): Promise<(string | undefined)[]>;
+  /** Records the current hash of a dep (what `/v1/invalidate` does first). */
+  setDepHash(tenantId: string, depId: string, hash: string): Promise<void>;
+}
+
+/** One dependency tag: the entry is valid only while the dep's current hash equals `expectedHash`. */
+export interface DepTag {
+  depId: string;
+  expectedHash: string;
+}
+
+/** A cached completion as stored in L1. */
+export interface CacheEntry {
+  /** The L1 key: namespace + SHA-256 of the canonical body. */
+  key: string;
+  tenantId: string;
+  namespace: string;
+  model: string;
+  /** The completion as a JSON `chat.completion` object, serialised. */
+  body: string;
+  /** When the completion was written (epoch ms). */
+  createdAt: number;
+  /** Until when it is served as `HIT_L1` (epoch ms). */
+  freshUntil: number;
+  /** Until when it is served at all; between `freshUntil` and this, `HIT_L1_STALE` (epoch ms). */
+  expiresAt: number;
+  /** The deps (including `cc:policy-version`) with the hashes the writing request expected. */
+  deps: DepTag[];
+  /** Tokens the completion cost upstream, counted as saved on every hit. */
+  totalTokens: number;
+  /** The L2 index the entry's vector belongs to, when it has one. */
+  indexKey?: string;
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { GatewayLogger } from '../../log/logger';
+import type { StoreChange } from '../vector-store';
+import { disconnectRedis, type RedisConnection, sleep } from './redis-connection';
+import { decodeChangeMessage } from './vector-codec';
+
+/**
+ * The L2 change feed of a Redis store: tells local listeners about this instance's changes at once,
+ * and about other instances' changes as their pub/sub messages arrive on a subscriber connection of
+ * its own (opened on the first listener). Pub/sub does not queue: when the subscription drops and
+ * comes back, listeners get a `resync` change, since whatever was published meanwhile is lost.
+ */
+export interface RedisChangeFeed {
+  /** Tags this instance's messages, so it skips its own echo (its listeners already heard). */
+  readonly origin: string;
+  /** Tells local listeners about a change this instance made. */
+  emit(change: StoreChange): void;
+  /** Tells local listeners about the `(indexKey, id)` pairs of a script's reply, from `start` on. */
+  emitRemoved(reply: unknown, start: number): void;
+  subscribe(listener: (change: StoreChange) => void): () => void;
+  /** Whether nobody listens or the subscription is active. */
+  isSubscribed(): boolean;
+  /**
+   * Resolves once a subscription that is being set up is active, or after `timeoutMs` (never
+   * rejects), so a snapshot taken afterwards misses no change made after it.
+   */
+  settle(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link createRedisChangeFeed}. */
+export interface RedisChangeFeedOptions {
+  connection: RedisConnection;
+  channel: string;
+  logger?: GatewayLogger;
+}
+
+export function createRedisChangeFeed(options: RedisChangeFeedOptions): RedisChangeFeed {
+  const { connection, channel, logger } = options;
+  const origin = randomUUID();
+  const listeners = new Set<(change: StoreChange) => void>();
+  let subscriber: Redis | undefined;
+  let subscription: Promise<void> | undefined;
+  let subscribed = false;
+  let missedChanges = false;
+  let closed = false;
+
+  function emit(change: StoreChange): void {
+    for (const listener of listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A faulty listener must not break the store for the others.
+      }
+    }
+  }
+
+  function ensureSubscriber(): void {
+    if (subscriber || closed) return;
+    // A connection in subscriber mode can run nothing else. It queues while disconnected (only
+    // SUBSCRIBE ever goes through it) and ioredis subscribes again after every reconnection.
+    const redis = connection.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      commandTimeout: undefined,
+      enableAutoPipelining: false,
+    });
+    subscriber = redis;
+    // Outages are reported by the command connection; this one only tracks its subscription.
+    redis.on('error', () => {});
+    redis.on('message', (messageChannel: string, text: string) => {
+      if (messageChannel !== channel) return;
+      const decoded = decodeChangeMessage(text);
+      if (!decoded || decoded.origin === origin) return;
+      emit(decoded.change);
+    });
+    redis.on('close', () => {
+      if (!subscribed) return;
+      subscribed = false;
+      missedChanges = true;
+    });
+    redis.on('ready', () => {
+      if (!missedChanges) return;
+      // ioredis has already re-sent SUBSCRIBE; replies come in order, so once this one answers
+      // the subscription is active again and nothing published from now on is missed.
+      void redis.subscribe(channel).then(
+        () => {
+          subscribed = true;
+          missedChanges = false;
+          logger?.info('redis store resubscribed to L2 changes; in-process indexes reload');
+          emit({ type: 'resync' });
+        },
+        () => {},
+      );
+    });
+    subscription = redis.subscribe(channel).then(
+      () => {
+        subscribed = true;
+      },
+      (error: Error) => {
+        if (!closed) {
+          logger?.warn('redis store could not subscribe to L2 changes', { error: error.message });
+        }
+      },
+    );
+  }
+
+  return {
+    origin,
+    emit,
+
+    emitRemoved(reply, start) {
+      if (!Array.isArray(reply)) return;
+      for (let index = start; index + 1 < reply.length; index += 2) {
+        emit({
+          type: 'vector-removed',
+          indexKey: String(reply[index]),
+          id: String(reply[index + 1]),
+        });
+      }
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      ensureSubscriber();
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+
+    isSubscribed: () => subscriber === undefined || subscribed,
+
+    async settle(timeoutMs) {
+      if (!subscription || subscribed) return;
+      await Promise.race([subscription, sleep(timeoutMs, { unref: true })]);
+    },
+
+    async close() {
+      closed = true;
+      listeners.clear();
+      if (subscriber) await disconnectRedis(subscriber);
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { CacheEntry, EntryStore } from '../entry-store';
+import {
+  COUNT_ENTRIES_SCRIPT,
+  DELETE_ENTRY_SCRIPT,
+  FLUSH_TENANT_SCRIPT,
+  SET_ENTRY_SCRIPT,
+  TAKE_DEP_KEYS_SCRIPT,
+} from './lua-scripts';
+import type { RedisStoreContext } from './redis-store-context';
+
+/** L1 entries, dep sets and dep hashes in Redis; removed vectors go out through the feed. */
+export function createRedisEntryStore({ connection, keys, feed }: RedisStoreContext): EntryStore {
+  const { run, runScript, client } = connection;
+  const entries: EntryStore = {
+    getEntry(key) {
+      return run('getEntry', async () => {
+        const [body, meta] = await client.hmget(keys.entry(key), 'body', 'meta');
+        if (typeof body !== 'string' || typeof meta !== 'string') return undefined;
+        return decodeEntry(body, meta);
+      });
+    },
+
+    async setEntry(entry, ttlMs) {
+      const ttl = Math.ceil(ttlMs);
+      if (!(ttl > 0)) {
+        await entries.deleteEntry(entry.key);
+        return;
+      }
+      const { body, ...meta } = entry;
+      const depSetKeys = [
+        ...new Set(entry.deps.map((dep) => keys.depKeys(entry.tenantId, dep.depId))),
+      ];
+      const removed = await run('setEntry', () =>
+        runScript(
+          SET_ENTRY_SCRIPT,
+          [keys.entry(entry.key), keys.tenantKeys(entry.tenantId), ...depSetKeys],
+          [
+            ttl,
+            entry.key,
+            body,
+            JSON.stringify(meta),
+            JSON.stringify(depSetKeys),
+            keys.changesChannel,
+            feed.origin,
+          ],
+        ),
+      );
+      feed.emitRemoved(removed, 0);
+    },
+
+    async deleteEntry(key) {
+      const reply = await run('deleteEntry', () =>
+        runScript(DELETE_ENTRY_SCRIPT, [keys.entry(key)], [key, keys.changesChannel, feed.origin]),
+      );
+      feed.emitRemoved(reply, 1);
+      return Array.isArray(reply) && Number(reply[0]) === 1;
+    },
+
+    countEntries(tenantId) {
+      return run('countEntries', async () =>
+        Number(
+          await runScript(COUNT_ENTRIES_SCRIPT, [keys.tenantKeys(tenantId)], [keys.entryPrefix]),
+        ),
+      );
+    },
+
+    async flushTenant(tenantId) {
+      const reply = await run('flushTenant', () =>
+        runScript(
+          FLUSH_TENANT_SCRIPT,
+          [keys.tenantKeys(tenantId)],
+          [keys.entryPrefix, keys.changesChannel, feed.origin],
+        ),
+      );
+      feed.emitRemoved(reply, 1);
+      return Array.isArray(reply) ? Number(reply[0]) : 0;
+    },
+
+    async takeDepKeys(tenantId, depId) {
+      const reply = await run('takeDepKeys', () =>
+        runScript(TAKE_DEP_KEYS_SCRIPT, [keys.depKeys(tenantId, depId)], []),
+      );
+      return Array.isArray(reply) ? reply.map(String) : [];
+    },
+
+    async getDepHashes(tenantId, depIds) {
+      if (depIds.length === 0) return [];
+      const hashes = await run('getDepHashes', () =>
+        client.hmget(keys.depHashes(tenantId), ...depIds),
+      );
+      return hashes.map((hash) => hash ?? undefined);
+    },
+
+    async setDepHash(tenantId, depId, hash) {
+      // Resolves only once the primary has applied it; every instance reads the primary, so no
+      // instance can read the old hash after this returns.
+      await run('setDepHash', () => client.hset(keys.depHashes(tenantId), depId, hash));
+    },
+  };
+  return entries;
+}
+
+/** Parses the stored form of an entry; a corrupt one reads as absent rather than failing requests. */
+function decodeEntry(body: string, meta: string): CacheEntry | undefined {
+  try {
+    return { ...(JSON.parse(meta) as Omit<CacheEntry, 'body'>), body };
+  } catch {
+    return undefined;
+  }
+}

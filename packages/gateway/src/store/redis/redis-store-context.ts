@@ -1,0 +1,12 @@
+import type { RedisChangeFeed } from './redis-change-feed';
+import type { RedisConnection } from './redis-connection';
+import type { RedisKeys } from './redis-keys';
+
+/** What each concern of the Redis store works with: one connection, one key layout, one feed. */
+export interface RedisStoreContext {
+  readonly connection: RedisConnection;
+  readonly keys: RedisKeys;
+  readonly feed: RedisChangeFeed;
+  /** How long a snapshot waits for a fresh subscription (`unavailableWaitMs`). */
+  readonly subscribeWaitMs: number;
+}

@@ -1,0 +1,78 @@
+import type { VectorRecord, VectorStore } from '../vector-store';
+import { ADD_VECTOR_SCRIPT, REMOVE_VECTOR_SCRIPT } from './lua-scripts';
+import type { RedisStoreContext } from './redis-store-context';
+import { encodeVectorAddedMessage, packVector, unpackVector } from './vector-codec';
+
+/** L2 vectors in one Redis hash per index, tied to their entries; changes go out through the feed. */
+export function createRedisVectorStore({
+  connection,
+  keys,
+  feed,
+  subscribeWaitMs,
+}: RedisStoreContext): VectorStore {
+  const { run, runScript, client } = connection;
+  return {
+    async addVector(record) {
+      const reply = await run('addVector', () =>
+        runScript(
+          ADD_VECTOR_SCRIPT,
+          [keys.entry(record.entryKey), keys.vectors(record.indexKey)],
+          [
+            record.id,
+            packVector(record),
+            record.indexKey,
+            encodeVectorAddedMessage(feed.origin, record),
+            keys.changesChannel,
+            feed.origin,
+          ],
+        ),
+      );
+      if (!Array.isArray(reply) || Number(reply[0]) !== 1) return;
+      feed.emitRemoved(reply, 1);
+      feed.emit({ type: 'vector-added', record });
+    },
+
+    async removeVector(indexKey, id) {
+      const removed = await run('removeVector', async () =>
+        Number(
+          await runScript(
+            REMOVE_VECTOR_SCRIPT,
+            [keys.vectors(indexKey)],
+            [id, indexKey, keys.changesChannel, feed.origin],
+          ),
+        ),
+      );
+      if (removed !== 1) return false;
+      feed.emit({ type: 'vector-removed', indexKey, id });
+      return true;
+    },
+
+    async listVectors(indexKey) {
+      // Changes made after this snapshot must reach the index built from it: let a fresh
+      // subscription become active first (bounded, so a slow one never blocks the lookup).
+      await feed.settle(subscribeWaitMs);
+      return run('listVectors', async () => {
+        const vectorsKey = keys.vectors(indexKey);
+        const packed = await client.hgetallBuffer(vectorsKey);
+        const records: VectorRecord[] = [];
+        for (const [id, bytes] of Object.entries(packed)) {
+          const record = unpackVector(id, indexKey, bytes);
+          if (record) records.push(record);
+        }
+        if (records.length === 0) return records;
+        // A vector lives only as long as its entry; entries that expired leave theirs behind.
+        const pipeline = client.pipeline();
+        for (const record of records) pipeline.exists(keys.entry(record.entryKey));
+        const exists = (await pipeline.exec()) ?? [];
+        const live = records.filter((_, index) => exists[index]?.[1] === 1);
+        const dead = records
+          .filter((_, index) => exists[index]?.[1] === 0)
+          .map((record) => record.id);
+        if (dead.length > 0) void client.hdel(vectorsKey, ...dead).catch(() => {});
+        return live;
+      });
+    },
+
+    subscribe: (listener) => feed.subscribe(listener),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The L2 side of a store: the vectors of the semantic cache, each tied to an L1 entry, and the
+ * change feed that keeps in-process vector indexes in sync.
+ */
+export interface VectorStore {
+  /**
+   * Stores the L2 vector of an existing entry (`record.entryKey`). The vector lives and dies with
+   * its entry. Emits a `vector-added` change. Ignored when the entry no longer exists.
+   */
+  addVector(record: VectorRecord): Promise<void>;
+  /** Removes one vector by id; emits `vector-removed` when something was removed. */
+  removeVector(indexKey: string, id: string): Promise<boolean>;
+  /** Every vector of one L2 index (namespace + context key), used to load an in-process index. */
+  listVectors(indexKey: string): Promise<VectorRecord[]>;
+  /**
+   * Listens to L2 changes made through this store, by this process or (for shared stores) any other
+   * gateway instance, so in-process vector indexes stay in sync. Returns the unsubscribe function.
+   */
+  subscribe(listener: (change: StoreChange) => void): () => void;
+}
+
+/** An L2 vector; `id` is the L1 key of the entry it points to. */
+export interface VectorRecord {
+  id: string;
+  /** Namespace + context key: only requests with the same index key can match. */
+  indexKey: string;
+  entryKey: string;
+  /** The prompt text that was embedded, for the guards. */
+  text: string;
+  vector: Float32Array;
+}
+
+/**
+ * A change of the L2 data that in-process indexes must mirror. `resync` says changes may have been
+ * missed (a shared store's feed was interrupted): reload whatever is mirrored.
+ */
+export type StoreChange =
+  | { type: 'vector-added'; record: VectorRecord }
+  | { type: 'vector-removed'; indexKey: string; id: string }
+  | { type: 'resync' };
