@@ -104,7 +104,8 @@ afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-describe('cachecore-gateway CLI', () => {
+// Every test starts CLI processes (Node and tsx start-up each): slow on a busy machine.
+describe('cachecore-gateway CLI', { timeout: 60_000 }, () => {
   let workDir: string;
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'cachecore-cli-'));
@@ -233,7 +234,8 @@ describe('cachecore-gateway CLI', () => {
     ]);
     expect(badStore.code).toBe(2);
     expect(badStore.stderr).toMatch(/Unknown --store "mongodb:\/\/127\.0\.0\.1:27017"/);
-  });
+    // Seven CLI processes in a row: each pays Node's and tsx's start-up.
+  }, 90_000);
 
   it('serves the mock upstream on the port given with --mock-port', async () => {
     const probe = await new Promise<number>((resolve) => {

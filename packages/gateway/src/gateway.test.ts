@@ -652,6 +652,25 @@ describe('gateway limits and failures', () => {
     // Tenants without a limit are not affected by the bypass budget.
     const unlimited = await createTenantToken({ secret: SECRET, tenantId: 'free' });
     expect((await chat(gateway, ask('b'), { token: unlimited })).status).toBe(200);
+
+    // Invalidations are admitted like any request: they count against the tenant's limit too.
+    const invalidating = await createTenantToken({
+      secret: SECRET,
+      tenantId: 'invalidating',
+      rateLimitRpm: 2,
+    });
+    const invalidate = () =>
+      fetch(`${gateway.url}/v1/invalidate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-cachecore-token': invalidating },
+        body: JSON.stringify({ dep_id: 'doc:1' }),
+      });
+    expect((await chat(gateway, ask('c'), { token: invalidating })).status).toBe(200);
+    expect((await invalidate()).status).toBe(200);
+    const invalidationLimited = await invalidate();
+    expect(invalidationLimited.status).toBe(429);
+    expect(Number(invalidationLimited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await invalidationLimited.json()) as Json).error.type).toBe('rate_limit_error');
   });
 
   it('answers 502 when the upstream is down and 504 when it is too slow', async () => {

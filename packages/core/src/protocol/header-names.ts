@@ -51,3 +51,20 @@ export const CACHECORE_HEADER_PREFIX_LOWER = 'x-cachecore-';
  * upstream's own, so a client only ever reads the gateway's.
  */
 export const CACHE_RESPONSE_HEADER_PREFIX_LOWER = 'x-cache';
+
+/**
+ * Response header of `/v1/embeddings` with how many inputs of the batch came from the cache and
+ * how many were fetched upstream: `cached=97, fetched=3`.
+ */
+export const EMBEDDING_INPUTS_HEADER = 'X-Cachecore-Embedding-Inputs';
+/** {@link EMBEDDING_INPUTS_HEADER} in lower case. */
+export const EMBEDDING_INPUTS_HEADER_LOWER = 'x-cachecore-embedding-inputs';
+
+/**
+ * Response header saying why a request of a cached route was forwarded uncached (`X-Cache:
+ * BYPASS`) although it carried a tenant token: for `/v1/responses`, `store`,
+ * `previous_response_id`, `conversation` or `background` (stateful requests).
+ */
+export const UNCACHED_REASON_HEADER = 'X-Cachecore-Uncached-Reason';
+/** {@link UNCACHED_REASON_HEADER} in lower case. */
+export const UNCACHED_REASON_HEADER_LOWER = 'x-cachecore-uncached-reason';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { stripTenantTokenPrefix } from '@cachecore/core/protocol';
 import { decodeProtectedHeader, errors, importSPKI, jwtVerify } from 'jose';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 import { readTenantClaims, type TenantIdentity } from './tenant-claims';
 
 /** Verifies tenant tokens (HS256 with a shared secret, RS256 with a public key). */

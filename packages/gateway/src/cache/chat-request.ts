@@ -1,4 +1,5 @@
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
+import { splitPrompt } from '../semantic/prompt-segments';
 import { canonicalizeChatBody, sha256Hex, stringifyCanonical } from './canonical-body';
 
 /** A validated chat completion request and the cache-relevant facts derived from it. */
@@ -14,14 +15,17 @@ export interface ChatRequest {
   /** Canonical JSON of `tools` (or `functions`), for the namespace; `''` without tools. */
   toolsJson: string;
   /**
-   * The text L2 embeds: the last user message, when the conversation ends with one. `undefined`
-   * when L2 does not apply (no user message last, or non-text content).
+   * The text L2 embeds and compares: the query part of the last user message (all of a short one;
+   * the leading and trailing runs of a long one, see `splitPrompt`), when the conversation ends with
+   * one. `undefined` when L2 does not apply (no user message last, or non-text content). Computed on
+   * first read, because an L1 hit never needs it.
    */
-  semanticText: string | undefined;
+  readonly semanticText: string | undefined;
   /**
-   * SHA-256 of the canonical body with the last user message's content removed: L2 candidates
-   * must share it (same model, parameters, earlier conversation and tools). Computed on first
-   * read, because an L1 hit never needs it.
+   * SHA-256 of the canonical body with the last user message's content removed, plus the
+   * fingerprint of that message's context part when it is long: L2 candidates must share it (same
+   * model, parameters, earlier conversation, tools and shared document). Computed on first read,
+   * because an L1 hit never needs it.
    */
   readonly contextKey: string | undefined;
 }
@@ -62,11 +66,17 @@ export function analyzeChatRequest(parsed: unknown): ChatRequest {
   const toolsJson = tools === undefined ? '' : stringifyCanonical(tools);
 
   const last = messages[messages.length - 1];
-  let semanticText: string | undefined;
+  let lastUserText: string | undefined;
   if (last?.role === 'user') {
-    const text = messageText(last.content);
-    if (text !== undefined && text.trim() !== '') semanticText = text;
+    // Text parts are blocks of their own (a document part, a question part) for `splitPrompt`.
+    const text = messageText(last.content, '\n\n');
+    if (text !== undefined && text.trim() !== '') lastUserText = text;
   }
+  let split: ReturnType<typeof splitPrompt> | undefined | null = null;
+  const promptSplit = () => {
+    if (split === null) split = lastUserText === undefined ? undefined : splitPrompt(lastUserText);
+    return split;
+  };
   let contextKey: string | undefined | null = null;
 
   return {
@@ -77,17 +87,22 @@ export function analyzeChatRequest(parsed: unknown): ChatRequest {
     bodyHash: sha256Hex(canonicalizeChatBody(body)),
     systemText,
     toolsJson,
-    semanticText,
+    get semanticText() {
+      return promptSplit()?.queryText;
+    },
     get contextKey() {
       if (contextKey === null) {
+        const prompt = promptSplit();
         contextKey =
-          semanticText === undefined || last === undefined
+          prompt === undefined || last === undefined
             ? undefined
             : sha256Hex(
-                canonicalizeChatBody({
+                // The context fingerprint keeps prompts about different documents apart, so their
+                // questions are never compared with each other.
+                `${canonicalizeChatBody({
                   ...body,
                   messages: [...messages.slice(0, -1), { ...last, content: null }],
-                }),
+                })}${prompt.contextFingerprint === undefined ? '' : `\u0000${prompt.contextFingerprint}`}`,
               );
       }
       return contextKey;
@@ -96,7 +111,7 @@ export function analyzeChatRequest(parsed: unknown): ChatRequest {
 }
 
 /** The text of a message's content: a string, or the joined text parts; `undefined` otherwise. */
-function messageText(content: unknown): string | undefined {
+function messageText(content: unknown, partSeparator = '\n'): string | undefined {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return undefined;
   const texts: string[] = [];
@@ -107,5 +122,5 @@ function messageText(content: unknown): string | undefined {
     if (typed.type !== 'text' || typeof typed.text !== 'string') return undefined;
     texts.push(typed.text);
   }
-  return texts.join('\n');
+  return texts.join(partSeparator);
 }

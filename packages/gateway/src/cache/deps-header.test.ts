@@ -9,7 +9,7 @@ import {
   POLICY_VERSION_DEP_ID,
 } from '@cachecore/core/protocol';
 import { describe, expect, it } from 'vitest';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 import { decodeDepsHeader } from './deps-header';
 
 /** A header made by hand, as a client without the limits (or another language's) would send it. */

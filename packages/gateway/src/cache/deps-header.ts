@@ -1,5 +1,5 @@
 import { DEPS_HEADER, decodeDepsHeaderValue } from '@cachecore/core/protocol';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { DepTag } from '../store/store';
 
 /**

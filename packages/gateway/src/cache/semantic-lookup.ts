@@ -1,15 +1,24 @@
 import type { Embedder } from '../embed/embedder';
+import { judgeCandidates } from '../semantic/candidate-judgement';
 import type { GuardVeto } from '../semantic/types';
-import type { CacheEntry, DepTag, Store } from '../store/store';
+import type { CacheEntry, DepTag, Store, VectorRecord } from '../store/store';
 import { canServeEntry } from './dep-validation';
 import type { SemanticIndexRegistry } from './semantic-index-registry';
 
-/** Number of nearest candidates examined per lookup. */
-const CANDIDATES = 5;
+/**
+ * Number of nearest candidates judged per lookup. Candidates are ranked again by the similarity of
+ * their differing parts, so the one that decides need not be the search's first.
+ */
+const CANDIDATES = 16;
 
 /** The L2 machinery of a gateway. */
 export interface SemanticCache {
   embedder: Embedder;
+  /**
+   * Embeds the differing parts of judged prompts; the embedder itself when unset. Usually a
+   * memoizing wrapper, since the cached side of a comparison comes back lookup after lookup.
+   */
+  partEmbedder?: Embedder;
   threshold: number;
   /** Names of the active prompt guards (empty when they are off). */
   guards: readonly string[];
@@ -22,18 +31,25 @@ export interface SemanticCache {
 export interface SemanticLookupResult {
   /** The entry to serve, when an L2 hit was found. */
   hit?: { entry: CacheEntry; similarity: number };
-  /** Similarity of the best candidate, even when vetoed or under the threshold. */
+  /**
+   * The similarity that decided, of the best servable candidate: that of the parts where the two
+   * prompts differ (1 when they differ only in whitespace). Reported also when the candidate was
+   * vetoed or under the threshold.
+   */
   bestSimilarity?: number;
-  /** The first guard that vetoed a candidate above the threshold. */
+  /** Why the best candidate, above the threshold, was not served. */
   veto?: GuardVeto & { similarity: number; cachedText: string };
   /** The request's vector, reused when its answer is written. */
   vector: Float32Array;
 }
 
 /**
- * The L2 pipeline: search the request's index (same namespace and context), then take the first
- * candidate above the threshold whose entry still exists, has not expired, has current deps and
- * passes the prompt guards.
+ * The L2 pipeline: search the request's index (same namespace and context, so the same shared
+ * document), judge the nearest candidates on the parts where their query texts differ from the
+ * request's (`judgeCandidates`), and take the best servable one (entry present, not expired, deps
+ * current). It is served when its similarity reaches the threshold and the prompt guards, run on
+ * the differing parts, pass; a vetoed best candidate is a miss, never replaced by a worse one,
+ * whose only merit would be that the guards found nothing to object to.
  */
 export async function lookupSemantic(
   semantic: SemanticCache,
@@ -51,21 +67,35 @@ export async function lookupSemantic(
   if (!vector) throw new Error('The embedder returned no vector.');
   const loaded = await semantic.registry.get(request.indexKey);
   if (loaded.index.size === 0) return { vector };
-  const matches = loaded.index.search(vector, CANDIDATES);
-  const result: SemanticLookupResult = { vector, bestSimilarity: matches[0]?.score };
-  for (const match of matches) {
-    if (match.score < semantic.threshold) break;
+  const candidates: { text: string; score: number; payload: VectorRecord }[] = [];
+  for (const match of loaded.index.search(vector, CANDIDATES)) {
     const record = loaded.records.get(match.id);
-    if (!record) continue;
+    if (record) candidates.push({ text: record.text, score: match.score, payload: record });
+  }
+  const partEmbedder = semantic.partEmbedder ?? semantic.embedder;
+  const ranked = await judgeCandidates({ text: request.text, vector }, candidates, (texts) =>
+    partEmbedder.embed(texts, request.signal),
+  );
+  const result: SemanticLookupResult = { vector, bestSimilarity: ranked[0]?.similarity };
+  for (const judged of ranked) {
+    if (judged.similarity < semantic.threshold) {
+      result.bestSimilarity = judged.similarity;
+      return result;
+    }
+    const record = judged.candidate.payload;
     const entry = await store.getEntry(record.entryKey);
     if (!entry || entry.expiresAt <= request.now) continue;
     if (!(await canServeEntry(store, request.tenantId, entry.deps, request.deps))) continue;
-    const veto = semantic.checkGuards(record.text, request.text);
+    result.bestSimilarity = judged.similarity;
+    const veto =
+      judged.cachedPart === ''
+        ? null
+        : semantic.checkGuards(judged.cachedPart, judged.incomingPart);
     if (veto) {
-      result.veto ??= { ...veto, similarity: match.score, cachedText: record.text };
-      continue;
+      result.veto = { ...veto, similarity: judged.similarity, cachedText: record.text };
+      return result;
     }
-    result.hit = { entry, similarity: match.score };
+    result.hit = { entry, similarity: judged.similarity };
     return result;
   }
   return result;

@@ -1,9 +1,16 @@
 import { createEmbedder } from '../embed/index';
+import { memoizeEmbedder } from '../embed/memoized-embedder';
 import { checkPromptGuards, DEFAULT_GUARDS } from '../semantic/guards';
 import { createVectorIndex } from '../semantic/vector-index';
 import type { Store } from '../store/store';
 import { SemanticIndexRegistry } from './semantic-index-registry';
 import type { SemanticCache } from './semantic-lookup';
+
+/**
+ * Differing-part vectors kept in memory (about 6 MB at 384 dimensions): enough for the questions of
+ * the busiest indexes, so judging a candidate rarely costs an embedding call.
+ */
+const PART_VECTORS_KEPT = 4096;
 
 /** Settings of the semantic cache (L2). */
 export interface SemanticSetupOptions {
@@ -41,6 +48,7 @@ export async function createSemanticCache(
   }
   return {
     embedder,
+    partEmbedder: memoizeEmbedder(embedder, { maxEntries: PART_VECTORS_KEPT }),
     threshold,
     guards,
     registry: new SemanticIndexRegistry(store, () => createVectorIndex(embedder.dimensions)),

@@ -62,4 +62,17 @@ describe('tokenizeText', () => {
   it('applies Unicode NFKC so full-width and ligature forms match', () => {
     expect(normalizeText('Ｔｏｋｙｏ ﬁle')).toBe('tokyo file');
   });
+
+  it('reads words that name built-in object properties as plain words', () => {
+    expect(tokenizeText('Why does the constructor call toString and hasOwnProperty?')).toEqual([
+      'why',
+      'does',
+      'the',
+      'constructor',
+      'call',
+      'tostring',
+      'and',
+      'hasownproperty',
+    ]);
+  });
 });

@@ -5,6 +5,19 @@
  * ids and dotted/underscored identifiers survive as single tokens.
  */
 
+/**
+ * A word table with no prototype, so looking up a prompt's word never finds an inherited property
+ * (`table.constructor` is `undefined`, not `Object`).
+ *
+ * @example
+ * createWordTable({ colour: 'color' }).constructor; // undefined
+ */
+export function createWordTable<Value>(
+  entries: Record<string, Value>,
+): Readonly<Record<string, Value>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, Value>, entries));
+}
+
 /** Currency symbols kept attached to the amount they precede (`$100`, `€5`). */
 const CURRENCY_SYMBOLS = '$€£¥₹₩₽₺₫₪¢';
 
@@ -22,13 +35,13 @@ const TOKEN_PATTERN = new RegExp(
 const THOUSANDS_NUMBER = /^([#$€£¥₹₩₽₺₫₪¢]?)(\d{1,3}(?:,\d{3})+)(\.\d+)?(%?)$/u;
 
 /** Contractions whose negation must survive normalisation (`won't` must not become `wont`). */
-const IRREGULAR_NEGATIONS: Readonly<Record<string, string>> = {
+const IRREGULAR_NEGATIONS = createWordTable({
   "won't": 'will not',
   "can't": 'can not',
   cannot: 'can not',
   "shan't": 'shall not',
   "ain't": 'is not',
-};
+});
 
 /** `-ise` words that are not British spellings of an `-ize` word (`advise`, `promise`, ...). */
 const ISE_EXCEPTIONS = new Set([
@@ -80,7 +93,7 @@ const ISE_EXCEPTIONS = new Set([
 ]);
 
 /** Common British spellings that no suffix rule catches, mapped to the American form. */
-const BRITISH_TO_AMERICAN: Readonly<Record<string, string>> = {
+const BRITISH_TO_AMERICAN = createWordTable({
   colour: 'color',
   colours: 'colors',
   favour: 'favor',
@@ -102,6 +115,14 @@ const BRITISH_TO_AMERICAN: Readonly<Record<string, string>> = {
   centres: 'centers',
   metre: 'meter',
   metres: 'meters',
+  kilometre: 'kilometer',
+  kilometres: 'kilometers',
+  centimetre: 'centimeter',
+  centimetres: 'centimeters',
+  millimetre: 'millimeter',
+  millimetres: 'millimeters',
+  millilitre: 'milliliter',
+  millilitres: 'milliliters',
   litre: 'liter',
   litres: 'liters',
   theatre: 'theater',
@@ -125,7 +146,7 @@ const BRITISH_TO_AMERICAN: Readonly<Record<string, string>> = {
   aluminium: 'aluminum',
   tyre: 'tire',
   tyres: 'tires',
-};
+});
 
 /**
  * Folds a lower-case word to American spelling: `summarise`/`summarised`/`summarising`/`summarisation`

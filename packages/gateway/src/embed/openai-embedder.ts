@@ -1,6 +1,7 @@
 import type { Embedder } from './embedder';
 import { EmbedderError } from './embedder-error';
 import { normalizeVector } from './hash-embedder';
+import { createWordTable } from './normalize-text';
 
 /** Options of `createOpenAIEmbedder`. */
 export interface OpenAIEmbedderOptions {
@@ -49,11 +50,11 @@ export const DEFAULT_OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
  */
 export const OPENAI_EMBEDDER_DEFAULT_THRESHOLD = 0.87;
 
-const NATIVE_DIMENSIONS: Readonly<Record<string, number>> = {
+const NATIVE_DIMENSIONS = createWordTable({
   'text-embedding-3-small': 1536,
   'text-embedding-3-large': 3072,
   'text-embedding-ada-002': 1536,
-};
+});
 
 /**
  * Creates an embedder backed by any OpenAI-compatible `POST /embeddings` endpoint (OpenAI, Azure

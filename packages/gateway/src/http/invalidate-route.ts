@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateDepHash, validateDepId } from '@cachecore/core/protocol';
-import { extractTenantToken } from '../auth/extract-tenant-token';
-import type { GatewayContext, RequestRecord } from '../gateway-context';
-import { GatewayHttpError } from './gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
+import type { GatewayContext } from '../gateway-context';
+import type { ObservedRequest } from '../observation/observed-request';
+import { admitRequest } from '../pipeline/admit';
+import { sendJson } from '../wire/send-json';
 import { parseJsonBody, readRequestBody } from './read-body';
-import { sendJson } from './respond';
 
 /**
  * `POST /v1/invalidate`: sets the tenant's current hash of a dep and deletes every entry tagged
@@ -16,10 +17,12 @@ export async function handleInvalidate(
   context: GatewayContext,
   request: IncomingMessage,
   response: ServerResponse,
-  record: RequestRecord,
+  observation: ObservedRequest,
 ): Promise<void> {
-  const { token } = extractTenantToken(request.headers);
-  if (!token) {
+  // The same admission as every other route: a bad token is a 401, and invalidations count
+  // against the tenant's rate limit like any request.
+  const { identity } = await admitRequest(context, request, observation);
+  if (!identity) {
     throw new GatewayHttpError(
       401,
       'Invalidation needs a tenant token (X-Cachecore-Token or Authorization: Bearer).',
@@ -28,8 +31,6 @@ export async function handleInvalidate(
       },
     );
   }
-  const identity = await context.verifier.verify(token);
-  record.tenant = identity.tenantId;
   // The body is JSON whatever the Content-Type says (clients send text/plain or nothing).
   const parsed = parseJsonBody(await readRequestBody(request, context.settings.maxBodyBytes));
   const { dep_id: depId, new_hash: requestedHash } = (
@@ -83,7 +84,6 @@ export async function handleInvalidate(
       },
     );
   }
-  record.dep_id = depId;
-  record.keys_deleted = deleted;
+  observation.invalidation = { depId, keysDeleted: deleted };
   sendJson(response, 200, { ok: true, dep_id: depId, new_hash: newHash, keys_deleted: deleted });
 }

@@ -1,5 +1,5 @@
 import { canonicalizeChatBody, sha256Hex, stringifyCanonical } from '../cache/canonical-body';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 
 /** A validated `POST /v1/responses` body and the cache-relevant facts derived from it. */
 export interface ResponsesRequest {

@@ -1,3 +1,5 @@
+import { createWordTable } from '../embed/normalize-text';
+
 /**
  * Word lists of the semantic guards: words whose presence or swap changes the right answer even when
  * the rest of a prompt is identical. Curated, lower case, American spelling (guards compare tokens
@@ -5,7 +7,7 @@
  */
 
 /** Spelled-out cardinals the number guard reads as digits. */
-export const NUMBER_WORDS: Readonly<Record<string, number>> = {
+export const NUMBER_WORDS: Readonly<Record<string, number>> = createWordTable({
   zero: 0,
   one: 1,
   two: 2,
@@ -35,19 +37,19 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   eighty: 80,
   ninety: 90,
   dozen: 12,
-};
+});
 
 /** Scale words that multiply the number before them (`two hundred`, `3 million`). */
-export const SCALE_WORDS: Readonly<Record<string, number>> = {
+export const SCALE_WORDS: Readonly<Record<string, number>> = createWordTable({
   hundred: 100,
   thousand: 1_000,
   million: 1_000_000,
   billion: 1_000_000_000,
   trillion: 1_000_000_000_000,
-};
+});
 
 /** Spelled-out ordinals (`second` is left out: it is more often the unit of time). */
-export const ORDINAL_WORDS: Readonly<Record<string, number>> = {
+export const ORDINAL_WORDS: Readonly<Record<string, number>> = createWordTable({
   first: 1,
   third: 3,
   fourth: 4,
@@ -67,17 +69,17 @@ export const ORDINAL_WORDS: Readonly<Record<string, number>> = {
   eighteenth: 18,
   nineteenth: 19,
   twentieth: 20,
-};
+});
 
 /** Multipliers and fractions that change an amount as much as a digit does. */
-export const MULTIPLIER_WORDS: Readonly<Record<string, string>> = {
+export const MULTIPLIER_WORDS: Readonly<Record<string, string>> = createWordTable({
   half: '1/2',
   halves: '1/2',
   twice: 'x2',
   double: 'x2',
   triple: 'x3',
   quadruple: 'x4',
-};
+});
 
 /** Words that negate what follows; `n't` and `cannot` already arrive here as `not`. */
 export const NEGATION_WORDS: ReadonlySet<string> = new Set([
@@ -148,6 +150,17 @@ const OPPOSITE_VERBS: readonly (readonly [string, string])[] = [
   ['freeze', 'unfreeze'],
   ['hire', 'fire'],
   ['ascend', 'descend'],
+  // Contract terms: what outlives a contract and what ends with it.
+  ['survive', 'expire'],
+  ['survive', 'terminate'],
+  ['survive', 'end'],
+  ['survive', 'lapse'],
+  ['allow', 'prohibit'],
+  ['permit', 'prohibit'],
+  ['renew', 'terminate'],
+  ['extend', 'shorten'],
+  ['confirm', 'cancel'],
+  ['raise', 'lower'],
 ];
 
 const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])[] = [
@@ -259,7 +272,42 @@ const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])
     ['end', 'ending'],
   ],
   [['gross'], ['net']],
+  [
+    ['mandatory', 'compulsory'],
+    ['optional', 'voluntary'],
+  ],
+  [['inclusive'], ['exclusive']],
+  [['earlier', 'sooner'], ['later']],
+  [['early'], ['late']],
+  [['paid'], ['unpaid']],
+  [['refundable'], ['nonrefundable']],
+  [['upfront'], ['arrears']],
+  [['cause'], ['convenience']],
 ];
+
+/**
+ * Noun forms of opposite words, compared as their verb (`termination` and `terminated` are the same
+ * event to the guard, so rewording one as the other is not a veto).
+ */
+export const OPPOSITE_NOUN_FORMS: Readonly<Record<string, string>> = createWordTable({
+  survival: 'survive',
+  expiry: 'expire',
+  expiration: 'expire',
+  termination: 'terminate',
+  terminations: 'terminate',
+  renewal: 'renew',
+  renewals: 'renew',
+  extension: 'extend',
+  cancellation: 'cancel',
+  cancelation: 'cancel',
+  confirmation: 'confirm',
+  prohibition: 'prohibit',
+  permission: 'permit',
+  inclusion: 'include',
+  exclusion: 'exclude',
+  approval: 'approve',
+  rejection: 'reject',
+});
 
 /** `enable` → `enable enables enabled enabling` (with doubled final consonants and `-y` verbs). */
 export function inflectVerb(base: string): string[] {
@@ -291,37 +339,233 @@ export function inflectVerb(base: string): string[] {
   return forms;
 }
 
-/** One side of an opposite pair: pair number and side (0 or 1). */
-export interface OppositeSide {
-  pair: number;
-  side: 0 | 1;
+/** One opposite word as the guard reads it: its concept, and the pairs and sides it belongs to. */
+export interface OppositeWord {
+  /**
+   * What the word means to the guard: a verb's inflections and noun forms map to its base
+   * (`terminated`, `termination` → `terminate`), other words to the first word of their side
+   * (`buyers` → `buyer`, `largest` → `max`).
+   */
+  concept: string;
+  /** `pair * 2 + side` for every pair the word is a side of. */
+  sides: readonly number[];
 }
 
-/** The pairs of opposites as word sets, indexed by pair number. */
-export const OPPOSITE_PAIRS: readonly (readonly [ReadonlySet<string>, ReadonlySet<string>])[] = [
-  ...OPPOSITE_VERBS.map(
-    ([left, right]) => [new Set(inflectVerb(left)), new Set(inflectVerb(right))] as const,
-  ),
-  ...OPPOSITE_WORDS.map(([left, right]) => [new Set(left), new Set(right)] as const),
-];
-
-/** Every word of `OPPOSITE_PAIRS` mapped to the pairs and sides it belongs to. */
-export const OPPOSITE_SIDES_BY_WORD: ReadonlyMap<string, readonly OppositeSide[]> = (() => {
-  const sides = new Map<string, OppositeSide[]>();
-  OPPOSITE_PAIRS.forEach(([left, right], pair) => {
-    for (const [words, side] of [
-      [left, 0],
-      [right, 1],
-    ] as const) {
-      for (const word of words) {
-        const list = sides.get(word) ?? [];
-        list.push({ pair, side });
-        sides.set(word, list);
-      }
-    }
-  });
-  return sides;
+/** Every opposite word and what the guard reads in it. */
+export const OPPOSITE_WORDS_BY_TOKEN: ReadonlyMap<string, OppositeWord> = (() => {
+  const words = new Map<string, { concept: string; sides: number[] }>();
+  const addWord = (word: string, concept: string, side: number) => {
+    const known = words.get(word);
+    if (known) known.sides.push(side);
+    else words.set(word, { concept, sides: [side] });
+  };
+  let pair = 0;
+  for (const bases of OPPOSITE_VERBS) {
+    bases.forEach((base, side) => {
+      const forms = [
+        ...inflectVerb(base),
+        ...Object.keys(OPPOSITE_NOUN_FORMS).filter((noun) => OPPOSITE_NOUN_FORMS[noun] === base),
+      ];
+      for (const form of forms) addWord(form, base, pair * 2 + side);
+    });
+    pair++;
+  }
+  for (const sides of OPPOSITE_WORDS) {
+    sides.forEach((words, side) => {
+      for (const word of words)
+        addWord(word, word === words[0] ? word : words[0]!, pair * 2 + side);
+    });
+    pair++;
+  }
+  return words;
 })();
+
+/**
+ * Roles of the parties to an agreement, singular and plural mapped to one name. Two prompts that
+ * both name parties must name the same ones, in the same order: `Can the buyer terminate?` is not
+ * `Can the supplier terminate?`, and `Does the licensor indemnify the licensee?` is not the reverse.
+ */
+export const PARTY_ROLES: ReadonlyMap<string, string> = new Map(
+  [
+    'buyer',
+    'seller',
+    'supplier',
+    'vendor',
+    'purchaser',
+    'customer',
+    'provider',
+    'licensor',
+    'licensee',
+    'landlord',
+    'tenant',
+    'lessor',
+    'lessee',
+    'employer',
+    'employee',
+    'contractor',
+    'subcontractor',
+    'consultant',
+    'lender',
+    'borrower',
+    'creditor',
+    'debtor',
+    'guarantor',
+    'insurer',
+    'policyholder',
+    'beneficiary',
+    'grantor',
+    'grantee',
+    'assignor',
+    'assignee',
+    'franchisor',
+    'franchisee',
+    'distributor',
+    'reseller',
+    'manufacturer',
+    'shipper',
+    'carrier',
+    'consignor',
+    'consignee',
+    'principal',
+    'agent',
+    'discloser',
+    'recipient',
+    'client',
+    'contractee',
+    'shareholder',
+    'investor',
+    'company',
+    'guest',
+    'hotel',
+    'patient',
+    'traveler',
+    'passenger',
+  ].flatMap((role) => [
+    [role, role],
+    [`${role}s`, role],
+  ]),
+);
+
+/**
+ * Function words: a minimal edit that only adds or swaps these (`the`, `please`, `is`) is a
+ * rewording, not a different question. Negations and opposites are not here: their guards see them.
+ */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
+  'a',
+  'an',
+  'the',
+  'this',
+  'that',
+  'these',
+  'those',
+  'is',
+  'are',
+  'was',
+  'were',
+  'be',
+  'been',
+  'being',
+  'am',
+  'do',
+  'does',
+  'did',
+  'done',
+  'have',
+  'has',
+  'had',
+  'will',
+  'would',
+  'shall',
+  'should',
+  'can',
+  'could',
+  'may',
+  'might',
+  'must',
+  'i',
+  'me',
+  'my',
+  'we',
+  'us',
+  'our',
+  'you',
+  'your',
+  'he',
+  'she',
+  'it',
+  'its',
+  'they',
+  'them',
+  'their',
+  'what',
+  'which',
+  'who',
+  'whom',
+  'whose',
+  'when',
+  'where',
+  'why',
+  'how',
+  'of',
+  'in',
+  'on',
+  'at',
+  'to',
+  'for',
+  'from',
+  'by',
+  'with',
+  'as',
+  'into',
+  'onto',
+  'about',
+  'and',
+  'or',
+  'but',
+  'if',
+  'then',
+  'so',
+  'any',
+  'there',
+  'here',
+  'please',
+  'kindly',
+  'just',
+  'also',
+  'exactly',
+  'actually',
+  'really',
+  'tell',
+  'number',
+  'like',
+  'get',
+  'give',
+]);
+
+/**
+ * Words that may replace each other in an otherwise identical prompt without changing the question,
+ * for the minimal-edit guard. Deliberately short: a missing pair costs a hit, a wrong one an answer.
+ */
+export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  ['big', 'large'],
+  ['small', 'little', 'tiny'],
+  ['buy', 'purchase'],
+  ['start', 'begin'],
+  ['finish', 'complete'],
+  ['quick', 'fast', 'rapid'],
+  ['show', 'display', 'list'],
+  ['make', 'create'],
+  ['help', 'assist'],
+  ['explain', 'describe'],
+  ['summarize', 'summary', 'recap'],
+  ['fee', 'charge', 'cost', 'price'],
+  ['allowed', 'permitted'],
+  ['agreement', 'contract'],
+  ['reply', 'response', 'answer'],
+  ['deadline', 'cutoff'],
+  ['period', 'time', 'duration'],
+  ['kept', 'retained', 'stored'],
+];
 
 /**
  * High-information word categories: two prompts that differ in one of these words ask different
@@ -681,6 +925,13 @@ export const WORD_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
     'western',
   ],
 };
+
+/**
+ * Categories of `WORD_CATEGORIES` that add detail rather than change the subject: a prompt naming
+ * none of them, or fewer, asks the same thing (`How long are backups kept?` / `For how many days…`),
+ * so only naming different ones (`miles` / `kilometers`, `weekly` / `monthly`) vetoes.
+ */
+export const DETAIL_CATEGORIES: ReadonlySet<string> = new Set(['units', 'periods']);
 
 /** Prepositions after which `may` and `march` are months rather than a verb. */
 export const MONTH_CONTEXT_WORDS: ReadonlySet<string> = new Set([

@@ -73,6 +73,18 @@ describe('checkPromptGuards', () => {
     expect(checkPromptGuards('I think I need a refund', 'i think i need a refund')).toBeNull();
   });
 
+  it('reads words that name built-in object properties as plain words', () => {
+    expect(
+      checkPromptGuards('What does the constructor do?', 'what does the constructor do'),
+    ).toBeNull();
+    expect(
+      checkPromptGuards(
+        'What does the constructor return?',
+        'What does the valueOf method return?',
+      ),
+    ).not.toBeNull();
+  });
+
   it('only applies the configured guards', () => {
     const cached = 'Should I enable two-factor authentication?';
     const incoming = 'Should I disable two-factor authentication?';

@@ -1,18 +1,29 @@
 import { foldCase, tokenizeText } from '../embed/normalize-text';
 import {
+  DETAIL_CATEGORIES,
   MONTH_CONTEXT_WORDS,
   MULTIPLIER_WORDS,
   NEGATION_WORDS,
   NUMBER_WORDS,
-  OPPOSITE_SIDES_BY_WORD,
+  OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
+  PARTY_ROLES,
   SCALE_WORDS,
   WORD_CATEGORIES,
 } from './guard-lexicon';
+import { describeMinimalEdit } from './minimal-edit';
 import type { GuardVeto } from './types';
 
 /** Every guard, in the order they are checked. */
-export const GUARD_NAMES = ['number', 'negation', 'entity', 'quoted', 'code', 'order'] as const;
+export const GUARD_NAMES = [
+  'number',
+  'negation',
+  'entity',
+  'quoted',
+  'code',
+  'order',
+  'edit',
+] as const;
 
 /** Name of one semantic guard. */
 export type GuardName = (typeof GUARD_NAMES)[number];
@@ -78,20 +89,31 @@ const GUARD_CHECKS: Readonly<
   number: (cached, incoming) => describeDifference('numbers', cached.numbers, incoming.numbers),
   negation: (cached, incoming) =>
     describeDifference('negations', cached.negations, incoming.negations) ??
-    describeDifference('opposites', cached.opposites, incoming.opposites),
+    describeOppositeConflict(cached.opposites, incoming.opposites),
   entity: (cached, incoming) => {
     for (const category of Object.keys(WORD_CATEGORIES)) {
+      const label = category.replace(/_/g, ' ');
+      const cachedWords = cached.categoryWords.get(category) ?? [];
+      const incomingWords = incoming.categoryWords.get(category) ?? [];
+      const detail = DETAIL_CATEGORIES.has(category)
+        ? describeConflictingSets(label, cachedWords.map(foldPlural), incomingWords.map(foldPlural))
+        : describeDifference(label, cachedWords, incomingWords);
+      if (detail !== null) return detail;
+    }
+    // Parties count when both prompts name some, as sets: leaving the party out can be a
+    // rewording, naming another (`buyer` / `supplier`) or one more is another question.
+    if (cached.roles.length > 0 && incoming.roles.length > 0) {
       const detail = describeDifference(
-        category.replace(/_/g, ' '),
-        cached.categoryWords.get(category) ?? [],
-        incoming.categoryWords.get(category) ?? [],
+        'party roles',
+        [...new Set(cached.roles)],
+        [...new Set(incoming.roles)],
       );
       if (detail !== null) return detail;
     }
     return describeDifference(
       'names',
-      cached.names.filter((name) => !incoming.tokenSet.has(name)),
-      incoming.names.filter((name) => !cached.tokenSet.has(name)),
+      cached.names.filter((name) => !incoming.tokenSet.has(name) && !PARTY_ROLES.has(name)),
+      incoming.names.filter((name) => !cached.tokenSet.has(name) && !PARTY_ROLES.has(name)),
     );
   },
   quoted: (cached, incoming) =>
@@ -103,6 +125,7 @@ const GUARD_CHECKS: Readonly<
   code: (cached, incoming) =>
     describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
   order: (cached, incoming) => describeOrderDifference(cached.salientItems, incoming.salientItems),
+  edit: (cached, incoming) => describeMinimalEdit(cached.tokens, incoming.tokens),
 };
 
 /**
@@ -127,6 +150,35 @@ function describeOrderDifference(
   const incomingOrder = incoming.filter((item) => sharedSet.has(item));
   if (shared.every((item, index) => incomingOrder[index] === item)) return null;
   return `word orders differ: ${shared.join(' → ')} vs ${incomingOrder.join(' → ')}`;
+}
+
+/**
+ * `null` when one prompt's items are all among the other's (it names fewer units, which a reworded
+ * question often does: `How long…` / `How many days…`); otherwise, when each names one the other
+ * lacks (`miles` / `kilometers`), `<label> differ: a vs b`.
+ */
+function describeConflictingSets(
+  label: string,
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  const cachedSet = new Set(cached);
+  const incomingSet = new Set(incoming);
+  if ([...cachedSet].every((item) => incomingSet.has(item))) return null;
+  if ([...incomingSet].every((item) => cachedSet.has(item))) return null;
+  return describeDifference(
+    label,
+    [...cachedSet].filter((item) => !incomingSet.has(item)),
+    [...incomingSet].filter((item) => !cachedSet.has(item)),
+  );
+}
+
+/** `days` → `day`, `inches` → `inch`: one unit, however many of it. */
+function foldPlural(word: string): string {
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (/(ch|sh|x)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && word.length > 3) return word.slice(0, -1);
+  return word;
 }
 
 /**
@@ -166,8 +218,10 @@ class PromptFacts {
   readonly tokenSet: ReadonlySet<string>;
   readonly numbers: string[];
   readonly negations: string[];
-  readonly opposites: string[];
+  readonly opposites: OppositeOccurrence[];
   readonly categoryWords: Map<string, string[]>;
+  /** Party roles (`buyer`, `licensee`), plurals folded, in order. */
+  readonly roles: string[];
   readonly names: string[];
   readonly quotes: QuotedText[];
   readonly codeTokens: string[];
@@ -184,6 +238,10 @@ class PromptFacts {
     this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
     this.opposites = extractOpposites(this.tokens);
     this.categoryWords = extractCategoryWords(this.tokens);
+    this.roles = this.tokens.flatMap((token) => {
+      const role = PARTY_ROLES.get(token);
+      return role === undefined ? [] : [role];
+    });
     this.names = extractNames(nfkc);
     this.quotes = extractQuotes(nfkc);
     this.codeTokens = extractCodeTokens(nfkc);
@@ -191,7 +249,11 @@ class PromptFacts {
     for (const words of this.categoryWords.values()) {
       for (const phrase of words) for (const word of phrase.split(' ')) salient.add(word);
     }
-    this.salientItems = this.tokens.filter((token) => salient.has(token) || /\d/.test(token));
+    this.salientItems = this.tokens.flatMap((token) => {
+      const role = PARTY_ROLES.get(token);
+      if (role !== undefined) return [role];
+      return salient.has(token) || /\d/.test(token) ? [token] : [];
+    });
     this.whitespaceCollapsed = nfkc.replace(/\s+/g, ' ');
     this.caseFolded = foldCase(this.whitespaceCollapsed);
   }
@@ -260,6 +322,12 @@ function extractNumbers(tokens: readonly string[]): string[] {
       numbers[numbers.length - 1] = `${numbers.at(-1)}%`;
       continue;
     }
+    const quarter = /^q([1-4])$/.exec(token);
+    if (quarter) {
+      // `Q2` is `the second quarter`.
+      numbers.push(withOrdinalSuffix(Number(quarter[1])));
+      continue;
+    }
     const ordinal =
       ORDINAL_WORDS[token] ?? (token === 'second' && previous === 'the' ? 2 : undefined);
     if (ordinal !== undefined) {
@@ -310,9 +378,60 @@ function withOrdinalSuffix(value: number): string {
   return `${value}${suffix}`;
 }
 
-/** The words of each opposite pair a prompt uses, as `word` entries (one per occurrence). */
-function extractOpposites(tokens: readonly string[]): string[] {
-  return tokens.filter((token) => OPPOSITE_SIDES_BY_WORD.has(token));
+/** An opposite word in a prompt: its concept and the pair sides it stands on. */
+interface OppositeOccurrence {
+  concept: string;
+  sides: readonly number[];
+}
+
+/** The opposite words a prompt uses, in order (one entry per occurrence). */
+function extractOpposites(tokens: readonly string[]): OppositeOccurrence[] {
+  return tokens.flatMap((token) => {
+    const word = OPPOSITE_WORDS_BY_TOKEN.get(token);
+    return word === undefined ? [] : [word];
+  });
+}
+
+/**
+ * `null` unless the prompts stand on different sides of one pair of opposites (`enable` against
+ * `disable`, `survive` against `terminate`, or one of them against both); then `opposites differ:
+ * enable vs disable`. An opposite word only one prompt uses is no conflict: in a reworded question it
+ * is incidental (`What time is check-out?` / `When does check-out close?`), and in an otherwise
+ * identical sentence the `edit` guard sees the substitution.
+ */
+function describeOppositeConflict(
+  cached: readonly OppositeOccurrence[],
+  incoming: readonly OppositeOccurrence[],
+): string | null {
+  const sidesByPair = (occurrences: readonly OppositeOccurrence[]) => {
+    const pairs = new Map<number, Set<number>>();
+    for (const occurrence of occurrences) {
+      for (const side of occurrence.sides) {
+        const pair = Math.floor(side / 2);
+        pairs.set(pair, (pairs.get(pair) ?? new Set()).add(side % 2));
+      }
+    }
+    return pairs;
+  };
+  const cachedPairs = sidesByPair(cached);
+  const incomingPairs = sidesByPair(incoming);
+  for (const [pair, cachedSides] of cachedPairs) {
+    const incomingSides = incomingPairs.get(pair);
+    if (incomingSides === undefined) continue;
+    if (
+      cachedSides.size === incomingSides.size &&
+      [...cachedSides].every((side) => incomingSides.has(side))
+    ) {
+      continue;
+    }
+    const onPair = (occurrences: readonly OppositeOccurrence[]) =>
+      occurrences
+        .filter((occurrence) => occurrence.sides.some((side) => Math.floor(side / 2) === pair))
+        .map((occurrence) => occurrence.concept);
+    const detail = describeDifference('opposites', onPair(cached), onPair(incoming));
+    if (detail !== null) return detail;
+  }
+  return null;
 }
 
 const CATEGORY_BY_PHRASE: ReadonlyMap<string, string> = new Map(
@@ -381,6 +500,7 @@ function extractNames(text: string): string[] {
   for (const match of text.matchAll(WORD_WITH_POSITION)) {
     const word = match[0];
     if (!/^\p{Lu}/u.test(word) || /^I(?:['’]\p{L}+)?$/u.test(word)) continue;
+    if (/^Q[1-4]$/.test(word)) continue; // a quarter, which the number guard reads
     const isAcronym = word.length >= 2 && /^[\p{Lu}\p{N}]+$/u.test(word);
     if (!isAcronym && startsSentence(text, match.index)) continue;
     const normalised = tokenizeText(word);
@@ -444,6 +564,7 @@ function extractCodeTokens(text: string): string[] {
 }
 
 function isCodeToken(token: string): boolean {
+  if (/^q[1-4]$/i.test(token)) return false; // a quarter, which the number guard reads
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(token)) return true; // URL
   if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(token)) return true; // e-mail
   if (/^(?:~|\.{1,2})?\/[^/]/.test(token) || /^[a-z]:\\/i.test(token)) return true; // path

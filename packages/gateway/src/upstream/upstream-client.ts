@@ -3,7 +3,7 @@ import {
   CACHE_RESPONSE_HEADER_PREFIX_LOWER,
   CACHECORE_HEADER_PREFIX_LOWER,
 } from '@cachecore/core/protocol';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 
 /** Request headers never forwarded upstream: hop-by-hop ones, ours, and what fetch sets itself. */
 const DROPPED_REQUEST_HEADERS = new Set([

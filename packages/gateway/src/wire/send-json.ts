@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { GatewayHttpError } from './gateway-error';
+import type { GatewayHttpError } from '../errors/gateway-http-error';
+import { toGatewayHttpError } from '../errors/to-gateway-http-error';
 
 /** Writes a JSON answer with a correct `Content-Length`. */
 export function sendJson(
@@ -21,16 +22,9 @@ export function sendJson(
   response.end(payload);
 }
 
-/** Writes an error in the OpenAI shape; unknown errors become a 500 without leaking internals. */
-export function sendError(
-  response: ServerResponse,
-  error: unknown,
-  headers: Record<string, string> = {},
-): GatewayHttpError {
-  const httpError =
-    error instanceof GatewayHttpError
-      ? error
-      : new GatewayHttpError(500, 'The gateway failed to handle the request.', { cause: error });
-  sendJson(response, httpError.status, httpError.toBody(), { ...headers, ...httpError.headers });
+/** Writes an error in the OpenAI shape (see {@link toGatewayHttpError}) and returns what it sent. */
+export function sendError(response: ServerResponse, error: unknown): GatewayHttpError {
+  const httpError = toGatewayHttpError(error);
+  sendJson(response, httpError.status, httpError.toBody(), httpError.headers);
   return httpError;
 }

@@ -27,6 +27,19 @@ export class GatewayHttpError extends Error {
     this.headers = options.headers ?? {};
   }
 
+  /**
+   * The same error answered with more headers (e.g. the `X-Cache` headers of the request that
+   * failed); the error's own headers win.
+   */
+  withHeaders(headers: Record<string, string>): GatewayHttpError {
+    return new GatewayHttpError(this.status, this.message, {
+      type: this.type,
+      code: this.code,
+      headers: { ...headers, ...this.headers },
+      cause: this.cause,
+    });
+  }
+
   /** The OpenAI-shaped error body. */
   toBody(): { error: { message: string; type: string; code: string } } {
     return { error: { message: this.message, type: this.type, code: this.code } };

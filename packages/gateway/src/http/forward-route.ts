@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayContext, RequestRecord } from '../gateway-context';
-import { relayableHeaders } from './upstream-client';
+import type { GatewayContext } from '../gateway-context';
+import type { ObservedRequest } from '../observation/observed-request';
+import { relayableHeaders } from '../upstream/upstream-client';
+import { watchClientGone } from '../wire/watch-client-gone';
 
 /**
  * Forwards a request upstream unchanged and streams the answer back: bypass traffic and every
@@ -10,19 +12,15 @@ export async function forwardToUpstream(
   context: GatewayContext,
   request: IncomingMessage,
   response: ServerResponse,
-  record: RequestRecord,
+  observation: ObservedRequest,
   options: {
     body: Buffer | undefined;
     clientAuthorization: string | undefined;
     extraHeaders?: Record<string, string>;
   },
 ): Promise<void> {
-  const clientGone = new AbortController();
-  const onClose = () => {
-    if (!response.writableFinished) clientGone.abort();
-  };
-  response.once('close', onClose);
-  const started = performance.now();
+  const clientGone = watchClientGone(response);
+  const started = context.monotonicNow();
   try {
     const upstream = await context.upstream.send({
       method: request.method ?? 'GET',
@@ -32,7 +30,6 @@ export async function forwardToUpstream(
       clientAuthorization: options.clientAuthorization,
       signal: clientGone.signal,
     });
-    record.upstream_status = upstream.response.status;
     response.writeHead(upstream.response.status, {
       ...relayableHeaders(upstream.response),
       ...options.extraHeaders,
@@ -49,9 +46,14 @@ export async function forwardToUpstream(
       }
     }
     upstream.finish();
-    record.upstream_ms = Math.round(performance.now() - started);
+    const { status } = upstream.response;
+    observation.upstream = {
+      durationMs: Math.round(context.monotonicNow() - started),
+      status,
+      outcome: status < 400 ? 'ok' : 'error',
+    };
     if (!response.destroyed) response.end();
   } finally {
-    response.off('close', onClose);
+    clientGone.stop();
   }
 }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { tokenizeText } from '../embed/normalize-text';
+import { describeMinimalEdit } from './minimal-edit';
+
+const edit = (cached: string, incoming: string) =>
+  describeMinimalEdit(tokenizeText(cached), tokenizeText(incoming));
+
+describe('describeMinimalEdit', () => {
+  it('vetoes one or two substituted content words in the same sentence', () => {
+    expect(
+      edit(
+        'Does this contract include a termination-for-cause clause?',
+        'Does this contract include a termination for convenience clause?',
+      ),
+    ).toBe('words differ: cause vs convenience');
+    expect(
+      edit('Which clause covers data protection?', 'Which clause covers data retention?'),
+    ).toBe('words differ: protection vs retention');
+    expect(
+      edit(
+        'Who owns the intellectual property in the deliverables?',
+        'Who owns the intellectual property in the source code?',
+      ),
+    ).toBe('words differ: deliverables vs source code');
+  });
+
+  it('passes inflections, spelling variants, synonyms and same-side opposites', () => {
+    expect(edit('When was the booking cancelled?', 'When was the booking canceled?')).toBeNull();
+    expect(edit('What is the liability cap?', 'Is the liability capped?')).toBeNull();
+    expect(edit('Summarise the contract', 'Give a summary of the contract')).toBeNull();
+    expect(
+      edit('Which region had the highest revenue?', 'Which region had the largest revenue?'),
+    ).toBeNull();
+  });
+
+  it('leaves rewordings, added words and moved words to the similarity', () => {
+    expect(edit('What time is check-out?', 'When does check-out close?')).toBeNull();
+    expect(
+      edit('Explain the getUserById function', 'Explain the getUserById function, please'),
+    ).toBeNull();
+    expect(edit('Tokyo is in which time zone?', 'Which time zone is Tokyo in?')).toBeNull();
+    expect(
+      edit('Is there a termination clause?', 'Is there a termination for cause clause?'),
+    ).toBeNull();
+  });
+
+  it('leaves numbers to the number guard', () => {
+    expect(edit('List the 2nd item', 'list the second item')).toBeNull();
+  });
+});

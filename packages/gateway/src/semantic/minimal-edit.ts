@@ -1,0 +1,195 @@
+import {
+  FUNCTION_WORDS,
+  MULTIPLIER_WORDS,
+  NUMBER_WORDS,
+  OPPOSITE_WORDS_BY_TOKEN,
+  ORDINAL_WORDS,
+  SCALE_WORDS,
+  SYNONYM_GROUPS,
+} from './guard-lexicon';
+import { matchCommonSubsequence } from './longest-common-subsequence';
+
+/** Most content words a minimal edit replaces on each side; more is a rewording. */
+const MAX_EDITED_WORDS = 2;
+/** Most words (content or not) an edit may touch on each side. */
+const MAX_CHANGED_TOKENS = 4;
+/** Content words both prompts must share for the rest to count as "the same sentence". */
+const MIN_SHARED_CONTENT_WORDS = 2;
+
+const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
+  SYNONYM_GROUPS.flatMap((group, index) => group.map((word) => [word, index] as const)),
+);
+
+/**
+ * The minimal-edit guard: `null` unless the two prompts are the same sentence but for one or two
+ * content words substituted by others that are neither an inflection or spelling variant nor a
+ * listed synonym; then `words differ: cause vs convenience`. A sentence embedder rates such pairs
+ * highest of all (`termination for cause` / `termination for convenience` at 0.9+), and no word
+ * list can name every modifier that changes a question, so the shape of the edit is the signal.
+ * Rewordings that change more than that, or only add or drop words, are left to the similarity.
+ *
+ * @example
+ * describeMinimalEdit(tokenizeText('Is there a termination-for-cause clause?'),
+ *   tokenizeText('Is there a termination-for-convenience clause?'));
+ * // 'words differ: cause vs convenience'
+ */
+export function describeMinimalEdit(
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  const hunks = alignHunks(cached, incoming);
+  if (hunks.length === 0) return null;
+  // Words that moved (unmatched on both sides) are the order guard's business, not an edit.
+  const movedCached = countWords(hunks.flatMap((hunk) => hunk.incoming));
+  const movedIncoming = countWords(hunks.flatMap((hunk) => hunk.cached));
+  const edits: { cached: string[]; incoming: string[] }[] = [];
+  let changedCached = 0;
+  let changedIncoming = 0;
+  let editedCached = 0;
+  let editedIncoming = 0;
+  for (const hunk of hunks) {
+    const left = hunk.cached.filter((word) => !takeWord(movedCached, word));
+    const right = hunk.incoming.filter((word) => !takeWord(movedIncoming, word));
+    changedCached += left.length;
+    changedIncoming += right.length;
+    const contentLeft = left.filter(isContentWord);
+    const contentRight = right.filter(isContentWord);
+    editedCached += contentLeft.length;
+    editedIncoming += contentRight.length;
+    edits.push({ cached: contentLeft, incoming: contentRight });
+  }
+  if (
+    changedCached > MAX_CHANGED_TOKENS ||
+    changedIncoming > MAX_CHANGED_TOKENS ||
+    editedCached > MAX_EDITED_WORDS ||
+    editedIncoming > MAX_EDITED_WORDS
+  ) {
+    return null;
+  }
+  const sharedContent = cached.filter(isContentWord).length - editedCached;
+  if (sharedContent < MIN_SHARED_CONTENT_WORDS) return null;
+  for (const edit of edits) {
+    const left = edit.cached.filter(
+      (word) => !edit.incoming.some((other) => areInterchangeable(word, other)),
+    );
+    const right = edit.incoming.filter(
+      (word) => !edit.cached.some((other) => areInterchangeable(word, other)),
+    );
+    if (left.length > 0 && right.length > 0) {
+      return `words differ: ${left.join(' ')} vs ${right.join(' ')}`;
+    }
+  }
+  return null;
+}
+
+interface Hunk {
+  cached: string[];
+  incoming: string[];
+}
+
+/** The stretches where two token lists differ, between the words of a longest common subsequence. */
+function alignHunks(cached: readonly string[], incoming: readonly string[]): Hunk[] {
+  const hunks: Hunk[] = [];
+  let i = 0;
+  let j = 0;
+  const anchors: [number, number][] = [
+    ...matchCommonSubsequence(cached, incoming),
+    [cached.length, incoming.length],
+  ];
+  for (const [nextCached, nextIncoming] of anchors) {
+    if (nextCached > i || nextIncoming > j) {
+      hunks.push({
+        cached: cached.slice(i, nextCached),
+        incoming: incoming.slice(j, nextIncoming),
+      });
+    }
+    i = nextCached + 1;
+    j = nextIncoming + 1;
+  }
+  return hunks;
+}
+
+function countWords(words: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return counts;
+}
+
+/** Removes one occurrence of `word` from `counts`; whether there was one. */
+function takeWord(counts: Map<string, number>, word: string): boolean {
+  const count = counts.get(word) ?? 0;
+  if (count === 0) return false;
+  counts.set(word, count - 1);
+  return true;
+}
+
+/** Numbers are the number guard's; function words change no question on their own. */
+function isContentWord(word: string): boolean {
+  if (FUNCTION_WORDS.has(word) || /\d/.test(word)) return false;
+  return !(
+    word in NUMBER_WORDS ||
+    word in SCALE_WORDS ||
+    word in ORDINAL_WORDS ||
+    word in MULTIPLIER_WORDS ||
+    word === 'second' ||
+    word === 'percent'
+  );
+}
+
+/**
+ * Inflection or derivation of one stem (`cancel`/`canceled`, `termination`/`terminate`), listed
+ * synonyms, or words on the same side of a pair of opposites (`highest`/`largest`).
+ */
+function areInterchangeable(left: string, right: string): boolean {
+  if (stemWord(left) === stemWord(right)) return true;
+  const leftOpposite = OPPOSITE_WORDS_BY_TOKEN.get(left);
+  if (
+    leftOpposite !== undefined &&
+    leftOpposite.concept === OPPOSITE_WORDS_BY_TOKEN.get(right)?.concept
+  ) {
+    return true;
+  }
+  const group = SYNONYM_GROUP_BY_WORD.get(left);
+  return group !== undefined && group === SYNONYM_GROUP_BY_WORD.get(right);
+}
+
+const SUFFIXES = [
+  'ations',
+  'ation',
+  'ions',
+  'ion',
+  'ments',
+  'ment',
+  'ings',
+  'ing',
+  'edly',
+  'ed',
+  'ers',
+  'er',
+  'est',
+  'ies',
+  'es',
+  'ly',
+  's',
+  'ate',
+  'e',
+] as const;
+
+/** A crude suffix-stripping stem: enough to tell inflections apart from different words. */
+function stemWord(word: string): string {
+  let stem = word;
+  for (const suffix of SUFFIXES) {
+    if (stem.length - suffix.length >= 3 && stem.endsWith(suffix)) {
+      stem = stem.slice(0, -suffix.length);
+      if (suffix === 'ies') stem += 'y';
+      // `capped` → `capp` → `cap`, like `cap`.
+      else if (/^(ed|ing|er|est)$/.test(suffix) && /([b-df-hj-np-tv-z])\1$/.test(stem)) {
+        stem = stem.slice(0, -1);
+      }
+      break;
+    }
+  }
+  // `terminate` → `terminat` → `termin`, like `termination` → `termin`.
+  if (stem.length > 4 && stem.endsWith('at')) stem = stem.slice(0, -2);
+  return stem;
+}
