@@ -17,11 +17,7 @@ const gateway = useTestGateway();
 async function createTestClient(
   options: { maxRetries?: number; onCacheStatus?: (status: unknown) => void } = {},
 ): Promise<CachecoreOpenAI> {
-  const openai = createCachecoreOpenAI({
-    gatewayUrl: gateway.url,
-    tenantJwt: await createFreshTenantToken(),
-    ...options,
-  });
+  const openai = createCachecoreOpenAI({ ...(await gateway.freshTenant()), ...options });
   gateway.closeAfterAll(openai.cachecore);
   return openai;
 }

@@ -75,6 +75,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
 export interface TestGatewayHandle extends Omit<TestGateway, 'close'> {
   /** Closes `resource` (a client, a provider's client, …) after the file's tests, before the gateway. */
   closeAfterAll<Resource extends { close(): unknown }>(resource: Resource): Resource;
+  /** Client settings for this gateway and a tenant of its own (see {@link createFreshTenantToken}). */
+  freshTenant(): Promise<{ gatewayUrl: string; tenantJwt: string }>;
 }
 
 /**
@@ -126,6 +128,9 @@ export function useTestGateway(options: TestGatewayOptions = {}): TestGatewayHan
     closeAfterAll(resource) {
       resources.push(resource);
       return resource;
+    },
+    async freshTenant() {
+      return { gatewayUrl: current().url, tenantJwt: await createFreshTenantToken() };
     },
   };
 }

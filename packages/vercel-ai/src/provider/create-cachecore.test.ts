@@ -24,10 +24,7 @@ const gateway = useTestGateway();
 
 /** A provider for a tenant of its own, so the test sees an empty cache. */
 async function createTestProvider(): Promise<CachecoreProvider> {
-  const cachecore = createCachecore({
-    gatewayUrl: gateway.url,
-    tenantJwt: await createFreshTenantToken(),
-  });
+  const cachecore = createCachecore(await gateway.freshTenant());
   gateway.closeAfterAll(cachecore.client);
   return cachecore;
 }
