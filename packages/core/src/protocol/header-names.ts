@@ -20,6 +20,31 @@ export const BYPASS_DIRECTIVE_HEADER = 'X-Cachecore-Bypass';
 /** {@link BYPASS_DIRECTIVE_HEADER} in lower case. */
 export const BYPASS_DIRECTIVE_HEADER_LOWER = 'x-cachecore-bypass';
 
+/**
+ * Request header carrying the tenant token on a bypass request (PROTOCOL §1.4). The token header
+ * is left out so the request skips the cache; this one lets a gateway authorise the bypass and
+ * rate-limit it per tenant. A gateway that does not know it ignores it.
+ */
+export const BYPASS_TOKEN_HEADER = 'X-Cachecore-Bypass-Token';
+/** {@link BYPASS_TOKEN_HEADER} in lower case. */
+export const BYPASS_TOKEN_HEADER_LOWER = 'x-cachecore-bypass-token';
+
+/**
+ * The standard request header carrying per-request cache directives (PROTOCOL §1.5): `no-store`,
+ * `no-cache`, `max-age=N` and the extension `cachecore-ttl=N`.
+ */
+export const CACHE_CONTROL_HEADER = 'Cache-Control';
+/** {@link CACHE_CONTROL_HEADER} in lower case. */
+export const CACHE_CONTROL_HEADER_LOWER = 'cache-control';
+
+/**
+ * The RFC 9211 response header (PROTOCOL §2.1), e.g. `Cachecore; hit; ttl=2940; detail=l1`. Not to
+ * be confused with {@link CACHE_STATUS_HEADER}, the older `X-Cache`.
+ */
+export const HTTP_CACHE_STATUS_HEADER = 'Cache-Status';
+/** {@link HTTP_CACHE_STATUS_HEADER} in lower case. */
+export const HTTP_CACHE_STATUS_HEADER_LOWER = 'cache-status';
+
 /** Response header with the cache outcome: `HIT_L1`, `HIT_L1_STALE`, `HIT_L2`, `MISS`, `BYPASS`. */
 export const CACHE_STATUS_HEADER = 'X-Cache';
 /** {@link CACHE_STATUS_HEADER} in lower case. */

@@ -233,10 +233,27 @@ async function readCachedEmbedding(
   const entry = await context.store.getEntry(key);
   const now = context.now();
   if (!entry || classifyFreshness(entry, now) === 'expired') return undefined;
-  if (!(await canServeEntry(context.store, tenantId, entry.deps, deps))) return undefined;
+  // The request's own deps were just checked against the current hashes: an entry tagged with
+  // exactly those needs no second look-up, which a batch of 100 inputs would otherwise pay 100 times.
+  if (
+    !sameDeps(entry.deps, deps) &&
+    !(await canServeEntry(context.store, tenantId, entry.deps, deps))
+  ) {
+    return undefined;
+  }
   const stored = decodeStoredEmbedding(entry.body);
   if (!stored) return undefined;
   return { ...stored, ageSeconds: entryAgeSeconds(entry, now) };
+}
+
+/** Whether an entry is tagged with exactly the request's deps and expected hashes. */
+function sameDeps(entryDeps: readonly DepTag[], requestDeps: readonly DepTag[]): boolean {
+  if (entryDeps.length !== requestDeps.length) return false;
+  return entryDeps.every((dep) =>
+    requestDeps.some(
+      (requested) => requested.depId === dep.depId && requested.expectedHash === dep.expectedHash,
+    ),
+  );
 }
 
 /** The stored form of one input's embedding: float32 base64, the model, its token share. */
