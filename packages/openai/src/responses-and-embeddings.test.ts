@@ -1,4 +1,4 @@
-import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
+import { useTestGateway } from '@cachecore/test-support/gateway';
 import { describe, expect, it } from 'vitest';
 import { type CachecoreOpenAI, createCachecoreOpenAI } from './create-cachecore-openai';
 import { getCacheStatus } from './get-cache-status';
@@ -6,10 +6,7 @@ import { getCacheStatus } from './get-cache-status';
 const gateway = useTestGateway();
 
 async function createTestClient(): Promise<CachecoreOpenAI> {
-  const openai = createCachecoreOpenAI({
-    gatewayUrl: gateway.url,
-    tenantJwt: await createFreshTenantToken(),
-  });
+  const openai = createCachecoreOpenAI(await gateway.freshTenant());
   gateway.closeAfterAll(openai.cachecore);
   return openai;
 }

@@ -1,5 +1,9 @@
 import { CachecoreClient, type CacheStatus } from '@cachecore/core';
-import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
+import {
+  clearGatewayEnvironment,
+  createFreshTenantToken,
+  useTestGateway,
+} from '@cachecore/test-support/gateway';
 import { describe, expect, it } from 'vitest';
 import { CachecoreOpenAIEmbeddings } from './cachecore-openai-embeddings';
 
@@ -59,14 +63,12 @@ describe('CachecoreOpenAIEmbeddings', () => {
   });
 
   it('names the environment variables when neither options nor environment say where the gateway is', () => {
-    const saved = process.env.CACHECORE_GATEWAY_URL;
-    delete process.env.CACHECORE_GATEWAY_URL;
-    try {
-      expect(() => new CachecoreOpenAIEmbeddings({ tenantJwt: 'eyJ.x.y' })).toThrow(
-        /CACHECORE_GATEWAY_URL/,
-      );
-    } finally {
-      if (saved !== undefined) process.env.CACHECORE_GATEWAY_URL = saved;
-    }
+    clearGatewayEnvironment();
+    expect(() => new CachecoreOpenAIEmbeddings({ tenantJwt: 'eyJ.x.y' })).toThrow(
+      /CACHECORE_GATEWAY_URL/,
+    );
+    expect(() => new CachecoreOpenAIEmbeddings({ gatewayUrl: gateway.url })).toThrow(
+      /CACHECORE_TENANT_JWT/,
+    );
   });
 });

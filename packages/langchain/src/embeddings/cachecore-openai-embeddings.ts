@@ -1,4 +1,4 @@
-import { CachecoreClient, CachecoreError, PLACEHOLDER_API_KEY } from '@cachecore/core';
+import { CachecoreClient, PLACEHOLDER_API_KEY, resolveGatewayOptions } from '@cachecore/core';
 import { OpenAIEmbeddings } from '@langchain/openai';
 
 type OpenAIEmbeddingsFields = NonNullable<ConstructorParameters<typeof OpenAIEmbeddings>[0]>;
@@ -38,11 +38,8 @@ export type CachecoreOpenAIEmbeddingsFields = CachecoreOpenAIEmbeddingsModelFiel
  *
  * @example
  * ```ts
- * const embeddings = new CachecoreOpenAIEmbeddings({
- *   gatewayUrl: process.env.CACHECORE_GATEWAY_URL,
- *   tenantJwt: process.env.CACHECORE_TENANT_JWT,
- *   model: 'text-embedding-3-small',
- * });
+ * // gatewayUrl and tenantJwt default to CACHECORE_GATEWAY_URL and CACHECORE_TENANT_JWT.
+ * const embeddings = new CachecoreOpenAIEmbeddings({ model: 'text-embedding-3-small' });
  * const vectors = await embeddings.cachecore.requestContext({ deps: ['doc:handbook'] }, () =>
  *   embeddings.embedDocuments(chunks),
  * );
@@ -55,11 +52,7 @@ export class CachecoreOpenAIEmbeddings extends OpenAIEmbeddings {
   constructor(fields: CachecoreOpenAIEmbeddingsFields = {}) {
     const { gatewayUrl, tenantJwt, cachecore, ...modelFields } = fields;
     const client =
-      cachecore ??
-      new CachecoreClient({
-        gatewayUrl: gatewayUrl ?? readEnvironment('CACHECORE_GATEWAY_URL', 'gatewayUrl'),
-        tenantJwt: tenantJwt ?? readEnvironment('CACHECORE_TENANT_JWT', 'tenantJwt'),
-      });
+      cachecore ?? new CachecoreClient(resolveGatewayOptions({ gatewayUrl, tenantJwt }));
     super({
       ...modelFields,
       apiKey: modelFields.apiKey ?? PLACEHOLDER_API_KEY,
@@ -67,15 +60,4 @@ export class CachecoreOpenAIEmbeddings extends OpenAIEmbeddings {
     });
     this.cachecore = client;
   }
-}
-
-function readEnvironment(name: string, option: string): string {
-  const value = process.env[name]?.trim();
-  if (!value) {
-    throw new CachecoreError(
-      `CachecoreOpenAIEmbeddings needs \`${option}\` or the ${name} environment variable.`,
-      { code: 'invalid_options' },
-    );
-  }
-  return value;
 }
