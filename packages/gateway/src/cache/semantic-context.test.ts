@@ -281,6 +281,28 @@ describe.each(setups)('context-heavy prompts with $name', (setup) => {
     expect(vetoedAboveThreshold).toBeGreaterThanOrEqual(setup.nearMissesAboveThreshold);
   });
 
+  it('reports the similarity of the differing parts, not of the whole prompts', async () => {
+    const token = await createTenantToken({ secret: SECRET, tenantId: `best-${setup.name}` });
+    const ask = (lines: string) =>
+      send(gateway, token, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: lines }] });
+    const contract = (question: string) =>
+      `Contract excerpt:\n${CONTRACT}\n\nQuestion: ${question}`;
+    await ask(contract("What is the Buyer's payment term for invoices?"));
+    const other = await ask(contract('Which sections survive termination of the agreement?'));
+    expect(other.cache).toBe('MISS');
+    // Whole, these prompts score 0.98 or more with either embedder; their questions far less.
+    expect(Number(other.best)).toBeLessThan(0.7);
+
+    // Short prompts that share an instruction line are judged on the other lines too.
+    await ask('Translate into French:\ngood morning');
+    const evening = await ask('Translate into French:\ngood evening');
+    expect(evening.cache).toBe('MISS');
+    expect(evening.answer).toBe('Echo: Translate into French:\ngood evening');
+    const retyped = await ask('Translate into French:\n\nGood morning!');
+    expect(retyped.cache).toBe('HIT_L2');
+    expect(retyped.answer).toBe('Echo: Translate into French:\ngood morning');
+  });
+
   it('keeps near duplicates hitting and near misses missing (l2-dev-cases)', async () => {
     const token = await createTenantToken({ secret: SECRET, tenantId: `dev-${setup.name}` });
     const ask = (content: string) =>
