@@ -1,11 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { createTenantToken } from '@cachecore/gateway';
-import { Redis } from 'ioredis';
 import { formatTable } from '../../examples/support/result-table';
+import { chooseCoreLayout } from '../support/bench-cores';
+import { BENCH_REDIS_URL, connectBenchRedis } from '../support/bench-redis';
 import { type Benchmark, type BenchmarkReport, skippedReport } from '../support/benchmark';
-import { compareLoad, type LoadSide } from '../support/compare-load';
-import { formatMs, formatPercentage, formatThroughput } from '../support/format';
-import { primeGatewayHit } from '../support/gateway-hit';
+import { formatThroughput, formatWholeMs } from '../support/format';
+import { gatewayHitTarget, primeGatewayHit } from '../support/gateway-hit';
+import {
+  type CostTarget,
+  compareCost,
+  measureServerCost,
+  SERVER_COST_LOAD,
+  starvedCoreWarning,
+  summariseCost,
+} from '../support/server-cost';
 import {
   BENCH_JWT_SECRET,
   MOCK_GATEWAY_ARGS,
@@ -13,116 +20,79 @@ import {
   startGatewayProcess,
 } from '../support/server-process';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
-const LOAD = { concurrency: 16, rounds: 5, roundMs: 2_000, warmUpMs: 1_500 };
+const LOAD = SERVER_COST_LOAD;
 
 /**
- * L1 hit throughput and latency with the Redis store against the memory store, two gateway CLIs
- * started the same way in the same run. Skipped when no Redis answers on 127.0.0.1:6379. Keys go
- * under a per-run prefix that is deleted afterwards.
+ * An L1 hit with the Redis store against the memory store: two gateway CLIs started the same way
+ * (`--log-level silent`), each pinned to the server core in turn, under the server-cost harness.
+ * Skipped when no Redis answers on 127.0.0.1:6379. Keys go under a per-run prefix, deleted
+ * afterwards.
  */
 export const storeRedisBenchmark: Benchmark = {
   name: 'store-redis',
-  description: 'L1 hit throughput with the Redis store vs the memory store',
+  description: 'L1 hit req/s and CPU per request with the Redis store vs the memory store',
   async run(): Promise<BenchmarkReport> {
-    const redis = new Redis(REDIS_URL, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-    });
-    redis.on('error', () => {});
+    const connection = await connectBenchRedis();
+    if (!('redis' in connection)) return skippedReport(connection.unavailable);
+    const cores = chooseCoreLayout();
+    const servers: ServerProcess[] = [];
     try {
-      await redis.connect();
-      await redis.ping();
-    } catch (error) {
-      redis.disconnect();
-      return skippedReport(`no Redis reachable at ${REDIS_URL} (${(error as Error).message})`);
-    }
-    const prefix = `cc-bench-${randomUUID().slice(0, 8)}:`;
-    let memory: ServerProcess | undefined;
-    let redisGateway: ServerProcess | undefined;
-    try {
-      memory = await startGatewayProcess(MOCK_GATEWAY_ARGS);
-      redisGateway = await startGatewayProcess([
-        ...MOCK_GATEWAY_ARGS,
-        '--store',
-        REDIS_URL,
-        '--redis-prefix',
-        prefix,
-      ]);
       const tenantJwt = await createTenantToken({ secret: BENCH_JWT_SECRET, tenantId: 'bench' });
-      const side = async (name: string, url: string): Promise<LoadSide> => {
-        const exchange = await primeGatewayHit(url, tenantJwt);
-        return {
-          name,
-          request: {
-            url: `${url}/v1/chat/completions`,
-            method: 'POST',
-            headers: exchange.headers,
-            body: exchange.body,
-          },
-          check: (_status, headers) => headers['x-cache'] === 'HIT_L1',
-        };
+      const start = async (name: string, storeArgs: string[]): Promise<CostTarget> => {
+        const server = await startGatewayProcess(
+          [...MOCK_GATEWAY_ARGS, '--log-level', 'silent', ...storeArgs],
+          { core: cores.server },
+        );
+        servers.push(server);
+        const exchange = await primeGatewayHit(server.url, tenantJwt);
+        return { name, ...gatewayHitTarget(server, exchange, connection.helpers) };
       };
-      const result = await compareLoad(
-        await side('redis store', redisGateway.url),
-        await side('memory store', memory.url),
-        LOAD,
-      );
-      const rejected = result.candidate.rejected + result.baseline.rejected;
-      if (rejected > 0) throw new Error(`${rejected} answers were not HIT_L1`);
+      const targets = [
+        await start('redis', ['--store', BENCH_REDIS_URL, '--redis-prefix', connection.prefix]),
+        await start('memory', []),
+      ];
+      const rounds = await measureServerCost(targets, { ...LOAD, loadCore: cores.load });
+      const redisRounds = rounds.get('redis') ?? [];
+      const memoryRounds = rounds.get('memory') ?? [];
+      const ratio = compareCost(redisRounds, memoryRounds);
+      const summaries = { redis: summariseCost(redisRounds), memory: summariseCost(memoryRounds) };
       const table = formatTable(
         [
           { header: 'store' },
+          { header: 'req/s', alignRight: true },
+          { header: 'gateway CPU/req', alignRight: true },
+          { header: 'redis-server CPU/req', alignRight: true },
           { header: 'p50', alignRight: true },
           { header: 'p99', alignRight: true },
-          { header: `throughput (c=${LOAD.concurrency})`, alignRight: true },
         ],
-        [['redis', result.candidate] as const, ['memory', result.baseline] as const].map(
-          ([name, figures]) => [
-            name,
-            formatMs(figures.p50Ms),
-            formatMs(figures.p99Ms),
-            formatThroughput(figures.throughput),
-          ],
-        ),
+        (['redis', 'memory'] as const).map((name) => [
+          name,
+          formatThroughput(summaries[name].throughput),
+          `${summaries[name].cpuMicrosPerRequest.toFixed(0)} µs`,
+          summaries[name].helpers['redis-server'] === undefined
+            ? 'n/a'
+            : `${summaries[name].helpers['redis-server'].toFixed(0)} µs`,
+          formatWholeMs(summaries[name].p50Ms),
+          formatWholeMs(summaries[name].p99Ms),
+        ]),
       );
       return {
         table,
         notes: [
-          `redis / memory: throughput ${formatPercentage(result.throughputRatio)}, p50 ×${result.p50Ratio.toFixed(2)} (medians of ${LOAD.rounds} alternating rounds)`,
+          `redis / memory: throughput ${ratio.throughput.toFixed(2)}×, gateway CPU per request ${ratio.cpuPerRequest.toFixed(2)}× (medians of ${LOAD.rounds} rounds); ${cores.description}`,
+          ...[starvedCoreWarning(summaries)].filter((note) => note !== undefined),
         ],
-        figures: {
-          redis: result.candidate,
-          memory: result.baseline,
-          throughputRatio: result.throughputRatio,
-          p50Ratio: result.p50Ratio,
-        },
+        figures: { ...summaries, redisVsMemory: ratio },
         settings: {
-          load: LOAD,
-          redis: `${REDIS_URL}, redis-server ${await readRedisVersion(redis)}, same host`,
-          gateways: 'two CLI processes from source, mock upstream, --log-level warn',
+          ...LOAD,
+          cores: cores.description,
+          redis: `${BENCH_REDIS_URL}, redis-server ${connection.version}, same host, not pinned`,
+          gateways: 'two CLI processes from source, mock upstream, --log-level silent',
         },
       };
     } finally {
-      await redisGateway?.close();
-      await memory?.close();
-      await deleteKeys(redis, prefix);
-      redis.disconnect();
+      for (const server of servers) await server.close();
+      await connection.close();
     }
   },
 };
-
-async function readRedisVersion(redis: Redis): Promise<string> {
-  const info = await redis.info('server');
-  return info.match(/redis_version:(\S+)/)?.[1] ?? 'unknown';
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}

@@ -5,35 +5,11 @@
 //   { headers, body }) or a small chat completion by default.
 // - GET /sse: an SSE stream whose first event is written at once, then four more and `[DONE]`.
 
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadCannedResponse } from './canned-response';
 
-interface CannedResponse {
-  headers: Record<string, string>;
-  body: string;
-}
-
-const canned: CannedResponse = process.env.BARE_RESPONSE_FILE
-  ? JSON.parse(readFileSync(process.env.BARE_RESPONSE_FILE, 'utf8'))
-  : {
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: 'chatcmpl-bench',
-        object: 'chat.completion',
-        created: 0,
-        model: 'gpt-4o-mini',
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', content: 'Echo: What time zone is Tokyo in?' },
-            finish_reason: 'stop',
-          },
-        ],
-        usage: { prompt_tokens: 7, completion_tokens: 9, total_tokens: 16 },
-      }),
-    };
-const body = Buffer.from(canned.body);
+const { headers, body } = loadCannedResponse();
 
 const server = createServer((request, response) => {
   if (request.method === 'GET' && request.url === '/sse') {
@@ -53,7 +29,7 @@ const server = createServer((request, response) => {
   }
   request.resume();
   request.on('end', () => {
-    response.writeHead(200, { ...canned.headers, 'content-length': String(body.length) });
+    response.writeHead(200, headers);
     response.end(body);
   });
 });

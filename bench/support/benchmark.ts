@@ -29,6 +29,8 @@ export interface Benchmark {
   name: string;
   /** One line: what is measured against what. */
   description: string;
+  /** Slow (minutes): left out of a plain `pnpm bench`, run only when named. @default false */
+  slow?: boolean;
   run(): Promise<BenchmarkReport>;
 }
 

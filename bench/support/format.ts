@@ -22,3 +22,9 @@ export function formatPercentage(ratio: number): string {
 export function formatThroughput(perSecond: number): string {
   return `${Math.round(perSecond).toLocaleString('en-US')}/s`;
 }
+
+/** autocannon's whole-millisecond latencies: `< 1 ms`, `12 ms`. */
+export function formatWholeMs(milliseconds: number): string {
+  if (!Number.isFinite(milliseconds)) return 'n/a';
+  return milliseconds < 1 ? '< 1 ms' : `${Math.round(milliseconds)} ms`;
+}

@@ -2,7 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { BenchmarkReport } from './benchmark';
 
-const RESULTS_DIR = new URL('../results/', import.meta.url);
+/** Tracked results, the ones the README quotes: written only with `--save`. */
+const SAVED_RESULTS_DIR = new URL('../results/', import.meta.url);
+/** Every other run's results: gitignored, so running a benchmark never dirties the work tree. */
+const LOCAL_RESULTS_DIR = new URL('../local-results/', import.meta.url);
 
 /** The machine a result was measured on. */
 export function describeEnvironment(): Record<string, unknown> {
@@ -17,15 +20,20 @@ export function describeEnvironment(): Record<string, unknown> {
   };
 }
 
-/** Writes `results/<name>.json`: environment, date, settings, figures and targets. */
+/**
+ * Writes `<name>.json` (environment, date, settings, figures and targets) to `local-results/`, or
+ * with `save` to the tracked `results/`. Returns the path written, relative to bench/.
+ */
 export async function writeResultsFile(
   name: string,
   report: BenchmarkReport,
   environment: Record<string, unknown>,
   durationSeconds: number,
+  options: { save?: boolean } = {},
 ): Promise<string> {
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const file = new URL(`${name}.json`, RESULTS_DIR);
+  const directory = options.save ? SAVED_RESULTS_DIR : LOCAL_RESULTS_DIR;
+  await mkdir(directory, { recursive: true });
+  const file = new URL(`${name}.json`, directory);
   const content = {
     benchmark: name,
     date: new Date().toISOString(),
@@ -36,5 +44,5 @@ export async function writeResultsFile(
     targets: report.targets ?? [],
   };
   await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
-  return `results/${name}.json`;
+  return `${options.save ? 'results' : 'local-results'}/${name}.json`;
 }

@@ -7,17 +7,34 @@ import { fileURLToPath } from 'node:url';
 export interface ServerProcess {
   /** Root URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
+  /** Process id of the server itself (what `/proc/<pid>/stat` is read from). */
+  readonly pid: number;
   close(): Promise<void>;
+}
+
+/** How to start a server process. */
+export interface ServerProcessOptions {
+  /** Pins the server to this CPU core with `taskset -c` (it execs node, so the pid is node's). */
+  core?: number;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: readonly string[];
+  /** Extra environment variables. */
+  env?: Record<string, string>;
 }
 
 const TSX = import.meta.resolve('tsx');
 const GATEWAY_CLI = fileURLToPath(new URL('../../packages/gateway/src/cli.ts', import.meta.url));
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
+const HONO_SERVER = fileURLToPath(new URL('./hono-server.ts', import.meta.url));
+const READY_LINE = /listening on (http:\/\/\S+)/;
 
 /** The HS256 secret the benchmarks' gateways verify tenant tokens with. */
 export const BENCH_JWT_SECRET = 'bench-secret';
 
-/** CLI flags of a benchmark gateway: the mock model answering at once, quiet logs. */
+/**
+ * CLI flags of a benchmark gateway: the mock model answering at once. No log level: callers say
+ * which one they measure (`--log-level silent`, or the default `info`, which logs every request).
+ */
 export const MOCK_GATEWAY_ARGS: readonly string[] = [
   '--upstream',
   'mock',
@@ -25,41 +42,69 @@ export const MOCK_GATEWAY_ARGS: readonly string[] = [
   '0',
   '--jwt-secret',
   BENCH_JWT_SECRET,
-  '--log-level',
-  'warn',
 ];
 
 /** Starts the gateway CLI from source with `args` (a port is chosen for it). */
-export function startGatewayProcess(args: readonly string[]): Promise<ServerProcess> {
-  return startProcess([GATEWAY_CLI, '--port', '0', ...args], {}, /listening on (http:\/\/\S+)/);
-}
-
-/** Starts the bare baseline server, answering `response` (headers and body) to every POST. */
-export function startBareServerProcess(responseFile?: string): Promise<ServerProcess> {
-  return startProcess(
-    [BARE_SERVER],
-    responseFile ? { BARE_RESPONSE_FILE: responseFile } : {},
-    /listening on (http:\/\/\S+)/,
-  );
-}
-
-async function startProcess(
-  args: string[],
-  env: Record<string, string>,
-  readyLine: RegExp,
+export function startGatewayProcess(
+  args: readonly string[],
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@cachecore/source', '--import', TSX, ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
-  );
-  const url = await waitForLine(child, readyLine);
+  return startProcess([GATEWAY_CLI, '--port', '0', ...args], options);
+}
+
+/**
+ * Starts the bare baseline server; with `responseFile` (JSON `{ headers, body }`) it answers those
+ * bytes to every POST.
+ */
+export function startBareServerProcess(
+  responseFile?: string,
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
+  return startProcess([BARE_SERVER], withResponseFile(options, responseFile));
+}
+
+/** Starts the Hono parse-and-return floor, answering the bytes of `responseFile` to every POST. */
+export function startHonoServerProcess(
+  responseFile: string,
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
+  return startProcess([HONO_SERVER], withResponseFile(options, responseFile));
+}
+
+function withResponseFile(
+  options: ServerProcessOptions,
+  responseFile: string | undefined,
+): ServerProcessOptions {
+  return responseFile
+    ? { ...options, env: { ...options.env, BARE_RESPONSE_FILE: responseFile } }
+    : options;
+}
+
+async function startProcess(args: string[], options: ServerProcessOptions): Promise<ServerProcess> {
+  const nodeArgs = [
+    ...(options.nodeArgs ?? []),
+    '--conditions=@cachecore/source',
+    '--import',
+    TSX,
+    ...args,
+  ];
+  const [command, commandArgs] =
+    options.core === undefined
+      ? [process.execPath, nodeArgs]
+      : ['taskset', ['-c', String(options.core), process.execPath, ...nodeArgs]];
+  const child = spawn(command, commandArgs, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...options.env },
+  });
+  const url = await waitForLine(child, READY_LINE);
   return {
     url,
+    pid: child.pid as number,
     close: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
       child.kill('SIGTERM');
-      await once(child, 'exit');
+      await exited;
     },
   };
 }
@@ -74,8 +119,11 @@ async function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string
     for await (const line of lines) {
       const match = line.match(pattern)?.[1];
       if (match) {
-        // Keep draining its output so the child never blocks on a full pipe.
+        // Keep draining its output (request logs, at the default level) so the child never
+        // blocks on a full pipe: a log shipper reading the pipe is what production looks like.
+        // (Leaving the loop closes readline, which pauses the stream: resume it.)
         child.stdout?.on('data', () => {});
+        child.stdout?.resume();
         return match;
       }
     }

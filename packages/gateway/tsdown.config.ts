@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsdown';
+import { definePackageBuild } from '../../tsdown.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  dts: true,
-  fixedExtension: false,
-  sourcemap: true,
-  clean: true,
-});
+export default definePackageBuild(['src/index.ts', 'src/cli.ts']);

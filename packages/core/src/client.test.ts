@@ -1,7 +1,7 @@
+import { startRecordingServer } from '@cachecore/test-support/recording-server';
 import { describe, expect, it } from 'vitest';
 import { CachecoreClient, type CachecoreClientOptions } from './client';
 import { CachecoreError } from './errors/cachecore-error';
-import { startRecordingServer } from './test-support/recording-server';
 
 function constructionError(options: Partial<CachecoreClientOptions>): CachecoreError {
   try {

@@ -24,8 +24,9 @@ export interface CachecoreClientOptions {
    */
   gatewayUrl: string | URL;
   /**
-   * The tenant token: a bare JWT (`eyJ…`) or one with its key prefix (`cc_live_<id>.eyJ…`). Sent as
-   * given in `X-Cachecore-Token`, only to the gateway's origin. Surrounding whitespace is ignored.
+   * The tenant token: a bare JWT (`eyJ…`) or one with its key prefix (`cc_<kind>_<id>.eyJ…`, such
+   * as `cc_live_…` or `cc_test_…`). Sent as given in the X-Cachecore-Token header, only to the
+   * gateway's origin. Surrounding whitespace is ignored.
    */
   tenantJwt: string;
   /**
@@ -286,7 +287,7 @@ function parseGatewayUrl(value: unknown): URL {
 function parseTenantToken(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new CachecoreError(
-      'Invalid tenantJwt: it is missing or empty. Pass the tenant token (eyJ… or cc_live_<id>.eyJ…).',
+      'Invalid tenantJwt: it is missing or empty. Pass the tenant token (eyJ… or cc_<kind>_<id>.eyJ…).',
       { code: 'invalid_options' },
     );
   }

@@ -48,6 +48,10 @@ export type {
   InvalidateResult,
   InvalidateSuccess,
 } from './invalidation/invalidate-dep';
+export { type HeadersSource, mergeHeaders } from './options/merge-headers';
+export { PLACEHOLDER_API_KEY } from './options/placeholder-api-key';
+export { type ResolvedCacheOptions, resolveCacheOptions } from './options/resolve-cache-options';
+export { type CacheStats, CacheStatsCounter } from './stats/cache-stats';
 export {
   CACHE_STATUSES,
   CacheStatus,

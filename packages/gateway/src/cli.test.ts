@@ -29,11 +29,15 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: PACKAGE_DIR,
-    env: cleanEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@cachecore/source', '--import', 'tsx', CLI, ...args],
+    {
+      cwd: PACKAGE_DIR,
+      env: cleanEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   running.push(child);
   return child;
 }
@@ -229,7 +233,8 @@ describe('cachecore-gateway CLI', () => {
     ]);
     expect(badStore.code).toBe(2);
     expect(badStore.stderr).toMatch(/Unknown --store "mongodb:\/\/127\.0\.0\.1:27017"/);
-  });
+    // Seven CLI processes in a row: each pays Node's and tsx's start-up.
+  }, 90_000);
 
   it('serves the mock upstream on the port given with --mock-port', async () => {
     const probe = await new Promise<number>((resolve) => {

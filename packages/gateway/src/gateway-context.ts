@@ -21,7 +21,13 @@ export interface GatewayContext {
   upstream: UpstreamClient;
   verifier: TokenVerifier;
   logger: GatewayLogger;
+  /** The clock of every timestamp (entry ages, TTLs, rate-limit windows), epoch ms. */
   now: () => number;
+  /**
+   * A monotonic clock in ms for durations and deadlines: waits must not stop or jump when `now`
+   * is a test's frozen clock or the system time is set.
+   */
+  monotonicNow: () => number;
   /** The L2 machinery, absent when L2 is off. */
   semantic: SemanticCache | undefined;
   /** Hashed into every namespace: the embedder id, or `l2-off`. */
@@ -32,15 +38,4 @@ export interface GatewayContext {
   flights: SingleFlight<FlightOutcome>;
   /** Background work (SWR refreshes) that `close()` waits for. */
   background: Set<Promise<unknown>>;
-}
-
-/** What a handler reports for the request's log line. */
-export interface RequestRecord {
-  tenant?: string;
-  cache?: string;
-  upstream_ms?: number;
-  /** Tokens a cache hit saved. */
-  tokens_saved?: number;
-  /** Extra fields, e.g. an L2 veto. */
-  [field: string]: unknown;
 }

@@ -104,18 +104,18 @@ describe('gateway over the mock upstream', () => {
     upstream.reset();
   });
 
-  it('answers MISS, then HIT_L1 with similarity 1.00 and the entry age', async () => {
+  it('answers MISS, then HIT_L1 with similarity 1.0000 and the entry age', async () => {
     const first = await chat(gateway, ask('What is the capital of France?'), { token });
     expect(first.status).toBe(200);
     expect(first.headers.get('x-cache')).toBe('MISS');
-    expect(first.headers.get('x-cache-similarity')).toBe('0.00');
+    expect(first.headers.get('x-cache-similarity')).toBe('0.0000');
     expect(first.headers.get('x-cache-age')).toBe('0');
     expect(first.json.choices[0].message.content).toBe('Echo: What is the capital of France?');
 
     clock += 42_000;
     const second = await chat(gateway, ask('What is the capital of France?'), { token });
     expect(second.headers.get('x-cache')).toBe('HIT_L1');
-    expect(second.headers.get('x-cache-similarity')).toBe('1.00');
+    expect(second.headers.get('x-cache-similarity')).toBe('1.0000');
     expect(second.headers.get('x-cache-age')).toBe('42');
     expect(second.json).toEqual(first.json);
     expect(upstream.requestCount).toBe(1);
@@ -652,6 +652,25 @@ describe('gateway limits and failures', () => {
     // Tenants without a limit are not affected by the bypass budget.
     const unlimited = await createTenantToken({ secret: SECRET, tenantId: 'free' });
     expect((await chat(gateway, ask('b'), { token: unlimited })).status).toBe(200);
+
+    // Invalidations are admitted like any request: they count against the tenant's limit too.
+    const invalidating = await createTenantToken({
+      secret: SECRET,
+      tenantId: 'invalidating',
+      rateLimitRpm: 2,
+    });
+    const invalidate = () =>
+      fetch(`${gateway.url}/v1/invalidate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-cachecore-token': invalidating },
+        body: JSON.stringify({ dep_id: 'doc:1' }),
+      });
+    expect((await chat(gateway, ask('c'), { token: invalidating })).status).toBe(200);
+    expect((await invalidate()).status).toBe(200);
+    const invalidationLimited = await invalidate();
+    expect(invalidationLimited.status).toBe(429);
+    expect(Number(invalidationLimited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await invalidationLimited.json()) as Json).error.type).toBe('rate_limit_error');
   });
 
   it('answers 502 when the upstream is down and 504 when it is too slow', async () => {

@@ -10,22 +10,23 @@ import {
   resolveGatewaySettings,
 } from './config/gateway-options';
 import { handleEmbeddings } from './embeddings/embeddings-route';
-import type { FlightOutcome, GatewayContext, RequestRecord } from './gateway-context';
-import { admitRequest } from './http/admit-request';
+import { GatewayHttpError } from './errors/gateway-http-error';
+import type { FlightOutcome, GatewayContext } from './gateway-context';
 import { handleChatCompletions } from './http/chat-completions-route';
-import { GatewayHttpError } from './http/gateway-error';
+import { answerClientError, MAX_REQUEST_HEADER_BYTES } from './http/client-error';
+import { forwardOtherRoute } from './http/forward-other-route';
 import { handleInvalidate } from './http/invalidate-route';
-import { readRequestBody } from './http/read-body';
-import { sendError, sendJson } from './http/respond';
+import { confineRequestPath } from './http/request-path';
 import { createJsonLogger, type GatewayLogger } from './log/logger';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
+import { type ObservedRequest, observationLogFields } from './observation/observed-request';
+import { recordRequestMetrics } from './observation/record-request-metrics';
 import { createMemoryStore } from './store/memory-store';
 import { openStore } from './store/open-store';
-import { RedisStoreError } from './store/redis/redis-store-error';
 import type { Store } from './store/store';
-import { forwardToUpstream } from './upstream/forward-route';
 import { createMockUpstream, type MockUpstream } from './upstream/mock-upstream';
 import { createUpstreamClient } from './upstream/upstream-client';
+import { sendError, sendJson } from './wire/send-json';
 
 /** A running gateway. */
 export interface Gateway {
@@ -142,6 +143,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       verifier,
       logger,
       now,
+      monotonicNow: () => performance.now(),
       semantic,
       embedderId: semantic?.embedder.id ?? 'l2-off',
       adminToken: options.adminToken || undefined,
@@ -149,11 +151,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       flights: new SingleFlight<FlightOutcome>(),
       background: new Set(),
     };
-    // Node refuses headers over 16 KiB with a bare 431; a little more room lets an oversized
-    // X-Cachecore-Deps header get the JSON 400 that names the problem.
-    server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
+    server = createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES }, (request, response) => {
       void routeRequest(context, request, response);
     });
+    server.on('clientError', answerClientError);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -204,15 +205,15 @@ async function routeRequest(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const started = performance.now();
+  const started = context.monotonicNow();
   const method = request.method ?? 'GET';
-  const pathname = (request.url ?? '/').split('?')[0] ?? '/';
-  const record: RequestRecord = {};
-  const clientIp = request.socket.remoteAddress ?? 'unknown';
+  let pathname = (request.url ?? '/').split('?')[0] ?? '/';
+  const observation: ObservedRequest = {};
   // A client that disconnects mid-answer makes writes fail with EPIPE; never let that escape.
   response.on('error', () => {});
   let status: number | undefined;
   try {
+    pathname = confineRequestPath(request);
     if (pathname === '/health' || pathname === '/healthz') {
       sendJson(response, 200, { status: 'ok' });
     } else if (pathname === '/metrics') {
@@ -224,16 +225,16 @@ async function routeRequest(
       response.end(method === 'HEAD' ? undefined : text);
     } else if (pathname === '/v1/chat/completions') {
       if (method !== 'POST') throw new GatewayHttpError(405, 'Use POST for /v1/chat/completions.');
-      await handleChatCompletions(context, request, response, record, clientIp);
+      await handleChatCompletions(context, request, response, observation);
     } else if (pathname === '/v1/embeddings' && method === 'POST') {
-      await handleEmbeddings(context, request, response, record, clientIp);
+      await handleEmbeddings(context, request, response, observation);
     } else if (pathname === '/v1/invalidate') {
       if (method !== 'POST') throw new GatewayHttpError(405, 'Use POST for /v1/invalidate.');
-      await handleInvalidate(context, request, response, record);
+      await handleInvalidate(context, request, response, observation);
     } else if (pathname === '/admin' || pathname.startsWith('/admin/')) {
-      await handleAdmin(context, request, response, record, pathname);
+      await handleAdmin(context, request, response, observation, pathname);
     } else if (pathname.startsWith('/v1/')) {
-      await forwardOtherRoute(context, request, response, record, clientIp);
+      await forwardOtherRoute(context, request, response, observation);
     } else {
       throw new GatewayHttpError(404, `Unknown route ${method} ${pathname}.`);
     }
@@ -241,17 +242,7 @@ async function routeRequest(
     if (response.headersSent) {
       response.destroy();
     } else {
-      const httpError = sendError(
-        response,
-        RedisStoreError.isInstance(error)
-          ? new GatewayHttpError(
-              503,
-              'The cache store is unavailable; retry shortly (chat completions are still answered, uncached).',
-              { code: 'store_unavailable', cause: error },
-            )
-          : error,
-        (record.errorHeaders as Record<string, string>) ?? {},
-      );
+      const httpError = sendError(response, error);
       status = httpError.status;
       if (httpError.status >= 500) {
         context.logger.error('request failed', {
@@ -263,60 +254,15 @@ async function routeRequest(
       }
     }
   } finally {
-    delete record.errorHeaders;
-    const latencyMs = performance.now() - started;
-    const finalStatus = status ?? response.statusCode;
-    recordRequestMetrics(context.metrics, pathname, finalStatus, latencyMs, record);
+    const durationMs = context.monotonicNow() - started;
+    const statusCode = status ?? response.statusCode;
+    recordRequestMetrics(context.metrics, { pathname, statusCode, durationMs }, observation);
     context.logger.info('request', {
       method,
       route: pathname,
-      status: finalStatus,
-      latency_ms: Number(latencyMs.toFixed(2)),
-      ...record,
+      status: statusCode,
+      latency_ms: Number(durationMs.toFixed(2)),
+      ...observationLogFields(observation),
     });
   }
-}
-
-/** Turns a request's log record into metric observations. */
-function recordRequestMetrics(
-  metrics: GatewayMetrics,
-  pathname: string,
-  statusCode: number,
-  durationMs: number,
-  record: RequestRecord,
-): void {
-  const cacheStatus = typeof record.cache === 'string' ? record.cache : undefined;
-  metrics.recordRequest({ pathname, cacheStatus, statusCode, durationMs });
-  if (typeof record.upstream_ms === 'number') {
-    const upstreamStatus =
-      typeof record.upstream_status === 'number' ? record.upstream_status : statusCode;
-    metrics.recordUpstreamCall({
-      durationMs: record.upstream_ms,
-      outcome: record.stream_incomplete ? 'aborted' : upstreamStatus < 400 ? 'ok' : 'error',
-    });
-  }
-  if (cacheStatus && typeof record.tokens_saved === 'number') {
-    metrics.recordTokensSaved(cacheStatus, record.tokens_saved);
-  }
-  if (typeof record.l2_veto === 'string') metrics.recordL2Veto(record.l2_veto);
-}
-
-/** Any other `/v1/*` route: forwarded upstream untouched, never cached (PROTOCOL §3). */
-async function forwardOtherRoute(
-  context: GatewayContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-  record: RequestRecord,
-  clientIp: string,
-): Promise<void> {
-  const { source, identity } = await admitRequest(context, request, record, clientIp);
-  const method = request.method ?? 'GET';
-  const body =
-    method === 'GET' || method === 'HEAD'
-      ? undefined
-      : await readRequestBody(request, context.settings.maxBodyBytes);
-  await forwardToUpstream(context, request, response, record, {
-    body,
-    clientAuthorization: identity ? undefined : source.passthroughAuthorization,
-  });
 }

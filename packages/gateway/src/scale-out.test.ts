@@ -36,11 +36,15 @@ async function startGatewayProcess(args: string[]): Promise<GatewayProcess> {
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('CACHECORE_') && name !== 'OPENAI_API_KEY') env[name] = value;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: REPOSITORY_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@cachecore/source', '--import', 'tsx', CLI, ...args],
+    {
+      cwd: REPOSITORY_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.add(child);
   let output = '';
   const exited = new Promise<void>((resolve) =>

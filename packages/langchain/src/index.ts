@@ -8,6 +8,7 @@ export {
   CachecoreRateLimitError,
   CacheStatus,
   Dep,
+  PLACEHOLDER_API_KEY,
 } from '@cachecore/core';
 export {
   type CachecoreCacheStats,
@@ -16,13 +17,12 @@ export {
   type CacheStatusEvent,
 } from './callbacks/cachecore-callback-handler';
 export type { CachecoreCallSettings } from './chat-model/cachecore-call';
-export {
-  CachecoreChatOpenAI,
-  type CachecoreChatOpenAICallOptions,
-  type CachecoreChatOpenAIFields,
-  type CachecoreChatOpenAIModelFields,
-  type CachecoreClientFields,
-  type CachecoreGatewayFields,
-  PLACEHOLDER_API_KEY,
-} from './chat-model/cachecore-chat-openai';
+export { CachecoreChatOpenAI } from './chat-model/cachecore-chat-openai';
+export type {
+  CachecoreChatOpenAICallOptions,
+  CachecoreChatOpenAIFields,
+  CachecoreChatOpenAIModelFields,
+  CachecoreClientFields,
+  CachecoreGatewayFields,
+} from './chat-model/cachecore-chat-openai-fields';
 export { getCacheStatus, type WithResponseMetadata } from './status/get-cache-status';

@@ -1,21 +1,9 @@
+import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
 import { AuthenticationError } from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createFreshTenantToken,
-  startTestGateway,
-  type TestGateway,
-} from '../test/gateway-fixture';
+import { describe, expect, it } from 'vitest';
 import { createCachecoreOpenAI } from './create-cachecore-openai';
 
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  gateway = await startTestGateway();
-});
-
-afterAll(async () => {
-  await gateway?.close();
-});
+const gateway = useTestGateway();
 
 const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Hello?' }] };
 

@@ -1,30 +1,12 @@
-import { CachecoreClient } from '@cachecore/core';
+import { CachecoreClient, PLACEHOLDER_API_KEY } from '@cachecore/core';
+import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createFreshTenantToken,
-  startTestGateway,
-  type TestGateway,
-} from '../test/gateway-fixture';
+import { describe, expect, it } from 'vitest';
 import { cachecoreRequestOptions } from './cachecore-request-options';
-import {
-  type CachecoreOpenAI,
-  createCachecoreOpenAI,
-  PLACEHOLDER_API_KEY,
-} from './create-cachecore-openai';
+import { type CachecoreOpenAI, createCachecoreOpenAI } from './create-cachecore-openai';
 import { getCacheStatus } from './get-cache-status';
 
-let gateway: TestGateway;
-const clients: CachecoreOpenAI[] = [];
-
-beforeAll(async () => {
-  gateway = await startTestGateway();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.cachecore.close()));
-  await gateway?.close();
-});
+const gateway = useTestGateway();
 
 /** A client for a tenant of its own, so the test sees an empty cache. */
 async function createTestClient(
@@ -35,7 +17,7 @@ async function createTestClient(
     tenantJwt: await createFreshTenantToken(),
     ...options,
   });
-  clients.push(openai);
+  gateway.closeAfterAll(openai.cachecore);
   return openai;
 }
 
@@ -60,7 +42,7 @@ describe('createCachecoreOpenAI', () => {
       tenantJwt: await createFreshTenantToken(),
     });
     const openai = createCachecoreOpenAI({ cachecore, apiKey: 'sk-not-used', maxRetries: 0 });
-    clients.push(openai);
+    gateway.closeAfterAll(cachecore);
 
     expect(openai.cachecore).toBe(cachecore);
     expect(openai.apiKey).toBe('sk-not-used');

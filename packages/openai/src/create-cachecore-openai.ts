@@ -1,12 +1,6 @@
-import { CachecoreClient, type CachecoreClientOptions } from '@cachecore/core';
+import { CachecoreClient, type CachecoreClientOptions, PLACEHOLDER_API_KEY } from '@cachecore/core';
 import OpenAI, { type APIPromise, type ClientOptions } from 'openai';
 import { recordCacheStatus } from './get-cache-status';
-
-/**
- * The `apiKey` sent when none is given. The gateway holds the upstream provider key and ignores a
- * bearer value that is not a tenant token, but the SDK refuses to start without some key.
- */
-export const PLACEHOLDER_API_KEY = 'cachecore-gateway';
 
 /**
  * OpenAI client options that still apply behind the gateway. `baseURL` and `fetch` are owned by

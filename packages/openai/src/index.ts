@@ -8,6 +8,7 @@ export {
   CacheStatus,
   cachecoreHeaders,
   Dep,
+  PLACEHOLDER_API_KEY,
 } from '@cachecore/core';
 export {
   type CachecoreRequestOptions,
@@ -20,6 +21,5 @@ export {
   type CreateCachecoreOpenAIOptions,
   createCachecoreOpenAI,
   type OpenAIClientOptions,
-  PLACEHOLDER_API_KEY,
 } from './create-cachecore-openai';
 export { type CacheStatusSource, getCacheStatus } from './get-cache-status';

@@ -1,12 +1,10 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
 import {
-  createFreshTenantToken,
-  startTestGateway,
-  type TestGateway,
-} from '../test/gateway-fixture';
+  type RecordingHandler,
+  startRecordingServer,
+} from '@cachecore/test-support/recording-server';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cachecoreRequestOptions } from './cachecore-request-options';
 import { type CachecoreOpenAI, createCachecoreOpenAI } from './create-cachecore-openai';
 import { getCacheStatus } from './get-cache-status';
@@ -17,46 +15,33 @@ interface PlannedAnswer {
 }
 
 /**
- * A node:http server standing in for the gateway, to see the headers of every attempt: the real
- * gateway strips `X-Cachecore-*` before going upstream, so the mock upstream cannot show them.
- * It answers the planned failures first, then a normal completion marked MISS.
+ * Answers for a recording server standing in for the gateway, to see the headers of every attempt:
+ * the real gateway strips `X-Cachecore-*` before going upstream, so the mock upstream cannot show
+ * them. The planned failures come first, then a normal completion marked MISS.
  */
-async function startRecordingServer(plan: PlannedAnswer[]) {
-  const requests: IncomingHttpHeaders[] = [];
-  const server: Server = createServer((request, response) => {
-    requests.push(request.headers);
-    request.resume();
-    request.on('end', () => {
-      const planned = plan.shift();
-      if (planned) {
-        response.writeHead(planned.status, {
-          'content-type': 'application/json',
-          ...planned.headers,
-        });
-        response.end(JSON.stringify({ error: { message: 'try again', type: 'server_error' } }));
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'application/json', 'x-cache': 'MISS' });
-      response.end(
-        JSON.stringify({
-          id: 'chatcmpl-recorded',
-          object: 'chat.completion',
-          created: 0,
-          model: 'gpt-4o-mini',
-          choices: [
-            { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok' } },
-          ],
-        }),
-      );
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+function answerPlanned(plan: PlannedAnswer[]): RecordingHandler {
+  return (_recorded, response) => {
+    const planned = plan.shift();
+    if (planned) {
+      response.writeHead(planned.status, {
+        'content-type': 'application/json',
+        ...planned.headers,
+      });
+      response.end(JSON.stringify({ error: { message: 'try again', type: 'server_error' } }));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json', 'x-cache': 'MISS' });
+    response.end(
+      JSON.stringify({
+        id: 'chatcmpl-recorded',
+        object: 'chat.completion',
+        created: 0,
+        model: 'gpt-4o-mini',
+        choices: [
+          { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok' } },
+        ],
+      }),
+    );
   };
 }
 
@@ -76,8 +61,8 @@ describe('SDK retries through the Cachecore transport', () => {
     { label: '429 with Retry-After', failure: { status: 429, headers: { 'retry-after': '0' } } },
     { label: '500', failure: { status: 500 } },
   ])('send the same Cachecore headers on every attempt after a $label', async ({ failure }) => {
-    const server = await startRecordingServer([failure]);
-    const openai = createCachecoreOpenAI({ gatewayUrl: server.url, tenantJwt: RECORDED_TOKEN });
+    const server = await startRecordingServer(answerPlanned([failure]));
+    const openai = createCachecoreOpenAI({ gatewayUrl: server.origin, tenantJwt: RECORDED_TOKEN });
     try {
       const completion = await openai.cachecore.requestContext({ deps: ['doc:scoped'] }, () =>
         openai.chat.completions.create(
@@ -88,7 +73,9 @@ describe('SDK retries through the Cachecore transport', () => {
 
       expect(getCacheStatus(completion)?.status).toBe('MISS');
       expect(server.requests).toHaveLength(2);
-      const [firstAttempt, retry] = server.requests.map(cachecoreHeadersOf);
+      const [firstAttempt, retry] = server.requests.map((request) =>
+        cachecoreHeadersOf(request.headers),
+      );
       expect(firstAttempt).toHaveProperty('x-cachecore-token');
       expect(firstAttempt).toHaveProperty('x-cachecore-deps');
       expect(firstAttempt).not.toHaveProperty('x-cachecore-bypass');
@@ -101,11 +88,13 @@ describe('SDK retries through the Cachecore transport', () => {
 
   it('keep scoped deps and the token on a retry, and leave them off in bypass', async () => {
     const quickRetry = { 'retry-after-ms': '5' };
-    const server = await startRecordingServer([
-      { status: 503, headers: quickRetry },
-      { status: 503, headers: quickRetry },
-    ]);
-    const openai = createCachecoreOpenAI({ gatewayUrl: server.url, tenantJwt: RECORDED_TOKEN });
+    const server = await startRecordingServer(
+      answerPlanned([
+        { status: 503, headers: quickRetry },
+        { status: 503, headers: quickRetry },
+      ]),
+    );
+    const openai = createCachecoreOpenAI({ gatewayUrl: server.origin, tenantJwt: RECORDED_TOKEN });
     try {
       await openai.cachecore.requestContext({ deps: ['doc:scoped'] }, () =>
         openai.chat.completions.create(body),
@@ -113,12 +102,12 @@ describe('SDK retries through the Cachecore transport', () => {
       await openai.chat.completions.create(body, cachecoreRequestOptions({ bypass: true }));
 
       expect(server.requests).toHaveLength(4);
-      const attempts = server.requests.map(cachecoreHeadersOf);
+      const attempts = server.requests.map((request) => cachecoreHeadersOf(request.headers));
       expect(attempts[0]).toHaveProperty('x-cachecore-deps');
       expect(attempts[1]).toEqual(attempts[0]);
       expect(attempts[2]).toEqual(attempts[0]);
       expect(attempts[3]).toEqual({});
-      expect(server.requests[3]?.authorization).not.toContain(RECORDED_TOKEN);
+      expect(server.requests[3]?.headers.authorization).not.toContain(RECORDED_TOKEN);
     } finally {
       await openai.cachecore.close();
       await server.close();
@@ -127,20 +116,15 @@ describe('SDK retries through the Cachecore transport', () => {
 });
 
 describe('SDK retries through the real gateway', () => {
-  let gateway: TestGateway;
+  const gateway = useTestGateway();
   let openai: CachecoreOpenAI;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
     openai = createCachecoreOpenAI({
       gatewayUrl: gateway.url,
       tenantJwt: await createFreshTenantToken(),
     });
-  });
-
-  afterAll(async () => {
-    await openai?.cachecore.close();
-    await gateway?.close();
+    gateway.closeAfterAll(openai.cachecore);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { CachecoreError } from '../errors/cachecore-error';
+import { BYPASS_DIRECTIVE_HEADER, DEPS_HEADER } from '../protocol/header-names';
 import { type DepInput, encodeDepsHeader } from './encode-deps-header';
-import { BYPASS_DIRECTIVE_HEADER, DEPS_HEADER } from './header-names';
 
 /** Per-request Cachecore options, for {@link cachecoreHeaders} and `cc.headers()`. */
 export interface CachecoreHeadersOptions {
@@ -13,15 +13,15 @@ export interface CachecoreHeadersOptions {
   /**
    * `true` makes this one request skip the cache; `false` forces a normal cached request even
    * inside a bypass scope; leave it out to follow the scope. Sent as the client-side directive
-   * `X-Cachecore-Bypass`, which `cc.fetch` consumes and never puts on the wire.
+   * X-Cachecore-Bypass, which `cc.fetch` consumes and never puts on the wire.
    */
   bypass?: boolean;
 }
 
 /**
  * The headers that carry Cachecore options for one request, for an SDK's per-request `headers`
- * option. Deps become `X-Cachecore-Deps` (validated and encoded; throws a `CachecoreError` with
- * `code: 'invalid_deps'` on bad input); `bypass` becomes the `X-Cachecore-Bypass` directive read by
+ * option. Deps become X-Cachecore-Deps (validated and encoded; throws a `CachecoreError` with
+ * `code: 'invalid_deps'` on bad input); `bypass` becomes the X-Cachecore-Bypass directive read by
  * `cc.fetch`. Headers set this way win over the surrounding scope.
  *
  * @example
@@ -53,7 +53,7 @@ const bypassOnValues = new Set(['1', 'true', 'yes', 'on']);
 const bypassOffValues = new Set(['0', 'false', 'no', 'off']);
 
 /**
- * Reads the `X-Cachecore-Bypass` directive value: `'1'`/`'true'`/`'yes'`/`'on'` → `true`,
+ * Reads the X-Cachecore-Bypass directive value: `'1'`/`'true'`/`'yes'`/`'on'` → `true`,
  * `'0'`/`'false'`/`'no'`/`'off'` → `false`, absent → `undefined`. Anything else throws a
  * `CachecoreError` (`invalid_bypass`): it is the caller's own input, so a typo should not silently
  * flip cache behaviour.

@@ -1,7 +1,9 @@
 import { CachecoreError } from '../errors/cachecore-error';
+import { DEFAULT_DEP_HASH } from '../protocol/deps-limits';
+import { validateDepHash, validateDepId } from '../protocol/validate-dep';
 
-/** Longest dependency id the client accepts, in UTF-8 bytes. */
-export const MAX_DEP_ID_BYTES = 256;
+/** Longest dependency id the client accepts, in UTF-8 bytes (PROTOCOL §1). */
+export { MAX_DEP_ID_BYTES } from '../protocol/deps-limits';
 
 /** Options for {@link Dep}. */
 export interface DepOptions {
@@ -19,7 +21,7 @@ export interface DepOptions {
  * dependency's current hash on the gateway equals the expected one.
  *
  * Throws a {@link CachecoreError} with `code: 'invalid_deps'` for an empty id, an id over 256 UTF-8
- * bytes or a non-string hash.
+ * bytes, the reserved id `cc:policy-version`, or a hash that is not a string of at most 256 bytes.
  *
  * @example
  * ```ts
@@ -34,47 +36,31 @@ export class Dep {
   readonly hash: string;
 
   constructor(id: string, options: DepOptions = {}) {
-    const hash = options.hash ?? 'v1';
+    const hash = options.hash ?? DEFAULT_DEP_HASH;
     assertValidDepId(id);
-    if (typeof hash !== 'string') {
-      throw new CachecoreError(
-        `Invalid dependency "${id}": hash must be a string, got ${typeof hash}.`,
-        { code: 'invalid_deps' },
-      );
+    const hashProblem = validateDepHash(hash);
+    if (hashProblem !== null) {
+      throw new CachecoreError(`Invalid hash of dependency "${id}": ${hashProblem}.`, {
+        code: 'invalid_deps',
+      });
     }
     this.id = id;
     this.hash = hash;
   }
 
-  /** The wire form used inside the `X-Cachecore-Deps` header. */
+  /** The wire form used inside the X-Cachecore-Deps header. */
   toJSON(): { dep_id: string; expected_hash: string } {
     return { dep_id: this.id, expected_hash: this.hash };
   }
 }
 
-const utf8 = new TextEncoder();
-
-/** Throws a `CachecoreError` (`invalid_deps`) unless `id` is a non-empty string of ≤ 256 UTF-8 bytes. */
+/**
+ * Throws a `CachecoreError` (`invalid_deps`) unless `id` is a valid dependency id (PROTOCOL §1): a
+ * string, not blank, at most 256 UTF-8 bytes, not the reserved `cc:policy-version`.
+ */
 export function assertValidDepId(id: unknown): asserts id is string {
-  if (typeof id !== 'string') {
-    throw new CachecoreError(`Invalid dependency id: expected a string, got ${describe(id)}.`, {
-      code: 'invalid_deps',
-    });
-  }
-  if (id.trim() === '') {
-    throw new CachecoreError('Invalid dependency id: it is empty.', { code: 'invalid_deps' });
-  }
-  const bytes = utf8.encode(id).byteLength;
-  if (bytes > MAX_DEP_ID_BYTES) {
-    throw new CachecoreError(
-      `Invalid dependency id "${id.slice(0, 40)}…": it is ${bytes} UTF-8 bytes long, the limit is ${MAX_DEP_ID_BYTES}.`,
-      { code: 'invalid_deps' },
-    );
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
+  const problem = validateDepId(id);
+  if (problem === null) return;
+  const shown = typeof id === 'string' ? ` "${id.length > 40 ? `${id.slice(0, 40)}…` : id}"` : '';
+  throw new CachecoreError(`Invalid dependency id${shown}: ${problem}.`, { code: 'invalid_deps' });
 }

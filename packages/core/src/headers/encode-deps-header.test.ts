@@ -74,7 +74,7 @@ describe('normalizeDeps', () => {
   it.each([
     ['an empty id', [''], /empty/],
     ['a blank id', ['   '], /empty/],
-    ['an id over 256 UTF-8 bytes', ['é'.repeat(129)], /258 UTF-8 bytes.*256/],
+    ['an id over 256 UTF-8 bytes', ['é'.repeat(129)], /over 256 bytes long \(258 UTF-8 bytes\)/],
     [
       'more than 64 deps',
       Array.from({ length: 65 }, (_, index) => `d${index}`),
@@ -82,6 +82,12 @@ describe('normalizeDeps', () => {
     ],
     ['a number entry', [42], /entry 0 must be a Dep, a string or an \{ id, hash \} object/],
     ['a null entry', [null], /entry 0/],
+    ['the reserved policy-version dep', ['cc:policy-version'], /"cc:policy-version" is reserved/],
+    [
+      'a hash over 256 UTF-8 bytes',
+      [{ id: 'doc:1', hash: 'h'.repeat(257) }],
+      /hash of dependency "doc:1": it is over 256 bytes long/,
+    ],
   ])('rejects %s with invalid_deps', (_label, input, message) => {
     const error = captureError(() => normalizeDeps(input as string[]));
     expect(error.code).toBe('invalid_deps');
@@ -105,7 +111,7 @@ describe('Dep', () => {
     expect(new Dep('table:products', { hash: 'abc' }).hash).toBe('abc');
     expect(captureError(() => new Dep('')).code).toBe('invalid_deps');
     expect(captureError(() => new Dep('x', { hash: 3 as never })).message).toMatch(
-      /hash must be a string/,
+      /hash of dependency "x": it is a number, not a string/,
     );
     expect(JSON.stringify([new Dep('doc:contract-123')])).toBe(
       '[{"dep_id":"doc:contract-123","expected_hash":"v1"}]',

@@ -1,12 +1,11 @@
 import { CachecoreError } from '../errors/cachecore-error';
+import { encodeDepsHeaderValue } from '../protocol/deps-codec';
+import { MAX_DEPS_PER_REQUEST } from '../protocol/deps-limits';
+import { DEPS_HEADER } from '../protocol/header-names';
 import { Dep } from './dep';
-import { DEPS_HEADER } from './header-names';
 
-/** Most dependencies one request may carry. */
-export const MAX_DEPS_PER_REQUEST = 64;
-
-/** Largest encoded `X-Cachecore-Deps` value the client sends, in bytes (8 KiB). */
-export const MAX_DEPS_HEADER_BYTES = 8 * 1024;
+// The limits are the protocol's (PROTOCOL §1); re-exported for the package's main entry.
+export { MAX_DEPS_HEADER_BYTES, MAX_DEPS_PER_REQUEST } from '../protocol/deps-limits';
 
 /**
  * A dependency as plain data: the id and, optionally, the expected hash (default `'v1'`). Useful
@@ -66,7 +65,7 @@ function toDep(input: unknown, index: number): Dep {
 }
 
 /**
- * Encodes dependencies as the `X-Cachecore-Deps` header value (PROTOCOL §1): the JSON array
+ * Encodes dependencies as the X-Cachecore-Deps header value (PROTOCOL §1): the JSON array
  * `[{"dep_id", "expected_hash"}]` in base64url without `=` padding. Validates first (see
  * {@link normalizeDeps}) and rejects an encoded value over 8 KiB, so bad input fails before any
  * network call.
@@ -79,28 +78,15 @@ function toDep(input: unknown, index: number): Dep {
  */
 export function encodeDepsHeader(deps: ReadonlyArray<DepInput>): string {
   const normalized = normalizeDeps(deps);
-  const json = JSON.stringify(
-    normalized.map((dep) => ({ dep_id: dep.id, expected_hash: dep.hash })),
+  const encoded = encodeDepsHeaderValue(
+    normalized.map((dep) => ({ depId: dep.id, expectedHash: dep.hash })),
   );
-  const encoded = encodeBase64Url(json);
-  if (encoded.length > MAX_DEPS_HEADER_BYTES) {
+  if (!encoded.ok) {
+    // Every Dep is valid already, so the only problem left is the size of the whole header.
     throw new CachecoreError(
-      `Invalid deps: the encoded ${DEPS_HEADER} header would be ${encoded.length} bytes, the limit is ${MAX_DEPS_HEADER_BYTES} (8 KiB). Use fewer or shorter dependency ids.`,
+      `Invalid deps: the encoded ${DEPS_HEADER} header is too long: ${encoded.problem}. Use fewer or shorter dependency ids.`,
       { code: 'invalid_deps' },
     );
   }
-  return encoded;
-}
-
-const utf8 = new TextEncoder();
-
-/** UTF-8 → base64url without padding, using only web-standard globals (no `Buffer`). */
-function encodeBase64Url(text: string): string {
-  const bytes = utf8.encode(text);
-  let binary = '';
-  // Chunked so that String.fromCharCode never receives more arguments than the engine allows.
-  for (let offset = 0; offset < bytes.length; offset += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(offset, offset + 0x8000));
-  }
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return encoded.value;
 }

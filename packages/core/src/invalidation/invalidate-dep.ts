@@ -2,7 +2,8 @@ import { CachecoreError } from '../errors/cachecore-error';
 import { createErrorFromResponse } from '../errors/create-error-from-response';
 import { parseRetryAfter } from '../errors/parse-retry-after';
 import { assertValidDepId } from '../headers/dep';
-import { TOKEN_HEADER } from '../headers/header-names';
+import { TOKEN_HEADER } from '../protocol/header-names';
+import { validateDepHash } from '../protocol/validate-dep';
 import {
   computeBackoffMilliseconds,
   MAX_HONOURED_RETRY_AFTER_SECONDS,
@@ -65,11 +66,13 @@ const maxRetries = 2;
 export async function invalidateDep(request: InvalidateDepRequest): Promise<InvalidateSuccess> {
   const { depId, newHash, signal } = request;
   assertValidDepId(depId);
-  if (newHash !== undefined && (typeof newHash !== 'string' || newHash === '')) {
-    throw new CachecoreError(
-      `Invalid newHash for dependency "${depId}": expected a non-empty string.`,
-      { code: 'invalid_options' },
-    );
+  if (newHash !== undefined) {
+    const problem = newHash === '' ? 'it is empty' : validateDepHash(newHash);
+    if (problem !== null) {
+      throw new CachecoreError(`Invalid newHash for dependency "${depId}": ${problem}.`, {
+        code: 'invalid_options',
+      });
+    }
   }
   const url = `${request.gatewayUrl}/v1/invalidate`;
   const body = JSON.stringify(

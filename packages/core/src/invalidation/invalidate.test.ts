@@ -1,15 +1,15 @@
+import {
+  type RecordedRequest,
+  type RecordingHandler,
+  type RecordingServer,
+  startRecordingServer,
+} from '@cachecore/test-support/recording-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CachecoreClient } from '../client';
 import { CachecoreAuthError } from '../errors/cachecore-auth-error';
 import { CachecoreError } from '../errors/cachecore-error';
 import { CachecoreRateLimitError } from '../errors/cachecore-rate-limit-error';
 import { Dep } from '../headers/dep';
-import {
-  type RecordedRequest,
-  type RecordingHandler,
-  type RecordingServer,
-  startRecordingServer,
-} from '../test-support/recording-server';
 
 const token = 'cc_live_k1.eyJhbGciOiJIUzI1NiJ9.eyJ0ZW5hbnRfaWQiOiJ0MSJ9.c2ln';
 
@@ -191,12 +191,20 @@ describe('invalidate', () => {
       captureError(cc.invalidate('')),
       captureError(cc.invalidate('x'.repeat(300))),
       captureError(cc.invalidate('table:x', { newHash: '' })),
+      captureError(cc.invalidate('   ')),
+      captureError(cc.invalidate('cc:policy-version')),
+      captureError(cc.invalidate('table:x', { newHash: 'h'.repeat(257) })),
     ]);
     expect(errors.map((error) => error.code)).toEqual([
       'invalid_deps',
       'invalid_deps',
       'invalid_options',
+      'invalid_deps',
+      'invalid_deps',
+      'invalid_options',
     ]);
+    expect(errors[4]!.message).toMatch(/"cc:policy-version" is reserved/);
+    expect(errors[5]!.message).toMatch(/newHash.*over 256 bytes/);
     expect(gateway.requests).toHaveLength(0);
   });
 });

@@ -1,30 +1,24 @@
+import { readHeader } from '../headers/read-header';
+import {
+  parseAgeSeconds,
+  parseCacheStatusValue,
+  parseNamespaceHint,
+  parseSimilarity,
+} from '../protocol/cache-headers';
+import { type CacheStatusValue, isHitStatus } from '../protocol/cache-statuses';
 import {
   CACHE_AGE_HEADER,
   CACHE_SIMILARITY_HEADER,
   CACHE_STATUS_HEADER,
   NAMESPACE_HINT_HEADER,
-} from '../headers/header-names';
-import { readHeader } from '../headers/read-header';
+} from '../protocol/header-names';
 
-/** Every cache status a response can have, `UNKNOWN` meaning no (or an unrecognised) `X-Cache`. */
-export const CACHE_STATUSES = [
-  'HIT_L1',
-  'HIT_L1_STALE',
-  'HIT_L2',
-  'MISS',
-  'BYPASS',
-  'UNKNOWN',
-] as const;
-
-/** A cache status: `'HIT_L1' | 'HIT_L1_STALE' | 'HIT_L2' | 'MISS' | 'BYPASS' | 'UNKNOWN'`. */
-export type CacheStatusValue = (typeof CACHE_STATUSES)[number];
-
-const hitStatuses: ReadonlySet<CacheStatusValue> = new Set(['HIT_L1', 'HIT_L1_STALE', 'HIT_L2']);
-const knownStatuses: ReadonlySet<string> = new Set(CACHE_STATUSES);
+// The statuses are the protocol's (PROTOCOL §2); re-exported for the package's main entry.
+export { CACHE_STATUSES, type CacheStatusValue } from '../protocol/cache-statuses';
 
 /**
  * What the gateway said about how it served one response (PROTOCOL §2), read leniently from the
- * `X-Cache*` response headers.
+ * X-Cache* response headers.
  *
  * @example
  * ```ts
@@ -34,11 +28,11 @@ const knownStatuses: ReadonlySet<string> = new Set(CACHE_STATUSES);
  * ```
  */
 export class CacheStatus {
-  /** The cache outcome; `'UNKNOWN'` when `X-Cache` is missing or unrecognised. */
+  /** The cache outcome; `'UNKNOWN'` when X-Cache is missing or unrecognised. */
   readonly status: CacheStatusValue;
-  /** Similarity in `[0, 1]` (`X-Cache-Similarity`), or `null` when absent or malformed. */
+  /** Similarity in `[0, 1]` (X-Cache-Similarity), or `null` when absent or malformed. */
   readonly similarity: number | null;
-  /** Seconds since the served entry was written (`X-Cache-Age`), or `null` when absent or malformed. */
+  /** Seconds since the served entry was written (X-Cache-Age), or `null` when absent or malformed. */
   readonly ageSeconds: number | null;
   /** First 12 hex chars of the namespace hash, sent only by gateways with debug headers on. */
   readonly namespaceHint: string | null;
@@ -56,7 +50,7 @@ export class CacheStatus {
     this.ageSeconds = fields.ageSeconds;
     this.namespaceHint = fields.namespaceHint;
     // An own property rather than a getter, so that spreading or comparing a status keeps it.
-    this.isHit = hitStatuses.has(fields.status);
+    this.isHit = isHitStatus(fields.status);
   }
 
   /**
@@ -66,6 +60,33 @@ export class CacheStatus {
    */
   static fromHeaders(headers: unknown): CacheStatus {
     return parseCacheStatus(headers);
+  }
+
+  /**
+   * Rebuilds a status from its JSON form (what `toJSON()` and `JSON.stringify` produce), e.g. a
+   * status stored with a message and restored from a checkpoint, or made by another installed copy
+   * of this package. Returns a `CacheStatus` as it is, and `undefined` for a value that is not
+   * status-shaped. Never throws; unreadable fields become `'UNKNOWN'` / `null`.
+   *
+   * @example
+   * ```ts
+   * CacheStatus.fromJSON(JSON.parse(JSON.stringify(status)))?.isHit;
+   * ```
+   */
+  static fromJSON(value: unknown): CacheStatus | undefined {
+    if (value instanceof CacheStatus) return value;
+    if (typeof value !== 'object' || value === null) return undefined;
+    const fields = value as Record<string, unknown>;
+    if (typeof fields.status !== 'string') return undefined;
+    const numberField = (field: unknown) => (typeof field === 'number' ? String(field) : null);
+    return new CacheStatus({
+      status: parseCacheStatusValue(fields.status),
+      similarity: parseSimilarity(numberField(fields.similarity)),
+      ageSeconds: parseAgeSeconds(numberField(fields.ageSeconds)),
+      namespaceHint: parseNamespaceHint(
+        typeof fields.namespaceHint === 'string' ? fields.namespaceHint : null,
+      ),
+    });
   }
 
   /** A plain-object copy (also what `JSON.stringify` produces), `isHit` included. */
@@ -92,44 +113,14 @@ export class CacheStatus {
  *
  * @example
  * ```ts
- * parseCacheStatus({ 'x-cache': 'HIT_L2', 'x-cache-similarity': '0.94' }).similarity; // 0.94
+ * const { similarity } = parseCacheStatus(response.headers); // e.g. 0.9731 on an L2 hit
  * ```
  */
 export function parseCacheStatus(headers: unknown): CacheStatus {
   return new CacheStatus({
-    status: parseStatusValue(readHeader(headers, CACHE_STATUS_HEADER)),
+    status: parseCacheStatusValue(readHeader(headers, CACHE_STATUS_HEADER)),
     similarity: parseSimilarity(readHeader(headers, CACHE_SIMILARITY_HEADER)),
     ageSeconds: parseAgeSeconds(readHeader(headers, CACHE_AGE_HEADER)),
     namespaceHint: parseNamespaceHint(readHeader(headers, NAMESPACE_HINT_HEADER)),
   });
-}
-
-function parseStatusValue(value: string | null): CacheStatusValue {
-  if (value === null) return 'UNKNOWN';
-  // A repeated header arrives comma-joined; the first value is the gateway's own.
-  const first = value.split(',')[0]!.trim().toUpperCase();
-  return knownStatuses.has(first) ? (first as CacheStatusValue) : 'UNKNOWN';
-}
-
-function parseFiniteNumber(value: string | null): number | null {
-  if (value === null) return null;
-  const trimmed = value.split(',')[0]!.trim();
-  if (trimmed === '') return null;
-  const number = Number(trimmed);
-  return Number.isFinite(number) ? number : null;
-}
-
-function parseSimilarity(value: string | null): number | null {
-  const number = parseFiniteNumber(value);
-  return number !== null && number >= 0 && number <= 1 ? number : null;
-}
-
-function parseAgeSeconds(value: string | null): number | null {
-  const number = parseFiniteNumber(value);
-  return number !== null && number >= 0 ? Math.floor(number) : null;
-}
-
-function parseNamespaceHint(value: string | null): string | null {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : null;
 }

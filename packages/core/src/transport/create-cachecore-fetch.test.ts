@@ -1,4 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import {
+  answerJsonMiss,
+  createDeferred,
+  type RecordingServer,
+  startRecordingServer,
+} from '@cachecore/test-support/recording-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CachecoreClient } from '../client';
 import { runWithCacheContext } from '../context/cache-context';
@@ -6,12 +12,6 @@ import { CachecoreError } from '../errors/cachecore-error';
 import { cachecoreHeaders } from '../headers/cachecore-headers';
 import { Dep } from '../headers/dep';
 import type { CacheStatus } from '../status/cache-status';
-import {
-  answerJsonMiss,
-  createDeferred,
-  type RecordingServer,
-  startRecordingServer,
-} from '../test-support/recording-server';
 
 const token = 'cc_live_k1.eyJhbGciOiJIUzI1NiJ9.eyJ0ZW5hbnRfaWQiOiJ0MSJ9.c2lnbmF0dXJl';
 const bareJwt = 'eyJhbGciOiJIUzI1NiJ9.eyJ0ZW5hbnRfaWQiOiJ0MSJ9.c2lnbmF0dXJl';
@@ -428,7 +428,7 @@ describe('cache status reporting', () => {
     });
     expect(seen[0]![1]).toEqual({ method: 'POST', url: `${gateway.origin}/v1/chat/completions` });
     expect(logged).toContain(
-      '[cachecore] POST /v1/chat/completions HIT_L2 similarity=0.93 age=41s',
+      '[cachecore] POST /v1/chat/completions HIT_L2 similarity=0.9300 age=41s',
     );
     expect(logged.some((line) => line.includes('listener bug'))).toBe(true);
 

@@ -1,9 +1,10 @@
 import { readScopedRequestOptions } from '../context/cache-context';
 import { parseBypassDirective } from '../headers/cachecore-headers';
-import { BYPASS_DIRECTIVE_HEADER, DEPS_HEADER, TOKEN_HEADER } from '../headers/header-names';
 import { readHeader } from '../headers/read-header';
+import { formatSimilarity } from '../protocol/cache-headers';
+import { BYPASS_DIRECTIVE_HEADER, DEPS_HEADER, TOKEN_HEADER } from '../protocol/header-names';
+import { isTenantBearerAuthorization } from '../protocol/tenant-token';
 import { type CacheStatus, parseCacheStatus } from '../status/cache-status';
-import { isTenantBearerAuthorization } from './tenant-token';
 
 /** The request a cache status belongs to, as passed to `onCacheStatus`. */
 export interface CacheStatusRequest {
@@ -23,7 +24,7 @@ export type CachecoreLogger = (message: string) => void;
 export interface CachecoreFetchSettings {
   /** Origin (`protocol://host:port`) of the gateway; only requests to it are touched. */
   gatewayOrigin: string;
-  /** The tenant token, sent as given in `X-Cachecore-Token`. */
+  /** The tenant token, sent as given in X-Cachecore-Token. */
   tenantToken: string;
   /** Base fetch; `globalThis.fetch` (looked up per call) when absent. */
   fetch?: typeof globalThis.fetch;
@@ -99,7 +100,7 @@ export function createCachecoreFetch(settings: CachecoreFetchSettings): typeof g
         // carrying the same token would still identify the tenant, so it goes too.
         headers.delete(TOKEN_HEADER);
         const authorization = headers.get('authorization');
-        if (authorization !== null && isTenantBearerAuthorization(authorization, tenantToken)) {
+        if (isTenantBearerAuthorization(authorization, tenantToken)) {
           headers.delete('authorization');
         }
       } else {
@@ -168,7 +169,7 @@ function formatDebugLine(method: string, url: string, status: CacheStatus): stri
   } catch {
     // Keep the raw URL.
   }
-  const similarity = status.similarity === null ? '-' : status.similarity.toFixed(2);
+  const similarity = status.similarity === null ? '-' : formatSimilarity(status.similarity);
   const age = status.ageSeconds === null ? '-' : `${status.ageSeconds}s`;
   return `[cachecore] ${method} ${path} ${status.status} similarity=${similarity} age=${age}`;
 }

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayContext, RequestRecord } from '../gateway-context';
-import { GatewayHttpError } from '../http/gateway-error';
-import { sendJson } from '../http/respond';
+import { GatewayHttpError } from '../errors/gateway-http-error';
+import type { GatewayContext } from '../gateway-context';
+import type { ObservedRequest } from '../observation/observed-request';
 import { BYPASS_STATS_SCOPE, STAT_NAMES, type StatName, type Store } from '../store/store';
+import { sendJson } from '../wire/send-json';
 
 /** Statistics of one tenant, as `/admin/stats` reports them. */
 export type TenantStats = Record<StatName, number> & { entries: number };
@@ -37,7 +38,7 @@ export async function handleAdmin(
   context: GatewayContext,
   request: IncomingMessage,
   response: ServerResponse,
-  record: RequestRecord,
+  record: ObservedRequest,
   pathname: string,
 ): Promise<void> {
   if (!isAdmin(request.headers.authorization, context.adminToken)) {
@@ -55,7 +56,7 @@ export async function handleAdmin(
   }
   const tenantRoute = pathname.match(/^\/admin\/tenants\/([^/]+)\/(stats|flush)$/);
   if (tenantRoute) {
-    const tenant = decodeURIComponent(tenantRoute[1] ?? '');
+    const tenant = decodeTenantSegment(tenantRoute[1] ?? '');
     record.tenant = tenant;
     if (tenantRoute[2] === 'stats' && method === 'GET') {
       const stats = await collectStats(context.store, tenant);
@@ -71,6 +72,19 @@ export async function handleAdmin(
     throw new GatewayHttpError(405, `${method} is not allowed on ${pathname}.`);
   }
   throw new GatewayHttpError(404, `Unknown admin route ${pathname}.`);
+}
+
+/** The tenant id of an admin path; an escape that is not UTF-8 (`%E0%A4`) is a 400, not a 500. */
+function decodeTenantSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GatewayHttpError(
+      400,
+      `The tenant id "${segment}" in the admin path is not valid percent-encoded UTF-8.`,
+      { code: 'invalid_path' },
+    );
+  }
 }
 
 function isAdmin(authorization: string | undefined, adminToken: string | undefined): boolean {

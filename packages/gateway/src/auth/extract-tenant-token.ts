@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-
-/** A JWT (`eyJ…`, three dot-separated segments), optionally behind a `cc_live_<id>.` key prefix. */
-const TENANT_TOKEN_SHAPE =
-  /^(?:cc_live_[A-Za-z0-9_-]+\.)?eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
+import {
+  looksLikeTenantToken,
+  readBearerCredential,
+  TOKEN_HEADER_LOWER,
+} from '@cachecore/core/protocol';
 
 /** Where a request's tenant token came from, and what else it carried. */
 export interface TokenSource {
@@ -16,15 +17,16 @@ export interface TokenSource {
 }
 
 /**
- * Finds the tenant token: `X-Cachecore-Token` (bare) first; else `Authorization: Bearer <t>` only
- * when `<t>` has the shape of a tenant token. SDKs always send `Authorization` from their `apiKey`,
+ * Finds the tenant token (PROTOCOL §1): the token header (bare) first; else
+ * `Authorization: Bearer <t>` only when `<t>` has the shape of a tenant token (a JWT, bare or
+ * behind any `cc_<kind>_<id>.` key prefix). SDKs always send `Authorization` from their `apiKey`,
  * often a placeholder or a real `sk-…` key, which must read as "no tenant token", not as a bad one.
  */
 export function extractTenantToken(headers: IncomingHttpHeaders): TokenSource {
   const authorization = firstHeader(headers.authorization);
-  const explicit = firstHeader(headers['x-cachecore-token'])?.trim();
-  const bearer = authorization?.match(/^\s*Bearer\s+(.+?)\s*$/i)?.[1];
-  const bearerIsTenant = bearer !== undefined && looksLikeTenantToken(bearer);
+  const explicit = firstHeader(headers[TOKEN_HEADER_LOWER])?.trim();
+  const bearer = readBearerCredential(authorization);
+  const bearerIsTenant = bearer !== null && looksLikeTenantToken(bearer);
   if (explicit) {
     return {
       token: explicit.replace(/^Bearer\s+/i, ''),
@@ -33,17 +35,6 @@ export function extractTenantToken(headers: IncomingHttpHeaders): TokenSource {
   }
   if (bearerIsTenant) return { token: bearer, passthroughAuthorization: undefined };
   return { token: undefined, passthroughAuthorization: authorization };
-}
-
-/** Whether a string has the shape of a tenant token (JWT, optionally `cc_live_<id>.`-prefixed). */
-export function looksLikeTenantToken(value: string): boolean {
-  return TENANT_TOKEN_SHAPE.test(value);
-}
-
-/** The JWT part of a token: what follows a `cc_live_<id>.` prefix, or the token itself. */
-export function stripKeyPrefix(token: string): string {
-  const match = token.match(/^cc_live_[A-Za-z0-9_-]+\.(eyJ.*)$/);
-  return match?.[1] ?? token;
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

@@ -1,8 +1,21 @@
+/** A JSON value, as a verified token's claims carry them. */
+export type ClaimValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly ClaimValue[]
+  | { readonly [key: string]: ClaimValue };
+
 /** What the gateway takes from a verified tenant token. */
 export interface TenantIdentity {
   tenantId: string;
-  /** Roles, scopes and permissions, merged; hashed into the namespace. */
-  permissions: string[];
+  /**
+   * Roles, scopes and permissions, merged; hashed into the namespace. Strings (a claim string is
+   * split at spaces and commas) are compared as a set; any other value (`1`, `true`,
+   * `{"admin": true}`) is kept as the token gives it, so its type and content count too.
+   */
+  permissions: ClaimValue[];
   /** `policy_version` claim, `'0'` when absent. */
   policyVersion: string;
   freshTtlSecs: number | undefined;
@@ -14,12 +27,14 @@ export interface TenantIdentity {
 export function readTenantClaims(claims: Record<string, unknown>): TenantIdentity | undefined {
   const tenantId = claims.tenant_id;
   if (typeof tenantId !== 'string' || tenantId === '') return undefined;
-  const permissions: string[] = [];
-  for (const claim of [claims.roles, claims.scope, claims.permissions]) {
+  const permissions: ClaimValue[] = [];
+  for (const claim of [claims.roles, claims.scope, claims.permissions] as ClaimValue[]) {
+    // Dropping a value it cannot read would put a token with `roles: [1]` in the namespace of a
+    // token without roles, sharing its cached answers.
+    if (claim === undefined || claim === null) continue;
     if (typeof claim === 'string') permissions.push(...claim.split(/[\s,]+/).filter(Boolean));
-    else if (Array.isArray(claim)) {
-      for (const item of claim) if (typeof item === 'string') permissions.push(item);
-    }
+    else if (Array.isArray(claim)) permissions.push(...claim);
+    else permissions.push(claim);
   }
   const policy = claims.policy_version;
   return {

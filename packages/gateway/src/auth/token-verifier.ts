@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { stripTenantTokenPrefix } from '@cachecore/core/protocol';
 import { decodeProtectedHeader, errors, importSPKI, jwtVerify } from 'jose';
-import { GatewayHttpError } from '../http/gateway-error';
-import { stripKeyPrefix } from './extract-tenant-token';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 import { readTenantClaims, type TenantIdentity } from './tenant-claims';
 
 /** Verifies tenant tokens (HS256 with a shared secret, RS256 with a public key). */
@@ -72,7 +72,8 @@ export async function createTokenVerifier(options: TokenVerifierOptions): Promis
 
   return {
     async verify(token) {
-      const jwt = stripKeyPrefix(token);
+      // Any `cc_<kind>_<id>.` key prefix (PROTOCOL §1): the JWT is what follows it.
+      const jwt = stripTenantTokenPrefix(token);
       const cached = verified.get(jwt);
       if (cached && cached.expiresAt > now()) return cached.identity;
       const result = await verifyUncached(jwt);

@@ -1,4 +1,4 @@
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 import { splitPrompt } from '../semantic/prompt-segments';
 import { canonicalizeChatBody, sha256Hex, stringifyCanonical } from './canonical-body';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSseParser, formatSseEvent } from '../http/sse';
+import { createSseParser, formatSseEvent } from '../wire/sse';
 import type { ChatCompletion } from './chat-completion';
 import { CompletionAssembler } from './completion-assembler';
 import { buildReplayChunks } from './completion-replay';

@@ -58,7 +58,7 @@ describe('semantic cache (L2) through the gateway', () => {
       const second = await ask(gateway, token, incoming);
       expect(second.headers.get('x-cache')).toBe('HIT_L2');
       const similarity = Number(second.headers.get('x-cache-similarity'));
-      expect(second.headers.get('x-cache-similarity')).toMatch(/^[01]\.\d{2}$/);
+      expect(second.headers.get('x-cache-similarity')).toMatch(/^[01]\.\d{4}$/);
       expect(similarity).toBeGreaterThanOrEqual(
         Math.floor((gateway.settings.l2Threshold ?? 1) * 100) / 100,
       );

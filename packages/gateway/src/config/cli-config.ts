@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
+import { isAnonymousAccess } from '../auth/anonymous-policy';
 import { isLogLevel } from '../log/logger';
 import type { GatewayOptions } from './gateway-options';
 
@@ -99,6 +100,12 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     type: 'number',
     description: 'Requests/minute per IP without a tenant token (0: unlimited)',
     defaultText: '100',
+  },
+  {
+    flag: 'anonymous',
+    type: 'string',
+    description: 'Requests without a tenant token: allow (forward uncached) | reject (401)',
+    defaultText: 'reject when listening beyond loopback with a real upstream and key, else allow',
   },
   { flag: 'max-body-kb', type: 'number', description: 'Largest request body', defaultText: '1024' },
   {
@@ -306,6 +313,9 @@ export async function resolveCliConfig(
     throw new ConfigError(
       `Invalid log level "${options.logLevel}": use silent, error, warn, info or debug.`,
     );
+  }
+  if (options.anonymous !== undefined && !isAnonymousAccess(options.anonymous)) {
+    throw new ConfigError(`Invalid --anonymous "${options.anonymous}": use allow or reject.`);
   }
   if (
     options.upstream !== undefined &&

@@ -1,3 +1,8 @@
+import {
+  type AnonymousAccess,
+  isAnonymousAccess,
+  resolveAnonymousAccess,
+} from '../auth/anonymous-policy';
 import type { GatewayLogger, LogLevel } from '../log/logger';
 import type { Store } from '../store/store';
 
@@ -39,6 +44,14 @@ export interface GatewayOptions {
   staleWindowSecs?: number;
   /** Requests per minute per client IP without a tenant token; 0 is unlimited. @default 100 */
   bypassRpm?: number;
+  /**
+   * Requests without a tenant token: `'allow'` forwards them upstream uncached (with the gateway's
+   * upstream key, rate-limited per IP by `bypassRpm`), `'reject'` answers them 401. The default
+   * keeps a reachable gateway from being an open relay of its key.
+   * @default 'reject' when `host` is not loopback (127.0.0.0/8, ::1, localhost), `upstream` is
+   * not `'mock'` and `upstreamApiKey` is set; `'allow'` otherwise
+   */
+  anonymous?: AnonymousAccess;
   /** Largest accepted request body, KiB. @default 1024 */
   maxBodyKb?: number;
   /** Memory bound of the in-memory store, MiB. @default 256 */
@@ -87,6 +100,7 @@ export interface ResolvedGatewaySettings {
   freshTtlSecs: number;
   staleWindowSecs: number;
   bypassRpm: number;
+  anonymous: AnonymousAccess;
   maxBodyBytes: number;
   maxMemoryMb: number;
   upstreamTimeoutMs: number;
@@ -108,16 +122,29 @@ export function resolveGatewaySettings(options: GatewayOptions): ResolvedGateway
     }
     return value;
   };
+  if (options.anonymous !== undefined && !isAnonymousAccess(options.anonymous)) {
+    throw new TypeError(
+      `Invalid anonymous: expected 'allow' or 'reject', got ${String(options.anonymous)}.`,
+    );
+  }
+  const host = options.host ?? '127.0.0.1';
+  const upstream = normalizeUpstream(options.upstream ?? DEFAULT_UPSTREAM);
   return {
-    host: options.host ?? '127.0.0.1',
+    host,
     port: number('port', 0),
-    upstream: normalizeUpstream(options.upstream ?? DEFAULT_UPSTREAM),
+    upstream,
     mockLatencyMs: number('mockLatencyMs', 300),
     mockPort: number('mockPort', 0),
     debugHeaders: options.debugHeaders ?? false,
     freshTtlSecs: number('freshTtlSecs', 3000),
     staleWindowSecs: number('staleWindowSecs', 600),
     bypassRpm: number('bypassRpm', 100),
+    anonymous: resolveAnonymousAccess({
+      anonymous: options.anonymous,
+      host,
+      upstream,
+      upstreamApiKey: options.upstreamApiKey,
+    }),
     maxBodyBytes: number('maxBodyKb', 1024, 1) * 1024,
     maxMemoryMb: number('maxMemoryMb', 256, 1),
     upstreamTimeoutMs: number('upstreamTimeoutMs', 120_000, 1),

@@ -1,5 +1,5 @@
 import { sha256Hex, stringifyCanonical } from '../cache/canonical-body';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 
 /** Most inputs one embeddings request may carry (OpenAI's own limit). */
 export const MAX_EMBEDDING_INPUTS = 2048;

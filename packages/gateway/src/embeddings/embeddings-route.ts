@@ -8,15 +8,16 @@ import {
   entryAgeSeconds,
   resolveTtlPolicy,
 } from '../cache/ttl-policy';
-import type { GatewayContext, RequestRecord } from '../gateway-context';
-import { admitRequest } from '../http/admit-request';
-import { cacheHeaders } from '../http/chat-completions-route';
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
+import type { GatewayContext } from '../gateway-context';
+import { forwardToUpstream } from '../http/forward-route';
 import { parseJsonBody, readRequestBody } from '../http/read-body';
-import { sendJson } from '../http/respond';
+import type { ObservedRequest } from '../observation/observed-request';
+import { admitRequest } from '../pipeline/admit';
 import { BYPASS_STATS_SCOPE, type CacheEntry, type DepTag } from '../store/store';
-import { forwardToUpstream } from '../upstream/forward-route';
 import { readUpstreamText, relayableHeaders } from '../upstream/upstream-client';
+import { cacheHeaders } from '../wire/cache-headers';
+import { sendJson } from '../wire/send-json';
 import { encodeEmbeddingBase64, formatEmbedding, readEmbedding } from './embedding-vector';
 import {
   analyzeEmbeddingsRequest,
@@ -43,6 +44,7 @@ class UpstreamEmbeddingsError extends Error {
     readonly status: number,
     readonly headers: Record<string, string>,
     readonly body: string,
+    readonly durationMs = 0,
   ) {
     super(`upstream answered ${status}`);
   }
@@ -64,15 +66,14 @@ export async function handleEmbeddings(
   context: GatewayContext,
   request: IncomingMessage,
   response: ServerResponse,
-  record: RequestRecord,
-  clientIp: string,
+  observation: ObservedRequest,
 ): Promise<void> {
-  const { source, identity } = await admitRequest(context, request, record, clientIp);
+  const { source, identity } = await admitRequest(context, request, observation);
   const rawBody = await readRequestBody(request, context.settings.maxBodyBytes);
   if (!identity) {
-    record.cache = 'BYPASS';
+    observation.cache = 'BYPASS';
     context.store.incrementStat(BYPASS_STATS_SCOPE, 'bypass').catch(() => {});
-    await forwardToUpstream(context, request, response, record, {
+    await forwardToUpstream(context, request, response, observation, {
       body: rawBody,
       clientAuthorization: source.passthroughAuthorization,
       extraHeaders: cacheHeaders('BYPASS', 0, 0),
@@ -94,8 +95,7 @@ export async function handleEmbeddings(
     identity.policyVersion,
   );
   const keys = embeddings.inputHashes.map((hash) => `${namespace}:embedding:${hash}`);
-  record.model = embeddings.model;
-  record.embedding_inputs = keys.length;
+  observation.model = embeddings.model;
 
   let cacheUsable = true;
   let cached: (InputEmbedding | undefined)[];
@@ -110,7 +110,7 @@ export async function handleEmbeddings(
       tenant: tenantId,
       error: (error as Error).message,
     });
-    record.store_error = (error as Error).message;
+    observation.storeError = (error as Error).message;
     cacheUsable = false;
     cached = keys.map(() => undefined);
   }
@@ -137,6 +137,7 @@ export async function handleEmbeddings(
   try {
     if (toFetch.length > 0) {
       const fetched = fetchEmbeddings(context, request, embeddings, toFetch, {
+        observation,
         write: cacheUsable,
         keys,
         tenantId,
@@ -164,7 +165,7 @@ export async function handleEmbeddings(
   } catch (error) {
     if (!(error instanceof UpstreamEmbeddingsError)) throw error;
     context.store.incrementStat(tenantId, 'upstream_errors').catch(() => {});
-    record.upstream_status = error.status;
+    observation.upstream = { durationMs: error.durationMs, outcome: 'error', status: error.status };
     response.writeHead(error.status, {
       ...error.headers,
       ...cacheHeaders('MISS', 0, 0),
@@ -186,9 +187,9 @@ export async function handleEmbeddings(
   context.store.incrementStat(tenantId, allCached ? 'hits_l1' : 'misses').catch(() => {});
   if (tokensSaved > 0)
     context.store.incrementStat(tenantId, 'tokens_saved', tokensSaved).catch(() => {});
-  record.cache = status;
-  record.embedding_cached = cachedCount;
-  record.tokens_saved = tokensSaved;
+  observation.cache = status;
+  observation.embeddings = { inputs: keys.length, cached: cachedCount };
+  observation.tokensSaved = tokensSaved;
 
   const promptTokens = served.reduce((sum, item) => sum + item.tokens, 0);
   const oldest = Math.max(0, ...served.map((item) => item.ageSeconds ?? 0));
@@ -265,6 +266,7 @@ async function fetchEmbeddings(
   embeddings: EmbeddingsRequest,
   indexes: readonly number[],
   target: {
+    observation: ObservedRequest;
     write: boolean;
     keys: readonly string[];
     tenantId: string;
@@ -277,6 +279,7 @@ async function fetchEmbeddings(
   // The cache keeps float32 vectors whatever the client asked; JSON floats are what every
   // OpenAI-compatible server can send.
   const { encoding_format: _encoding, ...body } = embeddings.body;
+  const started = context.monotonicNow();
   const upstream = await context.upstream.send({
     method: 'POST',
     path: '/v1/embeddings',
@@ -284,13 +287,17 @@ async function fetchEmbeddings(
     body: JSON.stringify({ ...body, input: inputs }),
   });
   const text = await readUpstreamText(upstream, context.settings.upstreamTimeoutMs);
+  const durationMs = Math.round(context.monotonicNow() - started);
+  const status = upstream.response.status;
   if (!upstream.response.ok) {
     throw new UpstreamEmbeddingsError(
-      upstream.response.status,
+      status,
       relayableHeaders(upstream.response),
       text,
+      durationMs,
     );
   }
+  target.observation.upstream = { durationMs, outcome: 'ok', status };
   const answer = parseUpstreamAnswer(text, inputs.length);
   const tokens = shareTokens(answer.promptTokens, inputs);
   const fetched = answer.vectors.map((vector, position) => ({

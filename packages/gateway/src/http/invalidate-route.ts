@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extractTenantToken } from '../auth/extract-tenant-token';
-import type { GatewayContext, RequestRecord } from '../gateway-context';
-import { GatewayHttpError } from './gateway-error';
+import { validateDepHash, validateDepId } from '@cachecore/core/protocol';
+import { GatewayHttpError } from '../errors/gateway-http-error';
+import type { GatewayContext } from '../gateway-context';
+import type { ObservedRequest } from '../observation/observed-request';
+import { admitRequest } from '../pipeline/admit';
+import { sendJson } from '../wire/send-json';
 import { parseJsonBody, readRequestBody } from './read-body';
-import { sendJson } from './respond';
 
 /**
  * `POST /v1/invalidate`: sets the tenant's current hash of a dep and deletes every entry tagged
@@ -15,10 +17,12 @@ export async function handleInvalidate(
   context: GatewayContext,
   request: IncomingMessage,
   response: ServerResponse,
-  record: RequestRecord,
+  observation: ObservedRequest,
 ): Promise<void> {
-  const { token } = extractTenantToken(request.headers);
-  if (!token) {
+  // The same admission as every other route: a bad token is a 401, and invalidations count
+  // against the tenant's rate limit like any request.
+  const { identity } = await admitRequest(context, request, observation);
+  if (!identity) {
     throw new GatewayHttpError(
       401,
       'Invalidation needs a tenant token (X-Cachecore-Token or Authorization: Bearer).',
@@ -27,20 +31,30 @@ export async function handleInvalidate(
       },
     );
   }
-  const identity = await context.verifier.verify(token);
-  record.tenant = identity.tenantId;
   // The body is JSON whatever the Content-Type says (clients send text/plain or nothing).
   const parsed = parseJsonBody(await readRequestBody(request, context.settings.maxBodyBytes));
-  const { dep_id: depId, new_hash: requestedHash } = (parsed ?? {}) as Record<string, unknown>;
-  if (typeof depId !== 'string' || depId === '') {
-    throw new GatewayHttpError(400, 'The invalidation body needs a non-empty string "dep_id".', {
+  const { dep_id: depId, new_hash: requestedHash } = (
+    typeof parsed === 'object' && parsed !== null ? parsed : {}
+  ) as Record<string, unknown>;
+  // The same rules as a dep in the deps header (PROTOCOL §1), so that every dep a request can be
+  // tagged with can be invalidated, and nothing else can.
+  const depIdProblem = validateDepId(depId);
+  // (A dep id that is not a string always has a problem; the typeof only informs the compiler.)
+  if (depIdProblem !== null || typeof depId !== 'string') {
+    throw new GatewayHttpError(400, `Invalid "dep_id" in the invalidation body: ${depIdProblem}.`, {
       code: 'invalid_dep_id',
     });
   }
-  if (requestedHash !== undefined && requestedHash !== null && typeof requestedHash !== 'string') {
-    throw new GatewayHttpError(400, '"new_hash" must be a string when given.', {
-      code: 'invalid_new_hash',
-    });
+  const hashProblem =
+    requestedHash === undefined || requestedHash === null ? null : validateDepHash(requestedHash);
+  if (hashProblem !== null) {
+    throw new GatewayHttpError(
+      400,
+      `Invalid "new_hash" in the invalidation body: ${hashProblem}.`,
+      {
+        code: 'invalid_new_hash',
+      },
+    );
   }
   const newHash =
     typeof requestedHash === 'string' && requestedHash !== '' ? requestedHash : randomUUID();
@@ -70,7 +84,6 @@ export async function handleInvalidate(
       },
     );
   }
-  record.dep_id = depId;
-  record.keys_deleted = deleted;
+  observation.invalidation = { depId, keysDeleted: deleted };
   sendJson(response, 200, { ok: true, dep_id: depId, new_hash: newHash, keys_deleted: deleted });
 }

@@ -1,3 +1,4 @@
+import { cacheTierOf } from '@cachecore/core/protocol';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /** Options of {@link createGatewayMetrics}. */
@@ -17,7 +18,7 @@ export interface GatewayMetricsOptions {
 export interface RequestObservation {
   /** The request path; folded into a small set of route labels. */
   pathname: string;
-  /** The `X-Cache` value answered, when the route is a cached one. */
+  /** The X-Cache value answered, when the route is a cached one. */
   cacheStatus?: string;
   /** HTTP status answered. */
   statusCode: number;
@@ -61,15 +62,6 @@ const REQUEST_BUCKETS = [
 ];
 /** Upstream latency buckets, seconds: LLM answers take from tens of milliseconds to minutes. */
 const UPSTREAM_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
-
-/** The cache tiers of the `X-Cache` statuses. */
-const TIER_BY_CACHE_STATUS: Record<string, string> = {
-  HIT_L1: 'l1',
-  HIT_L1_STALE: 'l1',
-  HIT_L2: 'l2',
-  MISS: 'upstream',
-  BYPASS: 'upstream',
-};
 
 /**
  * Creates the metrics of one gateway.
@@ -130,10 +122,11 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     contentType: registry.contentType,
     recordRequest({ pathname, cacheStatus, statusCode, durationMs }) {
       const route = routeLabel(pathname);
-      const status = cacheStatus && cacheStatus in TIER_BY_CACHE_STATUS ? cacheStatus : 'NONE';
-      const tier = TIER_BY_CACHE_STATUS[status] ?? 'none';
-      requests.inc({ route, cache_status: status, tier, code: String(statusCode) });
-      requestDuration.observe({ route, tier }, Math.max(0, durationMs) / 1000);
+      // Only the protocol's statuses become label values (PROTOCOL §2), each with its tier.
+      const tier = cacheStatus === undefined ? undefined : cacheTierOf(cacheStatus);
+      const status = tier === undefined ? 'NONE' : (cacheStatus as string);
+      requests.inc({ route, cache_status: status, tier: tier ?? 'none', code: String(statusCode) });
+      requestDuration.observe({ route, tier: tier ?? 'none' }, Math.max(0, durationMs) / 1000);
     },
     recordUpstreamCall({ durationMs, outcome }) {
       upstreamDuration.observe({ outcome }, Math.max(0, durationMs) / 1000);

@@ -1,4 +1,4 @@
-import { GatewayHttpError } from '../http/gateway-error';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { Store } from '../store/store';
 
 const MINUTE_MS = 60_000;

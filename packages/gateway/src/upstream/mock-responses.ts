@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { SSE_HEADERS } from '../http/sse';
+import { SSE_HEADERS } from '../wire/sse';
 
 /** The parts of a Responses API request body the mock reads. */
 export interface MockResponsesBody {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatSseEvent, SSE_HEADERS } from '../http/sse';
+import { formatSseEvent, SSE_HEADERS } from '../wire/sse';
 import { answerResponses, type MockResponsesBody } from './mock-responses';
 
 /** Options of {@link createMockUpstream}. */

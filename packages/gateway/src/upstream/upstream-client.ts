@@ -1,5 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayHttpError } from '../http/gateway-error';
+import {
+  CACHE_RESPONSE_HEADER_PREFIX_LOWER,
+  CACHECORE_HEADER_PREFIX_LOWER,
+} from '@cachecore/core/protocol';
+import { GatewayHttpError } from '../errors/gateway-http-error';
 
 /** Request headers never forwarded upstream: hop-by-hop ones, ours, and what fetch sets itself. */
 const DROPPED_REQUEST_HEADERS = new Set([
@@ -76,7 +80,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       for (const [name, value] of Object.entries(request.headers)) {
         if (value === undefined) continue;
         const lower = name.toLowerCase();
-        if (DROPPED_REQUEST_HEADERS.has(lower) || lower.startsWith('x-cachecore-')) continue;
+        if (DROPPED_REQUEST_HEADERS.has(lower) || lower.startsWith(CACHECORE_HEADER_PREFIX_LOWER))
+          continue;
         headers.set(lower, Array.isArray(value) ? value.join(', ') : value);
       }
       if (options.apiKey) headers.set('authorization', `Bearer ${options.apiKey}`);
@@ -137,7 +142,8 @@ export async function readUpstreamText(
 export function relayableHeaders(response: Response): Record<string, string> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
-    if (!DROPPED_RESPONSE_HEADERS.has(name) && !name.startsWith('x-cache')) headers[name] = value;
+    if (!DROPPED_RESPONSE_HEADERS.has(name) && !name.startsWith(CACHE_RESPONSE_HEADER_PREFIX_LOWER))
+      headers[name] = value;
   });
   return headers;
 }

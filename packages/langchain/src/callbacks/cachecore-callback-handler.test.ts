@@ -1,27 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import {
+  createFreshTenantToken,
+  uniquePrompt,
+  useTestGateway,
+} from '@cachecore/test-support/gateway';
 import { awaitAllCallbacks } from '@langchain/core/callbacks/promises';
 import type { AIMessageChunk } from '@langchain/core/messages';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway, uniquePrompt } from '../../test/gateway-fixture';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CachecoreChatOpenAI } from '../chat-model/cachecore-chat-openai';
 import { CachecoreCallbackHandler, type CacheStatusEvent } from './cachecore-callback-handler';
 
-let gateway: TestGateway;
+const gateway = useTestGateway();
+let tenantJwt: string;
 let llm: CachecoreChatOpenAI;
 
 beforeAll(async () => {
-  gateway = await startTestGateway();
-  llm = new CachecoreChatOpenAI({
-    gatewayUrl: gateway.url,
-    tenantJwt: gateway.tenantJwt,
-    model: 'gpt-4o-mini',
-  });
-});
-
-afterAll(async () => {
-  await llm?.cachecore.close();
-  await gateway?.close();
+  tenantJwt = await createFreshTenantToken();
+  llm = new CachecoreChatOpenAI({ gatewayUrl: gateway.url, tenantJwt, model: 'gpt-4o-mini' });
+  gateway.closeAfterAll(llm.cachecore);
 });
 
 async function drain(stream: AsyncIterable<AIMessageChunk>): Promise<void> {

@@ -1,9 +1,9 @@
-import type { CacheStatus } from '@cachecore/core';
+import { type CacheStats, CacheStatsCounter, CacheStatus } from '@cachecore/core';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { LLMResult } from '@langchain/core/outputs';
-import { getCacheStatus, toCacheStatus } from '../status/get-cache-status';
+import { getCacheStatus } from '../status/get-cache-status';
 
 /** One model run's cache status, as passed to `onCacheStatus`. */
 export interface CacheStatusEvent {
@@ -21,23 +21,11 @@ export interface CacheStatusEvent {
   runName: string | undefined;
 }
 
-/** Cache statistics aggregated by a {@link CachecoreCallbackHandler}. */
-export interface CachecoreCacheStats {
-  /** Model runs that reported a cache status. */
-  requests: number;
-  /** Runs answered from the exact-match cache while fresh. */
-  hitsL1: number;
-  /** Runs answered from the exact-match cache in the stale window. */
-  hitsL1Stale: number;
-  /** Runs answered from the semantic cache. */
-  hitsL2: number;
-  /** Runs the gateway sent upstream and cached. */
-  misses: number;
-  /** Runs that skipped the cache. */
-  bypass: number;
-  /** `(hitsL1 + hitsL1Stale + hitsL2) / requests`, `0` before the first request. */
-  hitRate: number;
-}
+/**
+ * Cache statistics aggregated by a {@link CachecoreCallbackHandler}: model runs that reported a
+ * status (`requests`), hits per cache layer, misses, bypasses and the hit rate (core's `CacheStats`).
+ */
+export type CachecoreCacheStats = CacheStats;
 
 /** Options of {@link CachecoreCallbackHandler}. */
 export interface CachecoreCallbackHandlerOptions {
@@ -77,7 +65,7 @@ export class CachecoreCallbackHandler extends BaseCallbackHandler {
 
   readonly #onCacheStatus: ((event: CacheStatusEvent) => void) | undefined;
   readonly #runs = new Map<string, RunStart>();
-  #counts = { requests: 0, hitsL1: 0, hitsL1Stale: 0, hitsL2: 0, misses: 0, bypass: 0 };
+  readonly #counter = new CacheStatsCounter();
 
   constructor(options: CachecoreCallbackHandlerOptions = {}) {
     super({ _awaitHandler: options.awaitHandlers ?? true });
@@ -86,11 +74,7 @@ export class CachecoreCallbackHandler extends BaseCallbackHandler {
 
   /** Totals over every run this handler has seen (a fresh object on each read). */
   get stats(): CachecoreCacheStats {
-    const { hitsL1, hitsL1Stale, hitsL2, requests } = this.#counts;
-    return {
-      ...this.#counts,
-      hitRate: requests === 0 ? 0 : (hitsL1 + hitsL1Stale + hitsL2) / requests,
-    };
+    return this.#counter.stats;
   }
 
   /**
@@ -103,7 +87,7 @@ export class CachecoreCallbackHandler extends BaseCallbackHandler {
 
   /** Sets every counter back to zero. */
   resetStats(): void {
-    this.#counts = { requests: 0, hitsL1: 0, hitsL1Stale: 0, hitsL2: 0, misses: 0, bypass: 0 };
+    this.#counter.reset();
   }
 
   /** @ignore */
@@ -134,7 +118,7 @@ export class CachecoreCallbackHandler extends BaseCallbackHandler {
     if (extraParams?.cached === true) return;
     const status = readCacheStatus(output);
     if (status === undefined) return;
-    this.#count(status);
+    this.#counter.record(status);
     this.#onCacheStatus?.({
       status,
       runId,
@@ -149,22 +133,12 @@ export class CachecoreCallbackHandler extends BaseCallbackHandler {
   override handleLLMError(_error: unknown, runId: string): void {
     this.#runs.delete(runId);
   }
-
-  #count(status: CacheStatus): void {
-    const counts = this.#counts;
-    counts.requests += 1;
-    if (status.status === 'HIT_L1') counts.hitsL1 += 1;
-    else if (status.status === 'HIT_L1_STALE') counts.hitsL1Stale += 1;
-    else if (status.status === 'HIT_L2') counts.hitsL2 += 1;
-    else if (status.status === 'MISS') counts.misses += 1;
-    else if (status.status === 'BYPASS') counts.bypass += 1;
-  }
 }
 
 // `CachecoreChatOpenAI` puts the status in `llmOutput.cachecore` for generated runs and in the
 // message's `response_metadata.cachecore` for every run (streamed runs only have the latter).
 function readCacheStatus(output: LLMResult): CacheStatus | undefined {
-  const fromOutput = toCacheStatus(
+  const fromOutput = CacheStatus.fromJSON(
     (output.llmOutput as Record<string, unknown> | undefined)?.cachecore,
   );
   if (fromOutput !== undefined) return fromOutput;

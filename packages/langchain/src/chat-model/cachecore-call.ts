@@ -2,22 +2,17 @@ import {
   type CachecoreHeadersOptions,
   CacheStatus,
   cachecoreHeaders,
-  getCacheContext,
+  resolveCacheOptions,
 } from '@cachecore/core';
 
-/** The `cachecore` call option: per-call Cachecore settings that win over the surrounding scope. */
-export interface CachecoreCallSettings {
-  /**
-   * Dependencies of this call. They replace the deps of a surrounding `requestContext()` scope.
-   * @default the scope's deps, or none
-   */
-  deps?: CachecoreHeadersOptions['deps'];
-  /**
-   * `true` skips the cache for this call; `false` caches it even inside a bypass scope.
-   * @default the scope's bypass setting, or `false`
-   */
-  bypass?: boolean;
-}
+/**
+ * The `cachecore` call option: per-call Cachecore settings (`deps`, `bypass`), the same fields as
+ * core's per-request options. Each field given wins over the surrounding `requestContext()` scope;
+ * `deps` replace the scope's deps (an empty list means none), `bypass: false` caches the call even
+ * inside a bypass scope.
+ * @default the scope's settings
+ */
+export type CachecoreCallSettings = CachecoreHeadersOptions;
 
 /**
  * One model call's Cachecore request: the headers that carry its options, and the cache status of
@@ -42,22 +37,16 @@ const CALL_ID_HEADER = 'x-cachecore-langchain-call';
 const openCalls = new Map<string, OpenCall>();
 
 /**
- * Resolves a call's Cachecore options (the `cachecore` call option wins over the surrounding scope,
- * field by field) and opens a call record that {@link createCallTrackingFetch} fills in with the
- * response's cache status. Must run in the caller's async context, before LangChain's request queue.
- * Throws a `CachecoreError` for invalid deps. Close the call with {@link closeCachecoreCall}.
+ * Resolves a call's Cachecore options against the surrounding scope (core's `resolveCacheOptions`)
+ * and opens a call record that {@link createCallTrackingFetch} fills in with the response's cache
+ * status. Must run in the caller's async context, before LangChain's request queue. Throws a
+ * `CachecoreError` for invalid deps. Close the call with {@link closeCachecoreCall}.
  */
 export function openCachecoreCall(settings: CachecoreCallSettings | undefined): CachecoreCall {
-  const scope = getCacheContext();
   const id = crypto.randomUUID();
   const call: OpenCall = {
-    headers: {
-      ...cachecoreHeaders({
-        deps: settings?.deps ?? scope?.deps ?? [],
-        bypass: settings?.bypass ?? scope?.bypass ?? false,
-      }),
-      [CALL_ID_HEADER]: id,
-    },
+    // Every option is sent explicitly (an empty deps list included): see createCallTrackingFetch.
+    headers: { ...cachecoreHeaders(resolveCacheOptions(settings)), [CALL_ID_HEADER]: id },
     status: undefined,
   };
   openCalls.set(id, call);
@@ -83,8 +72,7 @@ export function createCallTrackingFetch(transport: typeof fetch): typeof fetch {
     headers.delete(CALL_ID_HEADER);
     // With `maxConcurrency`, LangChain's queue starts a waiting request from another request's
     // completion, so this code may run inside *that* request's scope. That is harmless: the call's
-    // own deps and bypass are on the request as explicit headers (an empty deps list included),
-    // and explicit headers win over any scope.
+    // own options are on the request as explicit headers, and explicit headers win over any scope.
     const response = await transport(input, { ...init, headers });
     const call = openCalls.get(id);
     if (call) call.status = CacheStatus.fromHeaders(response.headers);

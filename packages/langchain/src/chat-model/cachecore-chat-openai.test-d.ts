@@ -1,7 +1,8 @@
 import { CachecoreClient, Dep } from '@cachecore/core';
 import type { AIMessageChunk } from '@langchain/core/messages';
 import { describe, expectTypeOf, it } from 'vitest';
-import { CachecoreChatOpenAI, type CachecoreChatOpenAIFields } from './cachecore-chat-openai';
+import { CachecoreChatOpenAI } from './cachecore-chat-openai';
+import type { CachecoreChatOpenAIFields } from './cachecore-chat-openai-fields';
 
 describe('CachecoreChatOpenAI types', () => {
   it('takes the gateway settings or a client, never both', () => {

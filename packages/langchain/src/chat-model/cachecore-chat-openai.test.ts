@@ -1,30 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { CachecoreError, type CacheStatus, Dep, encodeDepsHeader } from '@cachecore/core';
+import {
+  createFreshTenantToken,
+  lastUserText,
+  uniquePrompt,
+  useTestGateway,
+} from '@cachecore/test-support/gateway';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { ToolMessage } from '@langchain/core/messages';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { tool } from '@langchain/core/tools';
 import { concat } from '@langchain/core/utils/stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startTestGateway, type TestGateway, uniquePrompt } from '../../test/gateway-fixture';
 import { CachecoreChatOpenAI } from './cachecore-chat-openai';
 
-let gateway: TestGateway;
+const gateway = useTestGateway({ recordRequests: true });
+let tenantJwt: string;
 let llm: CachecoreChatOpenAI;
 
 beforeAll(async () => {
-  gateway = await startTestGateway();
-  llm = new CachecoreChatOpenAI({
-    gatewayUrl: gateway.url,
-    tenantJwt: gateway.tenantJwt,
-    model: 'gpt-4o-mini',
-  });
-});
-
-afterAll(async () => {
-  await llm?.cachecore.close();
-  await gateway?.close();
+  tenantJwt = await createFreshTenantToken();
+  llm = new CachecoreChatOpenAI({ gatewayUrl: gateway.url, tenantJwt, model: 'gpt-4o-mini' });
+  gateway.closeAfterAll(llm.cachecore);
 });
 
 function newDep(): string {
@@ -37,7 +35,7 @@ function statusOf(message: { response_metadata: Record<string, unknown> }): stri
 
 /** The deps header the gateway received for the request whose last message is `text`. */
 function depsHeaderFor(text: string): string | undefined {
-  const request = gateway.requests.find((recorded) => gateway.lastUserText(recorded) === text);
+  const request = gateway.requests.find((recorded) => lastUserText(recorded) === text);
   if (request === undefined) throw new Error(`no request reached the gateway for "${text}"`);
   return request.headers['x-cachecore-deps'] as string | undefined;
 }
@@ -184,12 +182,14 @@ describe('CachecoreChatOpenAI cache lifecycle', () => {
     await expect(structured.invoke(question)).rejects.toThrow();
     await expect(structured.invoke(question)).rejects.toThrow();
 
-    const sent = gateway.requests.filter((request) => gateway.lastUserText(request) === question);
+    const sent = gateway.requests.filter((request) => lastUserText(request) === question);
     expect(sent.map((request) => request.path)).toEqual([
       '/v1/chat/completions',
       '/v1/chat/completions',
     ]);
-    expect(sent[0]?.body?.response_format).toMatchObject({ type: 'json_schema' });
+    expect(JSON.parse(sent[0]?.body ?? '{}').response_format).toMatchObject({
+      type: 'json_schema',
+    });
     expect(sent.map((request) => request.cacheStatus)).toEqual(['MISS', 'HIT_L1']);
   });
 });
@@ -267,7 +267,7 @@ describe.each(methods)('deps and bypass with %s', (method) => {
       );
       expect(statusOf(await callWith(method, llm, prompt))).toBe('MISS');
     });
-    const sent = gateway.requests.filter((request) => gateway.lastUserText(request) === prompt);
+    const sent = gateway.requests.filter((request) => lastUserText(request) === prompt);
     expect(sent.map((request) => request.headers['x-cachecore-token'] !== undefined)).toEqual([
       false,
       true,
@@ -341,7 +341,7 @@ describe('CachecoreChatOpenAI configuration', () => {
     const prompt = uniquePrompt('responses-preferring model');
     const message = await codex.invoke(prompt);
     expect(message.content).toBe(`Echo: ${prompt}`);
-    const sent = gateway.requests.filter((request) => gateway.lastUserText(request) === prompt);
+    const sent = gateway.requests.filter((request) => lastUserText(request) === prompt);
     expect(sent.map((request) => request.path)).toEqual(['/v1/chat/completions']);
   });
 
@@ -368,15 +368,15 @@ describe('CachecoreChatOpenAI configuration', () => {
   it('keeps the tenant token out of the serialised model that tracers record', () => {
     const serialised = JSON.stringify(llm.toJSON());
     expect(serialised).toContain(`${gateway.url}/v1`);
-    expect(serialised).not.toContain(gateway.tenantJwt);
+    expect(serialised).not.toContain(tenantJwt);
   });
 
   it('never sends the tenant token or a real OpenAI key as the bearer', async () => {
     const prompt = uniquePrompt('authorization');
     await llm.invoke(prompt);
-    const sent = gateway.requests.find((request) => gateway.lastUserText(request) === prompt);
+    const sent = gateway.requests.find((request) => lastUserText(request) === prompt);
     expect(sent?.headers.authorization).toBe('Bearer cachecore-gateway');
-    expect(sent?.headers['x-cachecore-token']).toBe(gateway.tenantJwt);
+    expect(sent?.headers['x-cachecore-token']).toBe(tenantJwt);
     expect(sent?.headers['x-cachecore-langchain-call']).toBeUndefined();
   });
 });

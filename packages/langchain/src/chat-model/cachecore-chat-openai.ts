@@ -1,73 +1,44 @@
-import { CachecoreClient } from '@cachecore/core';
+// Every override of LangChain internals lives in this file, so that a new @langchain/openai or
+// @langchain/core release is checked in one place. Checked against @langchain/openai 1.5.9 and
+// 1.6.0 with @langchain/core 1.4.0 (the versions the test projects run):
+// - ChatOpenAI: `callKeys` (accept the `cachecore` call option), `_useResponsesApi` (stay on Chat
+//   Completions), `_generate`, `_streamResponseChunks` and `_streamChatModelEvents` (resolve the
+//   call's options in the caller's async context and attach the cache status), `withConfig`
+//   (derived models stay Cachecore models).
+// - ChatOpenAICompletions: `completionWithRetry` (put the call's headers on the request).
+import {
+  CachecoreClient,
+  type HeadersSource,
+  mergeHeaders,
+  PLACEHOLDER_API_KEY,
+} from '@cachecore/core';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { ChatModelStreamEvent } from '@langchain/core/language_models/event';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
-import { ChatOpenAI, type ChatOpenAICallOptions, type ChatOpenAIFields } from '@langchain/openai';
+import { ChatOpenAI, ChatOpenAICompletions, type ChatOpenAIFields } from '@langchain/openai';
 import { assertChatCompletionsRequest } from './assert-chat-completions-request';
 import {
   type CachecoreCall,
-  type CachecoreCallSettings,
   closeCachecoreCall,
   createCallTrackingFetch,
   openCachecoreCall,
 } from './cachecore-call';
-import { CACHECORE_CALL, CachecoreChatOpenAICompletions } from './cachecore-completions';
+import type {
+  CachecoreChatOpenAICallOptions,
+  CachecoreChatOpenAIFields,
+  CachecoreChatOpenAIModelFields,
+  CachecoreClientFields,
+} from './cachecore-chat-openai-fields';
 
 /**
- * The `apiKey` sent when none is given. The gateway holds the upstream provider key and ignores a
- * bearer value that is not a tenant token, but the openai client refuses to start without a key.
- * It is used instead of `OPENAI_API_KEY` so a real provider key is never sent to the gateway unasked.
+ * Key under which a model call's {@link CachecoreCall} rides along in the LangChain call options.
+ * A symbol survives the option spreading LangChain does on the way down and is invisible to
+ * tracing and to the openai client.
  */
-export const PLACEHOLDER_API_KEY = 'cachecore-gateway';
-
-/** Call options of {@link CachecoreChatOpenAI}: ChatOpenAI's, plus `cachecore`. */
-export interface CachecoreChatOpenAICallOptions extends ChatOpenAICallOptions {
-  /**
-   * Cachecore settings for this call (deps, bypass). Each given field wins over the surrounding
-   * `llm.cachecore.requestContext()` scope. Also accepted by `withConfig()`, `batch()` and chains.
-   * @default the scope's settings
-   */
-  cachecore?: CachecoreCallSettings;
-}
-
-/**
- * ChatOpenAI fields that still apply behind the gateway. The Responses API switches are gone (the
- * model always uses Chat Completions), and `configuration.baseURL` / `configuration.fetch` belong to
- * Cachecore: to send through a custom fetch, create the `CachecoreClient` with `fetch` and pass it as
- * `cachecore`.
- */
-export type CachecoreChatOpenAIModelFields = Omit<
-  ChatOpenAIFields,
-  'useResponsesApi' | 'completions' | 'responses' | 'configuration'
-> & {
-  /** openai client options, except `baseURL` and `fetch` (set by Cachecore). */
-  configuration?: Omit<NonNullable<ChatOpenAIFields['configuration']>, 'baseURL' | 'fetch'>;
-};
-
-/** Fields that create a new `CachecoreClient` for the model. */
-export interface CachecoreGatewayFields {
-  /** Root URL of the Cachecore gateway, without `/v1`, e.g. `http://127.0.0.1:8080`. */
-  gatewayUrl: string;
-  /** The tenant token (a JWT, bare or with a `cc_live_<id>.` prefix). */
-  tenantJwt: string;
-  /** Not with `gatewayUrl` / `tenantJwt`. */
-  cachecore?: never;
-}
-
-/** Fields that reuse an existing `CachecoreClient` (its transport, scope, logger, `onCacheStatus`). */
-export interface CachecoreClientFields {
-  /** The Cachecore client whose gateway and transport the model uses. */
-  cachecore: CachecoreClient;
-  gatewayUrl?: never;
-  tenantJwt?: never;
-}
-
-/** Constructor fields of {@link CachecoreChatOpenAI}: ChatOpenAI fields plus the gateway or a client. */
-export type CachecoreChatOpenAIFields = CachecoreChatOpenAIModelFields &
-  (CachecoreGatewayFields | CachecoreClientFields);
+const CACHECORE_CALL = Symbol('@cachecore/langchain/call');
 
 type ParsedOptionsWithCall<Options> = Options & {
   [CACHECORE_CALL]?: CachecoreCall;
@@ -261,4 +232,31 @@ function beginCall<Options extends CachecoreChatOpenAICallOptions>(
     options: { ...options.options, [CACHECORE_CALL]: call },
   };
   return { call, callOptions, ownsCall: true };
+}
+
+type RequestOptions = NonNullable<Parameters<ChatOpenAICompletions['completionWithRetry']>[1]>;
+type CallCarrier = RequestOptions & { [CACHECORE_CALL]?: CachecoreCall; cachecore?: unknown };
+
+/**
+ * The Chat Completions implementation inside `CachecoreChatOpenAI`. `completionWithRetry` is the last
+ * place that still runs in the caller's async context and the one place that sees the request options
+ * of every Chat Completions request, streamed or not: it puts the call's Cachecore headers on the
+ * request before LangChain's queue takes over.
+ */
+class CachecoreChatOpenAICompletions extends ChatOpenAICompletions {
+  // biome-ignore lint/suspicious/noExplicitAny: matches both overloads of the base method.
+  override async completionWithRetry(request: any, requestOptions?: RequestOptions): Promise<any> {
+    // Non-streamed requests receive `{ signal, maxRetries, ...callOptions.options }`, streamed ones
+    // the whole call options (@langchain/openai 1.5–1.6): the call is placed in both by the model.
+    const {
+      [CACHECORE_CALL]: call,
+      cachecore: _settings,
+      ...options
+    } = (requestOptions ?? {}) as CallCarrier;
+    if (call === undefined) return super.completionWithRetry(request, requestOptions);
+    return super.completionWithRetry(request, {
+      ...options,
+      headers: mergeHeaders(options.headers as HeadersSource, call.headers),
+    });
+  }
 }

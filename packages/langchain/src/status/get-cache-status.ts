@@ -1,4 +1,4 @@
-import { CACHE_STATUSES, CacheStatus, type CacheStatusValue } from '@cachecore/core';
+import { CacheStatus } from '@cachecore/core';
 
 /** Anything that carries LangChain response metadata: an `AIMessage`, an `AIMessageChunk`, … */
 export interface WithResponseMetadata {
@@ -19,21 +19,5 @@ export interface WithResponseMetadata {
 export function getCacheStatus(message: WithResponseMetadata | undefined): CacheStatus | undefined {
   const metadata = message?.response_metadata;
   if (typeof metadata !== 'object' || metadata === null) return undefined;
-  return toCacheStatus((metadata as Record<string, unknown>).cachecore);
-}
-
-/** Reads a cache status stored by the adapter, or `undefined` when `value` is none. */
-export function toCacheStatus(value: unknown): CacheStatus | undefined {
-  if (value instanceof CacheStatus) return value;
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { status, similarity, ageSeconds, namespaceHint } = value as Record<string, unknown>;
-  if (typeof status !== 'string') return undefined;
-  return new CacheStatus({
-    status: (CACHE_STATUSES as readonly string[]).includes(status)
-      ? (status as CacheStatusValue)
-      : 'UNKNOWN',
-    similarity: typeof similarity === 'number' ? similarity : null,
-    ageSeconds: typeof ageSeconds === 'number' ? ageSeconds : null,
-    namespaceHint: typeof namespaceHint === 'string' ? namespaceHint : null,
-  });
+  return CacheStatus.fromJSON((metadata as Record<string, unknown>).cachecore);
 }

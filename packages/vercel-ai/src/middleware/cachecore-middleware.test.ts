@@ -1,27 +1,13 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { CachecoreClient, cachecoreHeaders } from '@cachecore/core';
+import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
 import { generateText, type ProviderMetadata, streamText, wrapLanguageModel } from 'ai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createFreshTenantToken,
-  startTestGateway,
-  type TestGateway,
-} from '../../test/gateway-fixture';
+import { describe, expect, it } from 'vitest';
 import { getCachecoreMetadata } from './cachecore-metadata';
 import { cachecoreMiddleware } from './cachecore-middleware';
 
-let gateway: TestGateway;
-const clients: CachecoreClient[] = [];
-
-beforeAll(async () => {
-  gateway = await startTestGateway();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await gateway?.close();
-});
+const gateway = useTestGateway();
 
 /** A plain OpenAI-compatible model pointed at the gateway, wrapped with the middleware. */
 async function createWrappedModel(providerName = 'gw') {
@@ -29,7 +15,7 @@ async function createWrappedModel(providerName = 'gw') {
     gatewayUrl: gateway.url,
     tenantJwt: await createFreshTenantToken(),
   });
-  clients.push(client);
+  gateway.closeAfterAll(client);
   const provider = createOpenAICompatible({
     name: providerName,
     baseURL: client.baseURL,
@@ -177,7 +163,7 @@ describe('cachecoreMiddleware', () => {
       gatewayUrl: gateway.url,
       tenantJwt: await createFreshTenantToken(),
     });
-    clients.push(client);
+    gateway.closeAfterAll(client);
     const provider = createOpenAICompatible({
       name: 'gw',
       baseURL: client.baseURL,
@@ -204,7 +190,7 @@ describe('cachecoreMiddleware', () => {
       gatewayUrl: gateway.url,
       tenantJwt: await createFreshTenantToken(),
     });
-    clients.push(client);
+    gateway.closeAfterAll(client);
     const openai = createOpenAI({
       baseURL: client.baseURL,
       fetch: client.fetch,

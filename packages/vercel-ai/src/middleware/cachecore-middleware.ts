@@ -3,12 +3,7 @@ import type {
   LanguageModelV4Middleware,
   LanguageModelV4StreamPart,
 } from '@ai-sdk/provider';
-import {
-  type CachecoreClient,
-  type CachecoreHeadersOptions,
-  cachecoreHeaders,
-  getCacheContext,
-} from '@cachecore/core';
+import { type CachecoreClient, cachecoreHeaders, mergeHeaders } from '@cachecore/core';
 import { CACHECORE_OPTIONS_KEY, parseCachecoreCallOptions } from './cachecore-call-options';
 import { type CachecoreMetadata, readCachecoreMetadata } from './cachecore-metadata';
 
@@ -16,11 +11,11 @@ import { type CachecoreMetadata, readCachecoreMetadata } from './cachecore-metad
  * AI SDK language model middleware that carries Cachecore options on each request and reports the
  * cache outcome in `providerMetadata.cachecore`.
  *
- * - Before the call: `providerOptions.cachecore` (`{ deps, bypass }`) and the `requestContext` scope
- *   wrapping the call (the call option wins) become the request's Cachecore headers. The
- *   `cachecore` key is removed from `providerOptions`, because `@ai-sdk/openai-compatible` copies its
- *   provider's options into the request body, where they would change the cache key and be rejected
- *   by OpenAI.
+ * - Before the call: `providerOptions.cachecore` (`{ deps, bypass }`) becomes the request's Cachecore
+ *   headers, which win over headers set on the call and, in the transport, over a `requestContext`
+ *   scope wrapping the call (the transport fills in what the call leaves out). The `cachecore` key is
+ *   removed from `providerOptions`, because `@ai-sdk/openai-compatible` copies its provider's options
+ *   into the request body, where they would change the cache key and be rejected by OpenAI.
  * - After the call: the gateway's `X-Cache*` response headers become `providerMetadata.cachecore`
  *   on the `generateText` result and step, and on the stream's `finish` part (which `streamText`
  *   surfaces as the `finish-step` part, `result.providerMetadata` and `result.steps`).
@@ -30,7 +25,7 @@ import { type CachecoreMetadata, readCachecoreMetadata } from './cachecore-metad
  * it for you.
  *
  * @param client - The client the model's requests go through. With it, the headers come from
- *   `client.headers()`; without it, from core's `cachecoreHeaders()`.
+ *   `client.headers()`; without it, from core's `cachecoreHeaders()` (the same headers).
  *
  * @example
  * ```ts
@@ -75,32 +70,16 @@ function applyCachecoreOptions(
     params.providerOptions ?? {};
   const callOptions = parseCachecoreCallOptions(rawCallOptions) ?? {};
   const providerOptions = params.providerOptions === undefined ? undefined : otherProviderOptions;
-  const scope = getCacheContext();
-  // The scope fills only what the call leaves out. Its `bypass: false` is the default and adds nothing.
-  const scopeOptions: CachecoreHeadersOptions = {
-    deps: callOptions.deps === undefined && scope?.deps.length ? scope.deps : undefined,
-    bypass: callOptions.bypass === undefined && scope?.bypass ? true : undefined,
-  };
-  const toHeaders = (options: CachecoreHeadersOptions) =>
-    client ? client.headers(options) : cachecoreHeaders(options);
-
-  // Headers set explicitly on the call win over the scope; the call's Cachecore options win over both.
-  let headers = mergeHeaders(toHeaders(scopeOptions), params.headers);
-  headers = mergeHeaders(headers, toHeaders(callOptions));
+  const callHeaders = client ? client.headers(callOptions) : cachecoreHeaders(callOptions);
+  // The AI SDK drops a header whose value is `undefined`, core's merge one whose value is `null`.
+  const merged = mergeHeaders(
+    Object.entries(params.headers ?? {}).map(([name, value]) => [name, value ?? null] as const),
+    callHeaders,
+  );
+  const headers = Object.fromEntries(
+    Object.entries(merged).map(([name, value]) => [name, value ?? undefined]),
+  );
   return { ...params, providerOptions, headers };
-}
-
-/** Merges header records case-insensitively; `override` wins. */
-function mergeHeaders(
-  base: Record<string, string | undefined> | undefined,
-  override: Record<string, string | undefined> | undefined,
-): Record<string, string | undefined> {
-  const overridden = new Set(Object.keys(override ?? {}).map((name) => name.toLowerCase()));
-  const merged: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(base ?? {})) {
-    if (!overridden.has(name.toLowerCase())) merged[name] = value;
-  }
-  return Object.assign(merged, override);
 }
 
 function addMetadataToFinishPart(

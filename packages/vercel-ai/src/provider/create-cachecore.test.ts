@@ -1,26 +1,12 @@
 import { NoSuchModelError } from '@ai-sdk/provider';
 import { CachecoreClient, CachecoreError } from '@cachecore/core';
+import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
 import { generateText, stepCountIs, streamText, type TextStreamPart, type ToolSet, tool } from 'ai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  createFreshTenantToken,
-  startTestGateway,
-  type TestGateway,
-} from '../../test/gateway-fixture';
 import { type CachecoreProvider, createCachecore } from './create-cachecore';
 
-let gateway: TestGateway;
-const providers: CachecoreProvider[] = [];
-
-beforeAll(async () => {
-  gateway = await startTestGateway();
-});
-
-afterAll(async () => {
-  await Promise.all(providers.map((provider) => provider.client.close()));
-  await gateway?.close();
-});
+const gateway = useTestGateway();
 
 /** A provider for a tenant of its own, so the test sees an empty cache. */
 async function createTestProvider(): Promise<CachecoreProvider> {
@@ -28,7 +14,7 @@ async function createTestProvider(): Promise<CachecoreProvider> {
     gatewayUrl: gateway.url,
     tenantJwt: await createFreshTenantToken(),
   });
-  providers.push(cachecore);
+  gateway.closeAfterAll(cachecore.client);
   return cachecore;
 }
 
@@ -80,7 +66,7 @@ describe('createCachecore', () => {
       tenantJwt: await createFreshTenantToken(),
     });
     const cachecore = createCachecore({ cachecore: client });
-    providers.push(cachecore);
+    gateway.closeAfterAll(cachecore.client);
     expect(cachecore.client).toBe(client);
 
     const result = await generateText({ model: cachecore('gpt-4o-mini'), prompt: 'Reused client' });

@@ -1,0 +1,75 @@
+// @cachecore/core/protocol: the wire contract of docs/PROTOCOL.md as code, shared by the client and
+// the gateway. Runtime-agnostic: no `node:` imports, no Buffer, nothing runs at import time.
+
+export { decodeBase64Url, encodeBase64Url } from './base64url';
+export {
+  type CacheHeaderFields,
+  formatAgeSeconds,
+  formatCacheHeaders,
+  formatSimilarity,
+  parseAgeSeconds,
+  parseCacheStatusValue,
+  parseNamespaceHint,
+  parseSimilarity,
+} from './cache-headers';
+export {
+  CACHE_STATUSES,
+  type CacheStatusValue,
+  type CacheTier,
+  cacheTierOf,
+  HIT_CACHE_STATUSES,
+  isHitStatus,
+  isWireCacheStatus,
+  UNKNOWN_CACHE_STATUS,
+  WIRE_CACHE_STATUSES,
+  type WireCacheStatus,
+} from './cache-statuses';
+export {
+  type DecodeDepsResult,
+  decodeDepsHeaderValue,
+  type EncodeDepsResult,
+  encodeDepsHeaderValue,
+} from './deps-codec';
+export {
+  DEFAULT_DEP_HASH,
+  isReservedDepId,
+  MAX_DEP_HASH_BYTES,
+  MAX_DEP_ID_BYTES,
+  MAX_DEPS_HEADER_BYTES,
+  MAX_DEPS_PER_REQUEST,
+  POLICY_VERSION_DEP_ID,
+} from './deps-limits';
+export {
+  BYPASS_DIRECTIVE_HEADER,
+  BYPASS_DIRECTIVE_HEADER_LOWER,
+  CACHE_AGE_HEADER,
+  CACHE_AGE_HEADER_LOWER,
+  CACHE_RESPONSE_HEADER_PREFIX_LOWER,
+  CACHE_SIMILARITY_HEADER,
+  CACHE_SIMILARITY_HEADER_LOWER,
+  CACHE_STATUS_HEADER,
+  CACHE_STATUS_HEADER_LOWER,
+  CACHECORE_HEADER_PREFIX_LOWER,
+  DEPS_HEADER,
+  DEPS_HEADER_LOWER,
+  NAMESPACE_HINT_HEADER,
+  NAMESPACE_HINT_HEADER_LOWER,
+  TOKEN_HEADER,
+  TOKEN_HEADER_LOWER,
+} from './header-names';
+export {
+  isJwtShaped,
+  isTenantBearerAuthorization,
+  looksLikeTenantToken,
+  type ParsedTenantToken,
+  parseTenantToken,
+  readBearerCredential,
+  stripTenantTokenPrefix,
+} from './tenant-token';
+export {
+  utf8ByteLength,
+  validateDepHash,
+  validateDepId,
+  validateDeps,
+  type WireDep,
+} from './validate-dep';

@@ -1,0 +1,73 @@
+import type { CacheStatusValue } from '../wire/cache-headers';
+
+/** One call to the upstream API made for a request. */
+export interface ObservedUpstreamCall {
+  /** Milliseconds until the answer was read (or the stream ended). */
+  durationMs: number;
+  /** `ok` for a complete 2xx answer, `error` for another status, `aborted` for a cut-off stream. */
+  outcome: 'ok' | 'error' | 'aborted';
+  /** The upstream's HTTP status. */
+  status: number;
+}
+
+/**
+ * What the gateway observed while answering one request: the source of its log line and of its
+ * metrics. Stages fill in what they learn; nothing else travels through it.
+ */
+export interface ObservedRequest {
+  /** The tenant, once its token was verified. */
+  tenant?: string;
+  model?: string;
+  stream?: boolean;
+  /** The `X-Cache` status answered. */
+  cache?: CacheStatusValue;
+  /**
+   * How the request took part in single-flight: `leader` made the upstream call, `follower` was
+   * answered by another request's call (`X-Cache: MISS` on the wire, but no upstream call).
+   */
+  flight?: 'leader' | 'follower';
+  /** Tokens a cache hit saved. */
+  tokensSaved?: number;
+  /** Similarity of an L2 hit. */
+  similarity?: number;
+  /** The prompt guard that vetoed an L2 candidate. */
+  l2Veto?: string;
+  /** Why the L2 lookup failed (the request went on without it). */
+  l2Error?: string;
+  /** Why the store failed (the request was answered uncached). */
+  storeError?: string;
+  upstream?: ObservedUpstreamCall;
+  /** A `/v1/invalidate` request: the dep and how many entries it deleted. */
+  invalidation?: { depId: string; keysDeleted: number };
+  /** A `/v1/embeddings` request: how many inputs it had and how many came from the cache. */
+  embeddings?: { inputs: number; cached: number };
+}
+
+/**
+ * The log line fields of an observation, in the names the gateway has always logged; what was not
+ * observed is left out.
+ */
+export function observationLogFields(observation: ObservedRequest): Record<string, unknown> {
+  const { upstream, invalidation, embeddings } = observation;
+  const fields: Record<string, unknown> = {
+    tenant: observation.tenant,
+    model: observation.model,
+    stream: observation.stream,
+    cache: observation.cache,
+    single_flight: observation.flight,
+    tokens_saved: observation.tokensSaved,
+    similarity: observation.similarity,
+    l2_veto: observation.l2Veto,
+    l2_error: observation.l2Error,
+    store_error: observation.storeError,
+    upstream_ms: upstream?.durationMs,
+    upstream_status: upstream?.status,
+    stream_incomplete: upstream?.outcome === 'aborted' ? true : undefined,
+    dep_id: invalidation?.depId,
+    keys_deleted: invalidation?.keysDeleted,
+    embedding_inputs: embeddings?.inputs,
+    embedding_inputs_cached: embeddings?.cached,
+  };
+  for (const name in fields) if (fields[name] === undefined) delete fields[name];
+  return fields;
+}

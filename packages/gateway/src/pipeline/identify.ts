@@ -1,0 +1,64 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { TenantIdentity } from '../auth/tenant-claims';
+import type { ChatRequest } from '../cache/chat-request';
+import { collectRequestDeps } from '../cache/dep-validation';
+import { decodeDepsHeader } from '../cache/deps-header';
+import { computeNamespace } from '../cache/namespace';
+import { resolveTtlPolicy, type TtlPolicy } from '../cache/ttl-policy';
+import type { GatewayContext } from '../gateway-context';
+import type { DepTag } from '../store/store';
+
+/** Everything known about one cacheable request once it is authenticated and parsed. */
+export interface CacheableRequest {
+  identity: TenantIdentity;
+  chat: ChatRequest;
+  rawBody: Buffer;
+  namespace: string;
+  l1Key: string;
+  /** The L2 index key, when L2 applies to the request. */
+  readonly indexKey: string | undefined;
+  /** The request's deps, `cc:policy-version` included. */
+  deps: DepTag[];
+  ttl: TtlPolicy;
+  /** Headers for operators (`--debug-headers`), on every answer of this request. */
+  debugHeaders: Record<string, string>;
+}
+
+/**
+ * The identity and namespace stage: where a tenant's request lives in the cache (namespace, L1 key,
+ * L2 index key), which deps it reads and writes with, and how long its answer may be kept.
+ * Throws a 400 for a malformed `X-Cachecore-Deps` header.
+ */
+export function identifyRequest(
+  context: GatewayContext,
+  headers: IncomingHttpHeaders,
+  identity: TenantIdentity,
+  chat: ChatRequest,
+  rawBody: Buffer,
+): CacheableRequest {
+  const headerDeps = decodeDepsHeader(headers['x-cachecore-deps']);
+  const namespace = computeNamespace({
+    tenantId: identity.tenantId,
+    permissions: identity.permissions,
+    systemText: chat.systemText,
+    toolsJson: chat.toolsJson,
+    policyVersion: identity.policyVersion,
+    embedderId: context.embedderId,
+  });
+  return {
+    identity,
+    chat,
+    rawBody,
+    namespace,
+    l1Key: `${namespace}:${chat.bodyHash}`,
+    // A getter: the context key costs a second canonicalisation, which an L1 hit never needs.
+    get indexKey() {
+      return context.semantic && chat.contextKey ? `${namespace}:${chat.contextKey}` : undefined;
+    },
+    deps: collectRequestDeps(headerDeps, identity.policyVersion),
+    ttl: resolveTtlPolicy(context.settings, identity),
+    debugHeaders: context.settings.debugHeaders
+      ? { 'x-cachecore-namespace-hint': namespace.slice(0, 12) }
+      : {},
+  };
+}

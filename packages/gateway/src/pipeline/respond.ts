@@ -1,0 +1,84 @@
+import type { ServerResponse } from 'node:http';
+import type { ChatCompletion } from '../cache/chat-completion';
+import type { ChatRequest } from '../cache/chat-request';
+import { buildReplayChunks } from '../cache/completion-replay';
+import { GatewayHttpError } from '../errors/gateway-http-error';
+import type { FlightOutcome } from '../gateway-context';
+import { type CacheStatusValue, cacheHeaders } from '../wire/cache-headers';
+import { sendJson } from '../wire/send-json';
+import { formatSseEvent, SSE_HEADERS } from '../wire/sse';
+import type { CacheHit, CacheMiss } from './lookup';
+
+/** The `X-Cache` status of a hit. */
+export function hitStatus(hit: CacheHit): CacheStatusValue {
+  if (hit.tier === 'l2') return 'HIT_L2';
+  return hit.stale ? 'HIT_L1_STALE' : 'HIT_L1';
+}
+
+/** The headers of every answer to a miss, error answers included. */
+export function missHeaders(miss: CacheMiss): Record<string, string> {
+  return { ...cacheHeaders('MISS', 0, 0), ...miss.debugHeaders };
+}
+
+/** Answers from a cached entry, as JSON or as an SSE replay, whichever the client asked. */
+export function respondWithHit(response: ServerResponse, chat: ChatRequest, hit: CacheHit): void {
+  const headers = {
+    ...cacheHeaders(hitStatus(hit), hit.similarity, hit.ageSeconds),
+    ...hit.debugHeaders,
+  };
+  if (!chat.stream) {
+    sendJson(response, 200, hit.entry.body, headers);
+    return;
+  }
+  writeReplay(response, chat, JSON.parse(hit.entry.body) as ChatCompletion, headers);
+}
+
+/**
+ * Answers from a flight's outcome (its own or a leader's): the completion as JSON or replayed as
+ * SSE, an upstream error relayed with its status, an interrupted answer as a 502. Nothing is
+ * written when the response was already answered (a streaming leader) or the client left.
+ */
+export function respondWithOutcome(
+  response: ServerResponse,
+  chat: ChatRequest,
+  outcome: FlightOutcome,
+  headers: Record<string, string>,
+): void {
+  if (response.headersSent || response.destroyed) return;
+  if (outcome.kind === 'completion') {
+    if (chat.stream) writeReplay(response, chat, outcome.completion, headers);
+    else sendJson(response, 200, outcome.body, headers);
+    return;
+  }
+  if (outcome.kind === 'error') {
+    const contentType = outcome.headers['content-type'] ?? 'application/json';
+    response.writeHead(outcome.status, {
+      ...outcome.headers,
+      ...headers,
+      'content-type': contentType,
+      'content-length': String(Buffer.byteLength(outcome.body)),
+    });
+    response.end(outcome.body);
+    return;
+  }
+  sendJson(
+    response,
+    502,
+    new GatewayHttpError(502, 'The upstream answer was interrupted before it completed.').toBody(),
+    headers,
+  );
+}
+
+function writeReplay(
+  response: ServerResponse,
+  chat: ChatRequest,
+  completion: ChatCompletion,
+  headers: Record<string, string>,
+): void {
+  const chunks = buildReplayChunks(completion, { includeUsage: chat.includeUsage });
+  let payload = '';
+  for (const chunk of chunks) payload += formatSseEvent(chunk);
+  payload += formatSseEvent('[DONE]');
+  response.writeHead(200, { ...SSE_HEADERS, ...headers });
+  response.end(payload);
+}
