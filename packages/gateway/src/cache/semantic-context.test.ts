@@ -30,11 +30,11 @@ import { type Gateway, startGateway } from '../gateway';
 const SECRET = 'semantic-context-secret';
 /**
  * Threshold of the GloVe test embedder, from its calibration on the context cases
- * (`test/measure-l2-judgement.ts`): the differing parts of rewordings score 0.44–0.93 (median
- * 0.76), of different questions 0.15–0.97; the most similar different questions that no guard
- * vetoes score 0.82, so 0.85 keeps a margin.
+ * (`test/measure-l2-judgement.ts`): the differing parts of rewordings score 0.27–0.93 (median
+ * 0.71), of different questions −0.09–0.97; the most similar different questions that no guard
+ * vetoes score 0.77, so 0.82 keeps a margin.
  */
-const SENTENCE_THRESHOLD = 0.85;
+const SENTENCE_THRESHOLD = 0.82;
 
 const devCases = readContextCases('l2-context-dev-cases.json');
 const extraCases = readContextCases('l2-context-extra-cases.json');
