@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { collectStats, type GatewayStats, handleAdmin } from './admin/admin-routes';
 import { warnIfOpenRelay } from './auth/anonymous-policy';
 import { createTokenVerifier } from './auth/token-verifier';
+import { createNamespaceMemo } from './cache/namespace-memo';
 import type { SemanticCache } from './cache/semantic-lookup';
 import { SingleFlight } from './cache/single-flight';
 import {
@@ -154,6 +155,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       monotonicNow: () => performance.now(),
       semantic,
       embedderId: semantic?.embedder.id ?? 'l2-off',
+      namespaceOf: createNamespaceMemo(semantic?.embedder.id ?? 'l2-off'),
       adminToken: options.adminToken || undefined,
       metrics,
       flights: new SingleFlight<FlightOutcome>(),

@@ -12,7 +12,6 @@ import type { TenantIdentity } from '../auth/tenant-claims';
 import type { ChatRequest } from '../cache/chat-request';
 import { collectRequestDeps } from '../cache/dep-validation';
 import { decodeDepsHeader } from '../cache/deps-header';
-import { computeNamespace } from '../cache/namespace';
 import { resolveTtlPolicy, type TtlPolicy } from '../cache/ttl-policy';
 import type { GatewayContext } from '../gateway-context';
 import type { DepTag } from '../store/store';
@@ -60,14 +59,7 @@ export function identifyRequest(
   const headerDeps = decodeDepsHeader(headers[DEPS_HEADER_LOWER]);
   const cacheControl = headers[CACHE_CONTROL_HEADER_LOWER];
   const directives = cacheControl === undefined ? NO_DIRECTIVES : parseCacheControl(cacheControl);
-  const namespace = computeNamespace({
-    tenantId: identity.tenantId,
-    permissions: identity.permissions,
-    systemText: chat.systemText,
-    toolsJson: chat.toolsJson,
-    policyVersion: identity.policyVersion,
-    embedderId: context.embedderId,
-  });
+  const namespace = context.namespaceOf(identity, chat.systemText, chat.toolsJson);
   return {
     api,
     identity,
