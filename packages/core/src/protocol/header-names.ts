@@ -106,3 +106,9 @@ export const L2_BEST_HEADER_LOWER = 'x-cachecore-l2-best';
 export const L2_VETO_HEADER = 'X-Cachecore-L2-Veto';
 /** {@link L2_VETO_HEADER} in lower case. */
 export const L2_VETO_HEADER_LOWER = 'x-cachecore-l2-veto';
+
+/**
+ * Client-side header the LangChain adapter uses to correlate a request its transport sees with the
+ * model call that made it; removed by the adapter's fetch, it never reaches the wire.
+ */
+export const CALL_CORRELATION_HEADER_LOWER = 'x-cachecore-langchain-call';
