@@ -39,6 +39,8 @@ export interface GatewayContext {
   /** Prometheus metrics, served at `GET /metrics`. */
   metrics: GatewayMetrics;
   flights: SingleFlight<FlightOutcome>;
+  /** Set by `close()`: `/ready` answers 503 while in-flight requests finish. */
+  shuttingDown?: boolean;
   /** Background work (SWR refreshes) that `close()` waits for. */
   background: Set<Promise<unknown>>;
 }

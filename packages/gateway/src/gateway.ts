@@ -183,6 +183,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      context.shuttingDown = true;
       // Keep-alive sockets of finished requests would hold `close()` open until they time out:
       // close them as they turn idle while in-flight requests finish.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
@@ -225,7 +226,17 @@ async function routeRequest(
   try {
     pathname = confineRequestPath(request);
     if (pathname === '/health' || pathname === '/healthz') {
+      // Liveness: the process answers. Readiness (may traffic come here?) is `/ready`.
       sendJson(response, 200, { status: 'ok' });
+    } else if (pathname === '/ready' || pathname === '/readyz') {
+      const unready = readinessProblem(context);
+      sendJson(
+        response,
+        unready ? 503 : 200,
+        unready
+          ? { status: 'unavailable', reason: unready }
+          : { status: 'ready', store: context.store.kind },
+      );
     } else if (pathname === '/metrics') {
       // Unauthenticated, like most Prometheus targets: it exposes counts, never tenant data.
       if (method !== 'GET' && method !== 'HEAD')
@@ -277,4 +288,17 @@ async function routeRequest(
       ...observationLogFields(observation),
     });
   }
+}
+
+/**
+ * Why the gateway should not get traffic now, or `undefined` when it should: it is shutting down,
+ * or its shared store (Redis) is not reachable, so every request would go upstream uncached.
+ */
+function readinessProblem(context: GatewayContext): string | undefined {
+  if (context.shuttingDown) return 'the gateway is shutting down';
+  const store = context.store as Partial<{ isReady: () => boolean }>;
+  if (typeof store.isReady === 'function' && !store.isReady()) {
+    return `the ${context.store.kind} store is not reachable; requests are answered uncached`;
+  }
+  return undefined;
 }
