@@ -140,6 +140,26 @@ describe('semantic cache (L2) through the gateway', () => {
     );
   });
 
+  it('answers a miss when the best candidate is vetoed, never the next one down', async () => {
+    await using lenient = await startGateway({
+      upstream: 'mock',
+      mockLatencyMs: 5,
+      jwtSecret: SECRET,
+      logLevel: 'silent',
+      debugHeaders: true,
+      l2Threshold: 0.3,
+    });
+    const token = await freshToken();
+    // Both pass the threshold; the closer one asks about 15%, the other would pass every guard.
+    await ask(lenient, token, 'Tell me, what is 25% of 200, please?');
+    await ask(lenient, token, 'What is 15% of 200?');
+    const incoming = await ask(lenient, token, 'What is 25% of 200?');
+    expect(incoming.headers.get('x-cache')).toBe('MISS');
+    expect(incoming.headers.get('x-cachecore-l2-veto')).toBe('number');
+    expect(Number(incoming.headers.get('x-cachecore-l2-best'))).toBeGreaterThan(0.7);
+    expect(incoming.body.choices[0].message.content).toBe('Echo: What is 25% of 200?');
+  });
+
   it('stays exact-match only with l2 off', async () => {
     await using exactOnly = await startGateway({
       upstream: 'mock',
