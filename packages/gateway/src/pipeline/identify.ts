@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { CachedApi } from '../apis/cached-api';
+import { CHAT_COMPLETIONS_API } from '../apis/chat-completions-api';
 import type { TenantIdentity } from '../auth/tenant-claims';
 import type { ChatRequest } from '../cache/chat-request';
 import { collectRequestDeps } from '../cache/dep-validation';
@@ -10,6 +12,8 @@ import type { DepTag } from '../store/store';
 
 /** Everything known about one cacheable request once it is authenticated and parsed. */
 export interface CacheableRequest {
+  /** The API the request belongs to: how its answers are read, stored and replayed. */
+  api: CachedApi;
   identity: TenantIdentity;
   chat: ChatRequest;
   rawBody: Buffer;
@@ -35,6 +39,7 @@ export function identifyRequest(
   identity: TenantIdentity,
   chat: ChatRequest,
   rawBody: Buffer,
+  api: CachedApi = CHAT_COMPLETIONS_API,
 ): CacheableRequest {
   const headerDeps = decodeDepsHeader(headers['x-cachecore-deps']);
   const namespace = computeNamespace({
@@ -46,14 +51,17 @@ export function identifyRequest(
     embedderId: context.embedderId,
   });
   return {
+    api,
     identity,
     chat,
     rawBody,
     namespace,
-    l1Key: `${namespace}:${chat.bodyHash}`,
+    l1Key: `${namespace}:${api.keyPrefix}${chat.bodyHash}`,
     // A getter: the context key costs a second canonicalisation, which an L1 hit never needs.
     get indexKey() {
-      return context.semantic && chat.contextKey ? `${namespace}:${chat.contextKey}` : undefined;
+      return context.semantic && chat.contextKey
+        ? `${namespace}:${api.keyPrefix}${chat.contextKey}`
+        : undefined;
     },
     deps: collectRequestDeps(headerDeps, identity.policyVersion),
     ttl: resolveTtlPolicy(context.settings, identity),

@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ChatCompletion, isChatCompletion } from '../cache/chat-completion';
-import { CompletionAssembler } from '../cache/completion-assembler';
+import type { CachedAnswer, CachedApi } from '../apis/cached-api';
 import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { FlightOutcome, GatewayContext } from '../gateway-context';
 import type { ObservedRequest } from '../observation/observed-request';
 import { readUpstreamText, relayableHeaders } from '../upstream/upstream-client';
-import { createSseParser, SSE_HEADERS } from '../wire/sse';
+import { createSseEventParser, SSE_HEADERS } from '../wire/sse';
 import { watchClientGone } from '../wire/watch-client-gone';
 import { countStat } from './count-stat';
 import type { CacheableRequest } from './identify';
@@ -65,7 +64,7 @@ export async function callUpstream(
           body: text,
         };
       }
-      const outcome = parseCompletion(text);
+      const outcome = parseAnswer(cacheable.api, text);
       observe(upstreamResponse.status, outcome.kind === 'completion' ? 'ok' : 'error');
       return outcome;
     }
@@ -73,73 +72,85 @@ export async function callUpstream(
     upstream.finish();
     if (!cacheable.chat.stream) {
       // The upstream streamed although the client asked for JSON: assemble, then answer JSON.
-      const assembled = await assembleStream(upstreamResponse, undefined, clientGone.signal);
-      observe(upstreamResponse.status, assembled.done ? 'ok' : 'aborted');
-      if (!assembled.done) return { kind: 'aborted' };
+      const assembled = await assembleStream(
+        cacheable.api,
+        upstreamResponse,
+        undefined,
+        clientGone.signal,
+      );
+      observe(upstreamResponse.status, assembled.complete ? 'ok' : 'aborted');
+      if (!assembled.complete || !assembled.completion) return { kind: 'aborted' };
       return completionOutcome(assembled.completion);
     }
 
     response.writeHead(200, { ...relayableHeaders(upstreamResponse), ...SSE_HEADERS, ...headers });
     response.flushHeaders();
-    const assembled = await assembleStream(upstreamResponse, response, clientGone.signal);
+    const assembled = await assembleStream(
+      cacheable.api,
+      upstreamResponse,
+      response,
+      clientGone.signal,
+    );
     if (!response.destroyed) response.end();
-    const complete = assembled.done && !clientGone.signal.aborted;
+    const complete = assembled.complete && !clientGone.signal.aborted && !!assembled.completion;
     observe(upstreamResponse.status, complete ? 'ok' : 'aborted');
-    if (!complete) return { kind: 'aborted' };
+    if (!complete || !assembled.completion) return { kind: 'aborted' };
     return completionOutcome(assembled.completion);
   } finally {
     clientGone.stop();
   }
 }
 
-function completionOutcome(completion: ChatCompletion): FlightOutcome {
+function completionOutcome(completion: CachedAnswer): FlightOutcome {
   return { kind: 'completion', completion, body: JSON.stringify(completion) };
 }
 
-/** A JSON upstream answer that is not a chat completion is a 502: never stored, never replayed. */
-function parseCompletion(text: string): FlightOutcome {
-  let completion: unknown;
+/** A JSON upstream answer the API cannot store is a 502: never stored, never replayed. */
+function parseAnswer(api: CachedApi, text: string): FlightOutcome {
+  let parsed: unknown;
   try {
-    completion = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
-    completion = undefined;
+    parsed = undefined;
   }
-  if (isChatCompletion(completion)) return { kind: 'completion', completion, body: text };
+  const completion = api.readAnswer(parsed);
+  if (completion) return { kind: 'completion', completion, body: text };
   return {
     kind: 'error',
     status: 502,
     headers: {},
-    body: JSON.stringify(
-      new GatewayHttpError(
-        502,
-        'The upstream answered with something that is not a chat completion.',
-      ).toBody(),
-    ),
+    body: JSON.stringify(new GatewayHttpError(502, api.invalidAnswerMessage).toBody()),
   };
 }
 
-/** Reads an upstream SSE body, optionally passing each chunk through to the client unchanged. */
+/**
+ * Reads an upstream SSE body, optionally passing each chunk through to the client unchanged.
+ * `complete` only when the stream is a whole answer (see `CompletionAssembler.complete`).
+ */
 async function assembleStream(
+  api: CachedApi,
   upstreamResponse: Response,
   passThrough: ServerResponse | undefined,
   signal: AbortSignal,
-): Promise<{ done: boolean; completion: ChatCompletion }> {
-  const assembler = new CompletionAssembler();
-  const parser = createSseParser();
+): Promise<{ complete: boolean; completion: CachedAnswer | undefined }> {
+  const assembler = api.createAssembler();
+  const parser = createSseEventParser();
   const decoder = new TextDecoder();
   const body = upstreamResponse.body;
-  if (!body) return { done: false, completion: assembler.toCompletion() };
+  if (!body) return { complete: false, completion: assembler.result() };
   try {
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
       if (signal.aborted) break;
       if (passThrough && !passThrough.destroyed) passThrough.write(chunk);
-      for (const data of parser.push(decoder.decode(chunk, { stream: true })))
-        assembler.addEvent(data);
+      for (const event of parser.push(decoder.decode(chunk, { stream: true })))
+        assembler.addEvent(event.data, event.event);
     }
-    if (!signal.aborted) for (const data of parser.flush()) assembler.addEvent(data);
+    if (!signal.aborted) {
+      for (const event of parser.flush()) assembler.addEvent(event.data, event.event);
+    }
   } catch {
     // A broken upstream stream is a truncated answer: relayed as far as it went, never cached.
-    return { done: false, completion: assembler.toCompletion() };
+    return { complete: false, completion: assembler.result() };
   }
-  return { done: assembler.done && !signal.aborted, completion: assembler.toCompletion() };
+  return { complete: assembler.complete && !signal.aborted, completion: assembler.result() };
 }
