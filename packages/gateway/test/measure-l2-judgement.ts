@@ -69,7 +69,7 @@ async function measurePairs(embed: Embed): Promise<PairRow[]> {
           const incomingText = text(incoming.question);
           const [wholeCached, wholeIncoming] = embed([cachedText, incomingText]);
           const [judged] = await judgeCandidates(
-            { text: splitPrompt(incomingText).queryText, vector: new Float32Array(0) },
+            { text: splitPrompt(incomingText).queryText },
             [{ text: splitPrompt(cachedText).queryText, score: Number.NaN, payload: null }],
             async (texts) => embed(texts),
           );
@@ -211,9 +211,8 @@ for (const [label, pool, text, embedder] of [
     plain,
   ],
 ] as const) {
-  const vector = embedTextLexically(text);
   const judge = async () => {
-    const ranked = await judgeCandidates({ text, vector }, pool, (texts) => embedder.embed(texts));
+    const ranked = await judgeCandidates({ text }, pool, (texts) => embedder.embed(texts));
     const best = ranked[0];
     if (best) checkPromptGuards(best.cachedPart, best.incomingPart);
   };

@@ -11,7 +11,7 @@ const embed = async (texts: string[]) => {
 const candidate = (text: string, score: number) => ({ text, score, payload: text });
 
 const judge = (incoming: string, candidates: ReturnType<typeof candidate>[]) =>
-  judgeCandidates({ text: incoming, vector: embedTextLexically(incoming) }, candidates, embed);
+  judgeCandidates({ text: incoming }, candidates, embed);
 
 describe('judgeCandidates', () => {
   it('decides on the differing parts, so a shared document does not count', async () => {

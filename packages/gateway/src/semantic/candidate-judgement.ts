@@ -36,14 +36,14 @@ export interface JudgedCandidate<Payload> {
  *
  * @example
  * const ranked = await judgeCandidates(
- *   { text: 'Contract:\nA.\nQuestion: cause?', vector },
+ *   { text: 'Contract:\nA.\nQuestion: cause?' },
  *   [{ text: 'Contract:\nA.\nQuestion: convenience?', score: 0.99, payload: record }],
  *   (texts) => embedder.embed(texts),
  * );
  * ranked[0].similarity; // similarity of 'Question: cause?' and 'Question: convenience?'
  */
 export async function judgeCandidates<Payload>(
-  incoming: { text: string; vector: Float32Array },
+  incoming: { text: string },
   candidates: readonly SemanticCandidate<Payload>[],
   embed: (texts: string[]) => Promise<Float32Array[]>,
 ): Promise<JudgedCandidate<Payload>[]> {
