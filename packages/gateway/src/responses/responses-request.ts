@@ -1,5 +1,6 @@
 import { canonicalizeChatBody, sha256Hex, stringifyCanonical } from '../cache/canonical-body';
 import { GatewayHttpError } from '../errors/gateway-http-error';
+import { splitPrompt } from '../semantic/prompt-segments';
 
 /** A validated `POST /v1/responses` body and the cache-relevant facts derived from it. */
 export interface ResponsesRequest {
@@ -18,8 +19,11 @@ export interface ResponsesRequest {
   systemText: string;
   /** Canonical JSON of `tools`, for the namespace; `''` without tools. */
   toolsJson: string;
-  /** The text L2 embeds: a string `input`, or the last input item when it is a user message. */
-  semanticText: string | undefined;
+  /**
+   * The text L2 embeds: the query part (see `splitPrompt`) of a string `input`, or of the last
+   * input item when it is a user message.
+   */
+  readonly semanticText: string | undefined;
   /** SHA-256 of the canonical body without that text: L2 candidates must share it. */
   readonly contextKey: string | undefined;
 }
@@ -63,12 +67,19 @@ export function analyzeResponsesRequest(parsed: unknown): ResponsesRequest {
     }
   }
   const last = items[items.length - 1];
-  let semanticText: string | undefined;
-  if (typeof input === 'string') semanticText = input.trim() === '' ? undefined : input;
+  let lastUserText: string | undefined;
+  if (typeof input === 'string') lastUserText = input.trim() === '' ? undefined : input;
   else if (typeof last === 'object' && last !== null && last.role === 'user') {
-    const text = itemText(last.content);
-    if (text !== undefined && text.trim() !== '') semanticText = text;
+    // Text parts are blocks of their own (a document part, a question part) for `splitPrompt`.
+    const text = itemText(last.content, '\n\n');
+    if (text !== undefined && text.trim() !== '') lastUserText = text;
   }
+  // As for chat completions: a long input is judged on its question, never on its document.
+  let split: ReturnType<typeof splitPrompt> | undefined | null = null;
+  const promptSplit = () => {
+    if (split === null) split = lastUserText === undefined ? undefined : splitPrompt(lastUserText);
+    return split;
+  };
   let contextKey: string | undefined | null = null;
   return {
     body,
@@ -78,20 +89,23 @@ export function analyzeResponsesRequest(parsed: unknown): ResponsesRequest {
     bodyHash: sha256Hex(canonicalizeChatBody(body)),
     systemText: systemParts.join('\n'),
     toolsJson: body.tools === undefined ? '' : stringifyCanonical(body.tools),
-    semanticText,
+    get semanticText() {
+      return promptSplit()?.queryText;
+    },
     get contextKey() {
       if (contextKey === null) {
+        const prompt = promptSplit();
         contextKey =
-          semanticText === undefined
+          prompt === undefined
             ? undefined
             : sha256Hex(
-                canonicalizeChatBody({
+                `${canonicalizeChatBody({
                   ...body,
                   input:
                     typeof input === 'string'
                       ? null
                       : [...items.slice(0, -1), { ...last, content: null }],
-                }),
+                })}${prompt.contextFingerprint === undefined ? '' : `\u0000${prompt.contextFingerprint}`}`,
               );
       }
       return contextKey;
@@ -112,7 +126,7 @@ function statefulReason(body: Record<string, unknown>): ResponsesRequest['statef
 }
 
 /** The text of an input item's content: a string, or its text parts joined; `undefined` otherwise. */
-function itemText(content: unknown): string | undefined {
+function itemText(content: unknown, partSeparator = '\n'): string | undefined {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return undefined;
   const texts: string[] = [];
@@ -124,5 +138,5 @@ function itemText(content: unknown): string | undefined {
     }
     texts.push(typed.text);
   }
-  return texts.join('\n');
+  return texts.join(partSeparator);
 }

@@ -69,6 +69,21 @@ describe('POST /v1/responses', () => {
     expect(other.headers.get('x-cache')).toBe('MISS');
   });
 
+  it('never answers a different question about the same long document', async () => {
+    const terms = Array.from(
+      { length: 12 },
+      (_, index) =>
+        `${index + 1}. Clause ${index + 1} of the booking terms applies to every reservation made through the portal, including group bookings and corporate accounts.`,
+    ).join('\n');
+    const input = (question: string) => `Document:\n${terms}\n\nQuestion: ${question}`;
+    await ask(gateway, token, { input: input('What time is check-out?') });
+    const other = await ask(gateway, token, { input: input('Are dogs allowed in the rooms?') });
+    expect(other.headers.get('x-cache')).toBe('MISS');
+    expect(JSON.parse(other.text).output[0].content[0].text).toContain('Are dogs allowed');
+    const same = await ask(gateway, token, { input: input('what time is check-out') });
+    expect(same.headers.get('x-cache')).toBe('HIT_L2');
+  });
+
   it('answers 400 for a body without input', async () => {
     const answer = await ask(gateway, token, { input: undefined });
     expect(answer.status).toBe(400);
