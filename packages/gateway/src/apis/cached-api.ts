@@ -34,6 +34,17 @@ export interface CachedApi {
   /** What the gateway answers (502) for a JSON upstream answer `readAnswer` refused. */
   readonly invalidAnswerMessage: string;
   createAssembler(): StreamAssembler;
+  /**
+   * The body to send upstream for a miss, when it differs from the client's (e.g. to always get
+   * usage on streams); `undefined` sends the client's body as it came.
+   */
+  upstreamBody?(request: ChatRequest): string | undefined;
+  /**
+   * For a stream passed through to the client: the `data` of one upstream event as this client
+   * asked for it (`undefined` drops the event), when the upstream body was changed; `undefined`
+   * for the whole method passes events through byte for byte.
+   */
+  clientEventFilter?(request: ChatRequest): ((data: string) => string | undefined) | undefined;
   /** The SSE payload replaying a stored answer the way the API streams it. */
   formatReplay(answer: CachedAnswer, request: ChatRequest): string;
   /** Tokens the answer cost upstream, counted as saved on every hit. */

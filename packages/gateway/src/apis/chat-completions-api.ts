@@ -36,4 +36,32 @@ export const CHAT_COMPLETIONS_API: CachedApi = {
     return payload + formatSseEvent('[DONE]');
   },
   countTokens: (answer) => countCompletionTokens(answer as ChatCompletion),
+  // Every stream is asked for its usage, so an entry first filled by a stream without
+  // `include_usage` still answers later JSON requests and `include_usage` streams with one.
+  upstreamBody(request) {
+    if (!request.stream || request.includeUsage) return undefined;
+    const options = request.body.stream_options;
+    return JSON.stringify({
+      ...request.body,
+      stream_options: { ...(typeof options === 'object' ? options : {}), include_usage: true },
+    });
+  },
+  // ... and a client that did not ask for usage gets the stream it asked for: no usage chunk, no
+  // `"usage": null` on the others.
+  clientEventFilter(request) {
+    if (!request.stream || request.includeUsage) return undefined;
+    return (data) => {
+      if (!data.includes('"usage"')) return data;
+      let chunk: { usage?: unknown; choices?: unknown[] };
+      try {
+        chunk = JSON.parse(data);
+      } catch {
+        return data;
+      }
+      if (typeof chunk !== 'object' || chunk === null || !('usage' in chunk)) return data;
+      if (Array.isArray(chunk.choices) && chunk.choices.length === 0) return undefined;
+      const { usage: _usage, ...rest } = chunk;
+      return JSON.stringify(rest);
+    };
+  },
 };

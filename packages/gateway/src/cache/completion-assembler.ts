@@ -18,6 +18,7 @@ interface ChunkChoice {
     }>;
   };
   finish_reason?: string | null;
+  logprobs?: unknown;
 }
 
 /**
@@ -89,7 +90,14 @@ export class CompletionAssembler {
     const index = chunkChoice.index ?? 0;
     let choice = this.choices.get(index);
     if (!choice) {
-      choice = { index, message: { role: 'assistant', content: null }, finish_reason: null };
+      // The fields a non-streamed completion always has, so an answer assembled from a stream is
+      // stored (and later served as JSON) in the same shape.
+      choice = {
+        index,
+        message: { role: 'assistant', content: null, refusal: null },
+        logprobs: null,
+        finish_reason: null,
+      };
       this.choices.set(index, choice);
     }
     const delta = chunkChoice.delta ?? {};
@@ -116,6 +124,8 @@ export class CompletionAssembler {
       if (callDelta.function?.name) call.function.name += callDelta.function.name;
       if (callDelta.function?.arguments) call.function.arguments += callDelta.function.arguments;
     }
+    if (chunkChoice.logprobs)
+      choice.logprobs = mergeLogprobs(choice.logprobs, chunkChoice.logprobs);
     if (chunkChoice.finish_reason) choice.finish_reason = chunkChoice.finish_reason;
   }
 
@@ -142,4 +152,21 @@ export class CompletionAssembler {
     if (this.usage) completion.usage = this.usage;
     return completion;
   }
+}
+
+/**
+ * Streamed logprobs arrive per chunk as `{ content: [...], refusal: [...] }`; the completion's are
+ * the concatenation, as a non-streamed answer gives them.
+ */
+function mergeLogprobs(stored: unknown, chunk: unknown): unknown {
+  if (typeof chunk !== 'object' || chunk === null) return stored;
+  const merged: Record<string, unknown> = { ...((stored as Record<string, unknown>) ?? {}) };
+  for (const [field, value] of Object.entries(chunk as Record<string, unknown>)) {
+    const previous = merged[field];
+    merged[field] =
+      Array.isArray(value) && Array.isArray(previous)
+        ? [...previous, ...value]
+        : (value ?? previous ?? null);
+  }
+  return merged;
 }

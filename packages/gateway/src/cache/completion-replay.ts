@@ -21,9 +21,12 @@ export function buildReplayChunks(
       ? { system_fingerprint: completion.system_fingerprint }
       : {}),
   };
+  // With `include_usage` the API puts `"usage": null` on every chunk before the usage chunk.
+  const usageField = options.includeUsage ? { usage: null } : {};
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
     ...base,
     choices,
+    ...usageField,
     ...extra,
   });
   const chunks: Record<string, unknown>[] = [];

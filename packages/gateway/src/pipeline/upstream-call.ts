@@ -39,7 +39,7 @@ export async function callUpstream(
         method: 'POST',
         path: request.url ?? '/v1/chat/completions',
         headers: request.headers,
-        body: cacheable.rawBody,
+        body: cacheable.api.upstreamBody?.(cacheable.chat) ?? cacheable.rawBody,
         signal: clientGone.signal,
       });
     } catch (error) {
@@ -90,6 +90,7 @@ export async function callUpstream(
       upstreamResponse,
       response,
       clientGone.signal,
+      cacheable.api.clientEventFilter?.(cacheable.chat),
     );
     if (!response.destroyed) response.end();
     const complete = assembled.complete && !clientGone.signal.aborted && !!assembled.completion;
@@ -132,6 +133,7 @@ async function assembleStream(
   upstreamResponse: Response,
   passThrough: ServerResponse | undefined,
   signal: AbortSignal,
+  clientEvent?: (data: string) => string | undefined,
 ): Promise<{ complete: boolean; completion: CachedAnswer | undefined }> {
   const assembler = api.createAssembler();
   const parser = createSseEventParser();
@@ -141,12 +143,26 @@ async function assembleStream(
   try {
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
       if (signal.aborted) break;
-      if (passThrough && !passThrough.destroyed) passThrough.write(chunk);
-      for (const event of parser.push(decoder.decode(chunk, { stream: true })))
+      // Byte for byte, unless this client asked for a different shape than the upstream sends.
+      if (passThrough && !clientEvent && !passThrough.destroyed) passThrough.write(chunk);
+      for (const event of parser.push(decoder.decode(chunk, { stream: true }))) {
         assembler.addEvent(event.data, event.event);
+        if (passThrough && clientEvent && !passThrough.destroyed) {
+          const data = clientEvent(event.data);
+          if (data !== undefined) {
+            passThrough.write(`${event.event ? `event: ${event.event}\n` : ''}data: ${data}\n\n`);
+          }
+        }
+      }
     }
     if (!signal.aborted) {
-      for (const event of parser.flush()) assembler.addEvent(event.data, event.event);
+      for (const event of parser.flush()) {
+        assembler.addEvent(event.data, event.event);
+        const data = passThrough && clientEvent ? clientEvent(event.data) : undefined;
+        if (passThrough && data !== undefined && !passThrough.destroyed) {
+          passThrough.write(`${event.event ? `event: ${event.event}\n` : ''}data: ${data}\n\n`);
+        }
+      }
     }
   } catch {
     // A broken upstream stream is a truncated answer: relayed as far as it went, never cached.
