@@ -16,6 +16,7 @@ import {
   type SentenceEmbeddingServer,
   startSentenceEmbeddingServer,
 } from '../../test/support/sentence-embedding-server';
+import { reportLine, reportTable } from '../../test/support/test-report';
 import { createTenantToken } from '../auth/create-tenant-token';
 import { type Gateway, startGateway } from '../gateway';
 
@@ -201,8 +202,8 @@ describe.each(setups)('context-heavy prompts with $name', (setup) => {
       'paraphrase chances': tally.paraphraseChances,
       wrong: tally.wrong.length,
     }));
-    console.log(`context cases with ${setup.name}`);
-    console.table(rows);
+    reportLine(`context cases with ${setup.name}`);
+    reportTable(rows);
   });
 
   const runs = [
@@ -274,7 +275,7 @@ describe.each(setups)('context-heavy prompts with $name', (setup) => {
         vetoedAboveThreshold += 1;
       }
     }
-    console.log(
+    reportLine(
       `${setup.name}: ${vetoedAboveThreshold} of ${guardCases.near_misses.length} near misses ` +
         'passed the threshold and were vetoed by a guard',
     );

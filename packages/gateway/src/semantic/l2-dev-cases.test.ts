@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { reportLine, reportTable } from '../../test/support/test-report';
 import { embedTextLexically, HASH_EMBEDDER_DEFAULT_THRESHOLD } from '../embed/hash-embedder';
 import { checkPromptGuards } from './guards';
 
@@ -48,8 +49,8 @@ describe('L2 development cases with the hash embedder and the default guards', (
           }))
         : [],
     );
-    console.log(`hash embedder threshold ${HASH_EMBEDDER_DEFAULT_THRESHOLD}`);
-    console.table(rows);
+    reportLine(`hash embedder threshold ${HASH_EMBEDDER_DEFAULT_THRESHOLD}`);
+    reportTable(rows);
   });
 
   describe.each(devCases.near_duplicates_hit)('near duplicate "%s" / "%s"', (cached, incoming) => {

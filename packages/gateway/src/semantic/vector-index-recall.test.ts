@@ -6,6 +6,7 @@
  * Latencies are printed, never asserted: this machine is shared and noisy.
  */
 import { describe, expect, it } from 'vitest';
+import { reportLine } from '../../test/support/test-report';
 import {
   createClusteredVectors,
   createGaussianSource,
@@ -86,7 +87,7 @@ describe(`vector index at ${ENTRIES} entries of ${DIMENSIONS} dimensions`, () =>
       const near = pickNearQueries(vectors, 5);
       const nearRecall = measureRecall(approximate, exact, near);
       const freshRecall = measureRecall(approximate, exact, fresh);
-      console.log(
+      reportLine(
         `clustered ${ENTRIES}: build ${(buildMs / ENTRIES).toFixed(3)} ms/entry; ` +
           `recall@1 near ${nearRecall.toFixed(3)}, fresh ${freshRecall.toFixed(3)}; ` +
           `index ${timeQueries(approximate, near)}; flat ${timeQueries(exact, near.slice(0, 50))}`,
@@ -115,7 +116,7 @@ describe(`vector index at ${ENTRIES} entries of ${DIMENSIONS} dimensions`, () =>
         exact,
         createRandomVectors(QUERIES, DIMENSIONS, 32),
       );
-      console.log(
+      reportLine(
         `random ${ENTRIES}: build ${(buildMs / ENTRIES).toFixed(3)} ms/entry; ` +
           `recall@1 near ${nearRecall.toFixed(3)}, fresh ${freshRecall.toFixed(3)}; ` +
           `index ${timeQueries(approximate, near)}; flat ${timeQueries(exact, near.slice(0, 50))}`,
@@ -133,7 +134,7 @@ describe(`vector index at ${ENTRIES} entries of ${DIMENSIONS} dimensions`, () =>
         flat.add(`entry-${position}`, vector);
       });
       const queries = pickNearQueries(vectors, 9).slice(0, 50);
-      console.log(`flat ${size}: ${timeQueries(flat, queries)}`);
+      reportLine(`flat ${size}: ${timeQueries(flat, queries)}`);
       expect(flat.search(vectors[0]!, 1)[0]!.id).toBe('entry-0');
     }
   });
