@@ -19,7 +19,7 @@ import { handleInvalidate } from './http/invalidate-route';
 import { confineRequestPath } from './http/request-path';
 import { createJsonLogger, type GatewayLogger } from './log/logger';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
-import { type ObservedRequest, observationLogFields } from './observation/observed-request';
+import { addObservationLogFields, type ObservedRequest } from './observation/observed-request';
 import { recordRequestMetrics } from './observation/record-request-metrics';
 import { createMemoryStore } from './store/memory-store';
 import { openStore } from './store/open-store';
@@ -66,7 +66,8 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const settings = resolveGatewaySettings(options);
   const now = options.now ?? Date.now;
-  const logger: GatewayLogger = options.logger ?? createJsonLogger({ level: settings.logLevel, now });
+  const logger: GatewayLogger =
+    options.logger ?? createJsonLogger({ level: settings.logLevel, now });
   const verifier = await createTokenVerifier({
     jwtSecret: options.jwtSecret,
     jwtPublicKey: options.jwtPublicKey,
@@ -257,12 +258,17 @@ async function routeRequest(
     const durationMs = context.monotonicNow() - started;
     const statusCode = status ?? response.statusCode;
     recordRequestMetrics(context.metrics, { pathname, statusCode, durationMs }, observation);
-    context.logger.info('request', {
-      method,
-      route: pathname,
-      status: statusCode,
-      latency_ms: Number(durationMs.toFixed(2)),
-      ...observationLogFields(observation),
-    });
+    context.logger.info(
+      'request',
+      addObservationLogFields(
+        {
+          method,
+          route: pathname,
+          status: statusCode,
+          latency_ms: Number(durationMs.toFixed(2)),
+        },
+        observation,
+      ),
+    );
   }
 }

@@ -53,10 +53,11 @@ export interface GatewayMetrics {
   /** Counts an L2 candidate vetoed by a prompt guard. */
   recordL2Veto(guard: string): void;
   /**
-   * Counts a request answered without an upstream call of its own: `hit` (served from the cache)
-   * or `collapsed` (a single-flight follower answered by another request's call, `X-Cache: MISS`).
+   * Counts a miss answered without an upstream call of its own: `collapsed`, a single-flight
+   * follower answered by another request's call (it answers `X-Cache: MISS`). Cache hits are
+   * counted by `requests_total`.
    */
-  recordAvoidedUpstreamCall(reason: 'hit' | 'collapsed'): void;
+  recordAvoidedUpstreamCall(reason: 'collapsed'): void;
   /** Every series in the Prometheus text exposition format. */
   renderMetrics(): Promise<string>;
 }
@@ -124,7 +125,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
 
   const avoidedUpstreamCalls = new Counter({
     name: `${prefix}upstream_calls_avoided_total`,
-    help: 'Requests answered without an upstream call of their own, by reason (hit, collapsed).',
+    help: 'Misses answered without an upstream call of their own, by reason (collapsed: single-flight followers).',
     labelNames: ['reason'] as const,
     registers,
   });
