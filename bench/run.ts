@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { formatDuration } from '../examples/support/result-table';
 import { adaptersBenchmark } from './benchmarks/adapters';
+import { embeddingsBatchBenchmark } from './benchmarks/embeddings-batch';
 import { l1ProfileBenchmark } from './benchmarks/l1-profile';
 import { l2LookupBenchmark } from './benchmarks/l2-lookup';
 import { scaleBenchmark } from './benchmarks/scale';
@@ -20,6 +21,7 @@ const BENCHMARKS: Benchmark[] = [
   l2LookupBenchmark,
   adaptersBenchmark,
   storeRedisBenchmark,
+  embeddingsBatchBenchmark,
   l1ProfileBenchmark,
   scaleBenchmark,
 ];

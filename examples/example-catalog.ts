@@ -5,6 +5,8 @@ export const EXAMPLES = {
   'langchain-chain': 'prompt template → CachecoreChatOpenAI, with the callback handler stats',
   'ai-sdk-route': 'a Next.js-style POST route streaming AI SDK text with the cache status',
   'gateway-cli': 'the gateway CLI and a plain openai client (base URL swap + token header)',
+  'embeddings-batch':
+    'a re-index through the per-input embeddings cache: only new chunks go upstream',
 } as const satisfies Record<string, string>;
 
 /** The name of a runnable example. */

@@ -103,6 +103,14 @@ describe.concurrent('examples', () => {
     expect(run.stdout).toContain('→ Echo: Is the Louvre open on Tuesdays?');
   });
 
+  test('embeddings-batch: a re-index sends only the new chunks upstream', async () => {
+    const run = await runScript('embeddings-batch.ts');
+    expectClean(run);
+    expect(statusesOf(run.stdout)).toEqual(['MISS', 'MISS', 'HIT_L1']);
+    expect(run.stdout).toContain('MISS 10 vectors (cached=8, fetched=2)');
+    expect(run.stdout).toContain('HIT_L1 10 vectors (cached=10, fetched=0)');
+  });
+
   test('run-example runs an example by name and lists them for an unknown name', async () => {
     const [known, unknown] = await Promise.all([
       runScript('run-example.ts', ['gateway-cli']),

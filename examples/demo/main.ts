@@ -16,6 +16,7 @@ import {
 import { createTerminalStyle } from '../support/terminal-style';
 import { type CallRecord, CallReporter } from './call-reporter';
 import { type CallOutcome, createDemoAdapters } from './demo-adapters';
+import { runEmbeddingBatches } from './demo-embeddings';
 import { formatSummary, type GatewayFigures, summariseCalls } from './demo-summary';
 import { buildDemoWorkload, type DemoCall } from './demo-workload';
 
@@ -59,6 +60,7 @@ async function runDemo(): Promise<boolean> {
     const started = performance.now();
     const records: CallRecord[] = [];
     let invalidationFailed = false;
+    let embeddingsFailed = false;
     for (const step of steps) {
       if (step.kind === 'section') {
         reporter.section(step.title);
@@ -88,6 +90,14 @@ async function runDemo(): Promise<boolean> {
         reporter.report(record);
       }
     }
+    reporter.section('Embeddings, cached per input');
+    for (const batch of await runEmbeddingBatches(cachecore, runTag)) {
+      reporter.note(
+        batch.failure ? `${batch.line}: ${batch.failure}` : batch.line,
+        !!batch.failure,
+      );
+      embeddingsFailed ||= batch.failure !== undefined;
+    }
     const elapsedMs = performance.now() - started;
 
     const summary = summariseCalls(records);
@@ -98,12 +108,13 @@ async function runDemo(): Promise<boolean> {
       ),
     );
 
-    const failed = summary.failures.length > 0 || invalidationFailed;
+    const failed = summary.failures.length > 0 || invalidationFailed || embeddingsFailed;
     if (failed) {
       console.log(
         style.red(
           `\nFAILED: ${summary.failures.length} of ${summary.calls} calls did not get the expected cache status` +
             (invalidationFailed ? ', and the invalidation did not delete the tagged answers' : '') +
+            (embeddingsFailed ? ', and an embeddings batch was not cached per input' : '') +
             '.',
         ),
       );

@@ -86,7 +86,8 @@ export class CachecoreClient {
   readonly baseURL: string;
   /**
    * The transport; pass it to any SDK's `fetch` option. For requests to the gateway's origin it adds
-   * the tenant token and the current scope's deps, applies bypass and reports the cache status.
+   * the tenant token and the current scope's deps and cache directives, applies bypass, follows
+   * redirects without carrying the token to another origin, and reports the cache status.
    * Requests to any other origin go out untouched, without token or deps. It never reads the
    * response body and never throws for an HTTP status. It keeps working after `close()` so that
    * in-flight SDK calls finish.
@@ -133,9 +134,9 @@ export class CachecoreClient {
   }
 
   /**
-   * Runs `fn` in a scope whose gateway requests carry these deps and bypass setting; same as
-   * {@link runWithCacheContext}. Nested scopes override field by field (deps are replaced, not
-   * merged).
+   * Runs `fn` in a scope whose gateway requests carry these deps, bypass setting and cache
+   * directives; same as {@link runWithCacheContext}. Nested scopes override field by field (deps
+   * and cache directives are replaced, not merged).
    *
    * @example
    * ```ts

@@ -48,6 +48,12 @@ export type {
   InvalidateResult,
   InvalidateSuccess,
 } from './invalidation/invalidate-dep';
+export {
+  GATEWAY_URL_ENV,
+  type GatewayOptions,
+  resolveGatewayOptions,
+  TENANT_JWT_ENV,
+} from './options/gateway-environment';
 export { type HeadersSource, mergeHeaders } from './options/merge-headers';
 export { PLACEHOLDER_API_KEY } from './options/placeholder-api-key';
 export { type ResolvedCacheOptions, resolveCacheOptions } from './options/resolve-cache-options';

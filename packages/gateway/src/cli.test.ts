@@ -104,7 +104,8 @@ afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-describe('cachecore-gateway CLI', () => {
+// Every test starts CLI processes (Node and tsx start-up each): slow on a busy machine.
+describe('cachecore-gateway CLI', { timeout: 60_000 }, () => {
   let workDir: string;
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'cachecore-cli-'));

@@ -1,5 +1,5 @@
+import type { CachedAnswer } from './apis/cached-api';
 import type { TokenVerifier } from './auth/token-verifier';
-import type { ChatCompletion } from './cache/chat-completion';
 import type { SemanticCache } from './cache/semantic-lookup';
 import type { SingleFlight } from './cache/single-flight';
 import type { ResolvedGatewaySettings } from './config/gateway-options';
@@ -10,7 +10,7 @@ import type { UpstreamClient } from './upstream/upstream-client';
 
 /** The result of one upstream call for a cache miss, shared with single-flight followers. */
 export type FlightOutcome =
-  | { kind: 'completion'; completion: ChatCompletion; body: string }
+  | { kind: 'completion'; completion: CachedAnswer; body: string }
   | { kind: 'error'; status: number; headers: Record<string, string>; body: string }
   | { kind: 'aborted' };
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectStats, type GatewayStats, handleAdmin } from './admin/admin-routes';
+import { warnIfOpenRelay } from './auth/anonymous-policy';
 import { createTokenVerifier } from './auth/token-verifier';
 import type { SemanticCache } from './cache/semantic-lookup';
 import { SingleFlight } from './cache/single-flight';
@@ -12,7 +13,7 @@ import {
 import { handleEmbeddings } from './embeddings/embeddings-route';
 import { GatewayHttpError } from './errors/gateway-http-error';
 import type { FlightOutcome, GatewayContext } from './gateway-context';
-import { handleChatCompletions } from './http/chat-completions-route';
+import { CHAT_COMPLETIONS_ROUTE, handleCachedRoute, RESPONSES_ROUTE } from './http/cached-route';
 import { answerClientError, MAX_REQUEST_HEADER_BYTES } from './http/client-error';
 import { forwardOtherRoute } from './http/forward-other-route';
 import { handleInvalidate } from './http/invalidate-route';
@@ -83,6 +84,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       : ((await openStore({
           url: options.store ?? 'memory',
           redisPrefix: options.redisPrefix,
+          maxMemoryMb: settings.maxMemoryMb,
           logger,
         })) ?? createMemoryStore({ maxMemoryMb: settings.maxMemoryMb, now }));
   const stopCountingStoreErrors = store.subscribeErrors?.((error) =>
@@ -119,6 +121,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         fix: 'set --upstream-api-key or OPENAI_API_KEY',
       });
     }
+    warnIfOpenRelay(
+      { ...settings, anonymous: options.anonymous, upstreamApiKey: options.upstreamApiKey },
+      logger,
+    );
     if (settings.l2) {
       // Loaded on demand: the embedders (and their optional native dependencies) cost nothing
       // when L2 is off.
@@ -133,6 +139,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         guards: options.l2Guards,
       });
     }
+    metrics.observeMemory(() => [store.memory?.read(), semantic?.registry.readMemory()]);
     context = {
       settings,
       store,
@@ -226,7 +233,9 @@ async function routeRequest(
       response.end(method === 'HEAD' ? undefined : text);
     } else if (pathname === '/v1/chat/completions') {
       if (method !== 'POST') throw new GatewayHttpError(405, 'Use POST for /v1/chat/completions.');
-      await handleChatCompletions(context, request, response, observation);
+      await handleCachedRoute(context, request, response, observation, CHAT_COMPLETIONS_ROUTE);
+    } else if (pathname === '/v1/responses' && method === 'POST') {
+      await handleCachedRoute(context, request, response, observation, RESPONSES_ROUTE);
     } else if (pathname === '/v1/embeddings' && method === 'POST') {
       await handleEmbeddings(context, request, response, observation);
     } else if (pathname === '/v1/invalidate') {

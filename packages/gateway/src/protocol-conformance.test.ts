@@ -192,3 +192,28 @@ describe('dependency ids, the same rules on both sides', () => {
     expect(await ask()).toBe('MISS');
   });
 });
+
+describe('bypass authorised by its tenant', () => {
+  it('is still a bypass when the client sends the bypass token header, which never goes upstream', async () => {
+    const cc = new CachecoreClient({ gatewayUrl: gateway.url, tenantJwt: `cc_test_x.${jwt}` });
+    const statuses: Array<string | null> = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await cc.requestContext({ bypass: true }, () =>
+        cc.fetch(`${cc.baseURL}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: chatBody('bypass with its tenant'),
+        }),
+      );
+      await response.text();
+      statuses.push(response.headers.get('x-cache'));
+    }
+    expect(statuses).toEqual(['BYPASS', 'BYPASS']);
+    expect(upstream.requestCount).toBe(2);
+    for (const request of upstream.requests) {
+      expect(Object.keys(request.headers).filter((name) => name.startsWith('x-cachecore'))).toEqual(
+        [],
+      );
+    }
+  });
+});

@@ -25,4 +25,9 @@ export type {
   CachecoreClientFields,
   CachecoreGatewayFields,
 } from './chat-model/cachecore-chat-openai-fields';
+export {
+  CachecoreOpenAIEmbeddings,
+  type CachecoreOpenAIEmbeddingsFields,
+  type CachecoreOpenAIEmbeddingsModelFields,
+} from './embeddings/cachecore-openai-embeddings';
 export { getCacheStatus, type WithResponseMetadata } from './status/get-cache-status';

@@ -1,5 +1,10 @@
-import { CachecoreClient, PLACEHOLDER_API_KEY } from '@cachecore/core';
-import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
+import { CachecoreClient, CachecoreError, PLACEHOLDER_API_KEY } from '@cachecore/core';
+import {
+  clearGatewayEnvironment,
+  createFreshTenantToken,
+  setGatewayEnvironment,
+  useTestGateway,
+} from '@cachecore/test-support/gateway';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { cachecoreRequestOptions } from './cachecore-request-options';
@@ -12,11 +17,7 @@ const gateway = useTestGateway();
 async function createTestClient(
   options: { maxRetries?: number; onCacheStatus?: (status: unknown) => void } = {},
 ): Promise<CachecoreOpenAI> {
-  const openai = createCachecoreOpenAI({
-    gatewayUrl: gateway.url,
-    tenantJwt: await createFreshTenantToken(),
-    ...options,
-  });
+  const openai = createCachecoreOpenAI({ ...(await gateway.freshTenant()), ...options });
   gateway.closeAfterAll(openai.cachecore);
   return openai;
 }
@@ -191,6 +192,27 @@ describe('createCachecoreOpenAI', () => {
     await openai.chat.completions.create(body);
 
     expect(seen).toMatchObject([{ status: 'MISS' }, { status: 'HIT_L1' }]);
+  });
+});
+
+describe('createCachecoreOpenAI without options', () => {
+  it('reads the gateway and the token from CACHECORE_GATEWAY_URL and CACHECORE_TENANT_JWT', async () => {
+    await setGatewayEnvironment(gateway.url);
+    const openai = createCachecoreOpenAI();
+    gateway.closeAfterAll(openai.cachecore);
+    expect(openai.baseURL).toBe(`${gateway.url}/v1`);
+    const body = chatBody('Configured from the environment');
+    expect(getCacheStatus(await openai.chat.completions.create(body))?.status).toBe('MISS');
+    expect(getCacheStatus(await openai.chat.completions.create(body))?.status).toBe('HIT_L1');
+  });
+
+  it('names the variable to set when a setting is missing, rather than failing with a TypeError', () => {
+    clearGatewayEnvironment();
+    expect(() => createCachecoreOpenAI()).toThrow(CachecoreError);
+    expect(() => createCachecoreOpenAI()).toThrow(/CACHECORE_GATEWAY_URL/);
+    expect(() => createCachecoreOpenAI({ gatewayUrl: gateway.url })).toThrow(
+      /CACHECORE_TENANT_JWT/,
+    );
   });
 });
 

@@ -1,4 +1,10 @@
-import { CachecoreClient, type CachecoreClientOptions, PLACEHOLDER_API_KEY } from '@cachecore/core';
+import {
+  CachecoreClient,
+  type CachecoreClientOptions,
+  CachecoreError,
+  PLACEHOLDER_API_KEY,
+  resolveGatewayOptions,
+} from '@cachecore/core';
 import OpenAI, { type APIPromise, type ClientOptions } from 'openai';
 import { recordCacheStatus } from './get-cache-status';
 
@@ -10,10 +16,16 @@ export type OpenAIClientOptions = Omit<ClientOptions, 'baseURL' | 'fetch'>;
 
 /** Options that create a new `CachecoreClient` for the OpenAI client. */
 export interface CachecoreOpenAIGatewayOptions extends OpenAIClientOptions {
-  /** Root URL of the Cachecore gateway, without `/v1`, e.g. `http://127.0.0.1:8080`. */
-  gatewayUrl: CachecoreClientOptions['gatewayUrl'];
-  /** The tenant token (a JWT, bare or with a `cc_live_<id>.` prefix). */
-  tenantJwt: string;
+  /**
+   * Root URL of the Cachecore gateway, without `/v1`, e.g. `http://127.0.0.1:8080`.
+   * @default process.env.CACHECORE_GATEWAY_URL
+   */
+  gatewayUrl?: CachecoreClientOptions['gatewayUrl'];
+  /**
+   * The tenant token (a JWT, bare or with a `cc_live_<id>.` prefix).
+   * @default process.env.CACHECORE_TENANT_JWT
+   */
+  tenantJwt?: string;
   /**
    * Timeout in milliseconds, applied to each OpenAI call attempt and to each Cachecore
    * management call such as `openai.cachecore.invalidate()`.
@@ -101,14 +113,14 @@ function withRecordedCacheStatus<T>(promise: APIPromise<T>): APIPromise<T> {
  *
  * The result is a real `OpenAI` instance (any `ClientOptions` apply, retries included) with a
  * `cachecore` property holding the `CachecoreClient`. `apiKey` defaults to a placeholder: the
- * gateway holds the upstream key.
+ * gateway holds the upstream key. `gatewayUrl` and `tenantJwt` default to the
+ * `CACHECORE_GATEWAY_URL` and `CACHECORE_TENANT_JWT` environment variables; a `CachecoreError`
+ * names the variable when neither is there.
  *
  * @example
  * ```ts
- * const openai = createCachecoreOpenAI({
- *   gatewayUrl: process.env.CACHECORE_GATEWAY_URL!,
- *   tenantJwt: process.env.CACHECORE_TENANT_JWT!,
- * });
+ * // CACHECORE_GATEWAY_URL and CACHECORE_TENANT_JWT are set in the environment.
+ * const openai = createCachecoreOpenAI();
  * const completion = await openai.chat.completions.create({
  *   model: 'gpt-4o-mini',
  *   messages: [{ role: 'user', content: 'What time zone is Tokyo in?' }],
@@ -116,7 +128,12 @@ function withRecordedCacheStatus<T>(promise: APIPromise<T>): APIPromise<T> {
  * console.log(getCacheStatus(completion)?.status); // 'MISS', then 'HIT_L1'
  * ```
  */
-export function createCachecoreOpenAI(options: CreateCachecoreOpenAIOptions): CachecoreOpenAI {
+export function createCachecoreOpenAI(options: CreateCachecoreOpenAIOptions = {}): CachecoreOpenAI {
+  if (options === null || typeof options !== 'object') {
+    throw new CachecoreError('createCachecoreOpenAI needs an options object, or none.', {
+      code: 'invalid_options',
+    });
+  }
   const { cachecore, openaiOptions } = splitOptions(options);
   return new CachecoreOpenAIClient({
     ...openaiOptions,
@@ -138,8 +155,7 @@ function splitOptions(options: CreateCachecoreOpenAIOptions): {
   const { gatewayUrl, tenantJwt, debug, onCacheStatus, fetch, ...openaiOptions } =
     options as CachecoreOpenAIGatewayOptions;
   const cachecore = new CachecoreClient({
-    gatewayUrl,
-    tenantJwt,
+    ...resolveGatewayOptions({ gatewayUrl, tenantJwt }),
     ...(openaiOptions.timeout !== undefined && { timeout: openaiOptions.timeout }),
     ...(debug !== undefined && { debug }),
     ...(onCacheStatus !== undefined && { onCacheStatus }),

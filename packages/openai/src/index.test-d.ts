@@ -22,8 +22,9 @@ describe('createCachecoreOpenAI', () => {
     createCachecoreOpenAI({ cachecore, baseURL: 'https://api.openai.com/v1' });
     // @ts-expect-error either an existing client or gateway settings, not both
     createCachecoreOpenAI({ cachecore, gatewayUrl: 'http://gw', tenantJwt: 'jwt' });
-    // @ts-expect-error the tenant token is required with a gateway URL
-    createCachecoreOpenAI({ gatewayUrl: 'http://gw' });
+    // Settings left out come from CACHECORE_GATEWAY_URL / CACHECORE_TENANT_JWT.
+    createCachecoreOpenAI();
+    createCachecoreOpenAI({ gatewayUrl: 'http://gw', maxRetries: 1 });
   });
 });
 

@@ -106,7 +106,8 @@ describe('SDK retries through the Cachecore transport', () => {
       expect(attempts[0]).toHaveProperty('x-cachecore-deps');
       expect(attempts[1]).toEqual(attempts[0]);
       expect(attempts[2]).toEqual(attempts[0]);
-      expect(attempts[3]).toEqual({});
+      // Bypass names the tenant only in its own header (PROTOCOL §1.4), never as the token.
+      expect(attempts[3]).toEqual({ 'x-cachecore-bypass-token': RECORDED_TOKEN });
       expect(server.requests[3]?.headers.authorization).not.toContain(RECORDED_TOKEN);
     } finally {
       await openai.cachecore.close();

@@ -6,7 +6,7 @@ import {
   type MockUpstream,
   startGateway,
 } from '@cachecore/gateway';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, onTestFinished, vi } from 'vitest';
 import { type RecordedRequest, startRecordingServer } from './recording-server';
 
 // The gateway's tests use their own setups; the adapters only need this one, so the secret is fixed.
@@ -75,6 +75,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
 export interface TestGatewayHandle extends Omit<TestGateway, 'close'> {
   /** Closes `resource` (a client, a provider's client, …) after the file's tests, before the gateway. */
   closeAfterAll<Resource extends { close(): unknown }>(resource: Resource): Resource;
+  /** Client settings for this gateway and a tenant of its own (see {@link createFreshTenantToken}). */
+  freshTenant(): Promise<{ gatewayUrl: string; tenantJwt: string }>;
 }
 
 /**
@@ -126,6 +128,9 @@ export function useTestGateway(options: TestGatewayOptions = {}): TestGatewayHan
     closeAfterAll(resource) {
       resources.push(resource);
       return resource;
+    },
+    async freshTenant() {
+      return { gatewayUrl: current().url, tenantJwt: await createFreshTenantToken() };
     },
   };
 }
@@ -199,4 +204,26 @@ export function lastUserText(request: RecordedRequest): string {
   }
   const content = body?.messages?.at(-1)?.content;
   return typeof content === 'string' ? content : JSON.stringify(content);
+}
+
+/**
+ * Points `CACHECORE_GATEWAY_URL` at `gatewayUrl` and `CACHECORE_TENANT_JWT` at a fresh tenant's
+ * token until the current test ends, for factories called without options.
+ */
+export async function setGatewayEnvironment(gatewayUrl: string): Promise<void> {
+  const token = await createFreshTenantToken();
+  onTestFinished(() => {
+    vi.unstubAllEnvs();
+  });
+  vi.stubEnv('CACHECORE_GATEWAY_URL', gatewayUrl);
+  vi.stubEnv('CACHECORE_TENANT_JWT', token);
+}
+
+/** Empties `CACHECORE_GATEWAY_URL` and `CACHECORE_TENANT_JWT` until the current test ends. */
+export function clearGatewayEnvironment(): void {
+  onTestFinished(() => {
+    vi.unstubAllEnvs();
+  });
+  vi.stubEnv('CACHECORE_GATEWAY_URL', '');
+  vi.stubEnv('CACHECORE_TENANT_JWT', '');
 }

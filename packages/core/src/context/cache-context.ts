@@ -2,8 +2,10 @@
 // exists in Deno, Bun and edge runtimes that offer `node:async_hooks`.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CachecoreError } from '../errors/cachecore-error';
+import { encodeCacheControlOption } from '../headers/cache-control-option';
 import type { Dep } from '../headers/dep';
 import { type DepInput, encodeDepsHeader, normalizeDeps } from '../headers/encode-deps-header';
+import type { CacheControlOptions } from '../protocol/cache-control';
 
 /** The Cachecore options in effect for requests made inside a scope. */
 export interface CacheContext {
@@ -27,6 +29,12 @@ export interface CacheContextOptions {
    * @default false (or the outer scope's value)
    */
   bypass?: boolean;
+  /**
+   * Cache directives for every gateway request in the scope, sent as a Cache-Control request
+   * header (see `cachecoreHeaders`). In a nested scope they replace the outer ones as a whole.
+   * @default none (or the outer scope's)
+   */
+  cacheControl?: CacheControlOptions;
 }
 
 /**
@@ -36,6 +44,8 @@ export interface CacheContextOptions {
 interface StoredCacheContext extends CacheContext {
   /** The deps pre-encoded once at scope entry, so requests do not re-encode them. */
   readonly depsHeader?: string;
+  /** The Cache-Control value of the scope's `cacheControl`, `''` or absent for none. */
+  readonly cacheControlHeader?: string;
 }
 
 // Versioned and registered with Symbol.for so that two copies of @cachecore/core (e.g. one
@@ -92,6 +102,8 @@ export function runWithCacheContext<Result>(
       { code: 'invalid_bypass' },
     );
   }
+  const cacheControlHeader =
+    options.cacheControl === undefined ? undefined : encodeCacheControlOption(options.cacheControl);
   const storage = getOrCreateStorage();
   const outer = storage.getStore();
   let next: StoredCacheContext;
@@ -109,6 +121,7 @@ export function runWithCacheContext<Result>(
       depsHeader: outer?.depsHeader,
     };
   }
+  next = { ...next, cacheControlHeader: cacheControlHeader ?? outer?.cacheControlHeader };
   return storage.run(Object.freeze(next), fn);
 }
 
@@ -130,12 +143,13 @@ export function getCacheContext(): CacheContext | undefined {
 
 /** The scope as the transport needs it (deps pre-encoded when possible), or `undefined` outside any scope. */
 export function readScopedRequestOptions():
-  | { depsHeader: string | undefined; bypass: boolean }
+  | { depsHeader: string | undefined; bypass: boolean; cacheControlHeader: string | undefined }
   | undefined {
   const stored = findStorage()?.getStore();
   if (!stored) return undefined;
+  const { bypass, cacheControlHeader } = stored;
   if (stored.depsHeader !== undefined || stored.deps.length === 0) {
-    return { depsHeader: stored.depsHeader, bypass: stored.bypass };
+    return { depsHeader: stored.depsHeader, bypass, cacheControlHeader };
   }
-  return { depsHeader: encodeDepsHeader(stored.deps), bypass: stored.bypass };
+  return { depsHeader: encodeDepsHeader(stored.deps), bypass, cacheControlHeader };
 }

@@ -19,6 +19,7 @@ export type CachecoreErrorCode =
   | 'aborted'
   | 'network'
   | 'client_closed'
+  | 'incompatible_sdk'
   | 'cachecore_error'
   | (string & {});
 

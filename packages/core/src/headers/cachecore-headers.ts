@@ -1,5 +1,11 @@
 import { CachecoreError } from '../errors/cachecore-error';
-import { BYPASS_DIRECTIVE_HEADER, DEPS_HEADER } from '../protocol/header-names';
+import type { CacheControlOptions } from '../protocol/cache-control';
+import {
+  BYPASS_DIRECTIVE_HEADER,
+  CACHE_CONTROL_HEADER,
+  DEPS_HEADER,
+} from '../protocol/header-names';
+import { encodeCacheControlOption } from './cache-control-option';
 import { type DepInput, encodeDepsHeader } from './encode-deps-header';
 
 /** Per-request Cachecore options, for {@link cachecoreHeaders} and `cc.headers()`. */
@@ -16,13 +22,22 @@ export interface CachecoreHeadersOptions {
    * X-Cachecore-Bypass, which `cc.fetch` consumes and never puts on the wire.
    */
   bypass?: boolean;
+  /**
+   * Cache directives of this one request, sent as a standard Cache-Control request header:
+   * `noStore` (answer, but do not write the answer), `noCache` (skip the read, refresh the entry),
+   * `maxAgeSeconds` (accept only an entry at most that old), `ttlSeconds` (TTL of the entry this
+   * request writes, within the gateway's limits). They replace a surrounding scope's directives;
+   * `{}` sends none even inside a scope that has some. Leave it out to follow the scope.
+   */
+  cacheControl?: CacheControlOptions;
 }
 
 /**
  * The headers that carry Cachecore options for one request, for an SDK's per-request `headers`
  * option. Deps become X-Cachecore-Deps (validated and encoded; throws a `CachecoreError` with
  * `code: 'invalid_deps'` on bad input); `bypass` becomes the X-Cachecore-Bypass directive read by
- * `cc.fetch`. Headers set this way win over the surrounding scope.
+ * `cc.fetch`; `cacheControl` becomes a Cache-Control header (`invalid_options` on bad input).
+ * Headers set this way win over the surrounding scope.
  *
  * @example
  * ```ts
@@ -45,6 +60,11 @@ export function cachecoreHeaders(options: CachecoreHeadersOptions = {}): Record<
       );
     }
     headers[BYPASS_DIRECTIVE_HEADER] = options.bypass ? '1' : '0';
+  }
+  if (options.cacheControl !== undefined && options.cacheControl !== null) {
+    // `{}` is sent too, as an empty value: cc.fetch drops it from the wire, but not before it has
+    // stopped the scope's directives from applying to this request.
+    headers[CACHE_CONTROL_HEADER] = encodeCacheControlOption(options.cacheControl);
   }
   return headers;
 }

@@ -4,6 +4,7 @@ import { parseRetryAfter } from '../errors/parse-retry-after';
 import { assertValidDepId } from '../headers/dep';
 import { TOKEN_HEADER } from '../protocol/header-names';
 import { validateDepHash } from '../protocol/validate-dep';
+import { fetchFollowingRedirects } from '../transport/follow-redirects';
 import {
   computeBackoffMilliseconds,
   MAX_HONOURED_RETRY_AFTER_SECONDS,
@@ -113,14 +114,15 @@ async function sendInvalidation(
   const timeoutSignal = AbortSignal.timeout(request.timeout);
   const signal = request.signal ? AbortSignal.any([request.signal, timeoutSignal]) : timeoutSignal;
   try {
-    const response = await request.fetch(url, {
+    // Redirects are followed like cc.fetch's: the token never goes to another origin.
+    const response = await fetchFollowingRedirects(request.fetch, url, {
       method: 'POST',
-      headers: {
+      headers: new Headers({
         'Content-Type': 'application/json',
         Accept: 'application/json',
         [TOKEN_HEADER]: request.tenantToken,
         Authorization: `Bearer ${request.tenantToken}`,
-      },
+      }),
       body,
       signal,
     });

@@ -3,6 +3,14 @@
 
 export { decodeBase64Url, encodeBase64Url } from './base64url';
 export {
+  CACHECORE_TTL_DIRECTIVE,
+  type CacheControlOptions,
+  formatCacheControl,
+  type ParsedCacheControl,
+  parseCacheControl,
+  validateCacheControl,
+} from './cache-control';
+export {
   type CacheHeaderFields,
   formatAgeSeconds,
   formatCacheHeaders,
@@ -42,8 +50,12 @@ export {
 export {
   BYPASS_DIRECTIVE_HEADER,
   BYPASS_DIRECTIVE_HEADER_LOWER,
+  BYPASS_TOKEN_HEADER,
+  BYPASS_TOKEN_HEADER_LOWER,
   CACHE_AGE_HEADER,
   CACHE_AGE_HEADER_LOWER,
+  CACHE_CONTROL_HEADER,
+  CACHE_CONTROL_HEADER_LOWER,
   CACHE_RESPONSE_HEADER_PREFIX_LOWER,
   CACHE_SIMILARITY_HEADER,
   CACHE_SIMILARITY_HEADER_LOWER,
@@ -52,11 +64,29 @@ export {
   CACHECORE_HEADER_PREFIX_LOWER,
   DEPS_HEADER,
   DEPS_HEADER_LOWER,
+  EMBEDDING_INPUTS_HEADER,
+  EMBEDDING_INPUTS_HEADER_LOWER,
+  HTTP_CACHE_STATUS_HEADER,
+  HTTP_CACHE_STATUS_HEADER_LOWER,
+  L2_BEST_HEADER,
+  L2_BEST_HEADER_LOWER,
+  L2_VETO_HEADER,
+  L2_VETO_HEADER_LOWER,
   NAMESPACE_HINT_HEADER,
   NAMESPACE_HINT_HEADER_LOWER,
   TOKEN_HEADER,
   TOKEN_HEADER_LOWER,
+  UNCACHED_REASON_HEADER,
+  UNCACHED_REASON_HEADER_LOWER,
 } from './header-names';
+export {
+  CACHE_STATUS_CACHE_NAME,
+  type CacheForwardReason,
+  formatHttpCacheStatus,
+  type HttpCacheStatusFields,
+  type ParsedHttpCacheStatus,
+  parseHttpCacheStatus,
+} from './http-cache-status';
 export {
   isJwtShaped,
   isTenantBearerAuthorization,

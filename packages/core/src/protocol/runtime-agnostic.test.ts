@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 describe('the protocol module', () => {
   const directory = new URL('.', import.meta.url);
   const sources = readdirSync(directory).filter(
-    (name) => name.endsWith('.ts') && !name.endsWith('.test.ts'),
+    (name) => name.endsWith('.ts') && !/\.test(-d)?\.ts$/.test(name),
   );
 
   it.each(sources)('%s uses no Node built-in and no Buffer', (name) => {

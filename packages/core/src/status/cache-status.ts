@@ -10,15 +10,18 @@ import {
   CACHE_AGE_HEADER,
   CACHE_SIMILARITY_HEADER,
   CACHE_STATUS_HEADER,
+  HTTP_CACHE_STATUS_HEADER,
   NAMESPACE_HINT_HEADER,
 } from '../protocol/header-names';
+import { parseHttpCacheStatus } from '../protocol/http-cache-status';
 
 // The statuses are the protocol's (PROTOCOL §2); re-exported for the package's main entry.
 export { CACHE_STATUSES, type CacheStatusValue } from '../protocol/cache-statuses';
 
 /**
  * What the gateway said about how it served one response (PROTOCOL §2), read leniently from the
- * X-Cache* response headers.
+ * RFC 9211 Cache-Status header when it has a Cachecore member, else from the X-Cache header;
+ * similarity, age and the namespace hint always come from the X-Cache-* headers.
  *
  * @example
  * ```ts
@@ -36,6 +39,16 @@ export class CacheStatus {
   readonly ageSeconds: number | null;
   /** First 12 hex chars of the namespace hash, sent only by gateways with debug headers on. */
   readonly namespaceHint: string | null;
+  /**
+   * Seconds of freshness the served entry had left (the Cache-Status `ttl`; negative once stale),
+   * or `null` when the gateway did not say.
+   */
+  readonly ttlSeconds: number | null;
+  /**
+   * Whether the request was collapsed into another identical request's upstream call (a
+   * single-flight follower: the Cache-Status `collapsed` parameter). `false` when not said.
+   */
+  readonly collapsed: boolean;
   /** Whether the answer came from the cache (`HIT_L1`, `HIT_L1_STALE` or `HIT_L2`). */
   readonly isHit: boolean;
 
@@ -44,11 +57,17 @@ export class CacheStatus {
     similarity: number | null;
     ageSeconds: number | null;
     namespaceHint: string | null;
+    /** @default null */
+    ttlSeconds?: number | null;
+    /** @default false */
+    collapsed?: boolean;
   }) {
     this.status = fields.status;
     this.similarity = fields.similarity;
     this.ageSeconds = fields.ageSeconds;
     this.namespaceHint = fields.namespaceHint;
+    this.ttlSeconds = fields.ttlSeconds ?? null;
+    this.collapsed = fields.collapsed ?? false;
     // An own property rather than a getter, so that spreading or comparing a status keeps it.
     this.isHit = isHitStatus(fields.status);
   }
@@ -86,6 +105,11 @@ export class CacheStatus {
       namespaceHint: parseNamespaceHint(
         typeof fields.namespaceHint === 'string' ? fields.namespaceHint : null,
       ),
+      ttlSeconds:
+        typeof fields.ttlSeconds === 'number' && Number.isSafeInteger(fields.ttlSeconds)
+          ? fields.ttlSeconds
+          : null,
+      collapsed: fields.collapsed === true,
     });
   }
 
@@ -95,6 +119,8 @@ export class CacheStatus {
     similarity: number | null;
     ageSeconds: number | null;
     namespaceHint: string | null;
+    ttlSeconds: number | null;
+    collapsed: boolean;
     isHit: boolean;
   } {
     return {
@@ -102,6 +128,8 @@ export class CacheStatus {
       similarity: this.similarity,
       ageSeconds: this.ageSeconds,
       namespaceHint: this.namespaceHint,
+      ttlSeconds: this.ttlSeconds,
+      collapsed: this.collapsed,
       isHit: this.isHit,
     };
   }
@@ -117,8 +145,16 @@ export class CacheStatus {
  * ```
  */
 export function parseCacheStatus(headers: unknown): CacheStatus {
+  // PROTOCOL §2.1: the standard header wins when the gateway sent one; older gateways and the
+  // hosted one send only X-Cache.
+  const standard = parseHttpCacheStatus(readHeader(headers, HTTP_CACHE_STATUS_HEADER));
   return new CacheStatus({
-    status: parseCacheStatusValue(readHeader(headers, CACHE_STATUS_HEADER)),
+    status:
+      standard !== null && standard.status !== 'UNKNOWN'
+        ? standard.status
+        : parseCacheStatusValue(readHeader(headers, CACHE_STATUS_HEADER)),
+    ttlSeconds: standard?.ttlSeconds ?? null,
+    collapsed: standard?.collapsed ?? false,
     similarity: parseSimilarity(readHeader(headers, CACHE_SIMILARITY_HEADER)),
     ageSeconds: parseAgeSeconds(readHeader(headers, CACHE_AGE_HEADER)),
     namespaceHint: parseNamespaceHint(readHeader(headers, NAMESPACE_HINT_HEADER)),

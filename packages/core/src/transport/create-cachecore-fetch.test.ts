@@ -262,6 +262,18 @@ describe('bypass', () => {
     }
   });
 
+  it('sends the tenant token in the bypass token header instead, and only on bypass', async () => {
+    await cc.requestContext({ bypass: true }, () => chat());
+    expect(lastGatewayRequest().headers['x-cachecore-bypass-token']).toBe(token);
+    expect(lastGatewayRequest().headers['x-cachecore-token']).toBeUndefined();
+    await chat();
+    expect(lastGatewayRequest().headers['x-cachecore-bypass-token']).toBeUndefined();
+    await cc.fetch(`${otherOrigin.origin}/v1/models`, {
+      headers: cachecoreHeaders({ bypass: true }),
+    });
+    expect(otherOrigin.requests.at(-1)!.headers['x-cachecore-bypass-token']).toBeUndefined();
+  });
+
   it('removes a prefixed Authorization when the client holds the bare JWT', async () => {
     const bare = new CachecoreClient({ gatewayUrl: gateway.origin, tenantJwt: bareJwt });
     await bare.fetch(`${bare.baseURL}/models`, {
@@ -364,8 +376,45 @@ describe('scopes on the wire', () => {
   });
 });
 
+describe('cache directives on the wire', () => {
+  const cacheControl = () => lastGatewayRequest().headers['cache-control'];
+
+  it("sends a scope's directives as Cache-Control, the inner scope replacing the outer", async () => {
+    await cc.requestContext({ cacheControl: { noCache: true, ttlSeconds: 600 } }, async () => {
+      await chat();
+      expect(cacheControl()).toBe('no-cache, cachecore-ttl=600');
+      await cc.requestContext({ cacheControl: { maxAgeSeconds: 30 } }, () => chat());
+      expect(cacheControl()).toBe('max-age=30');
+      await cc.requestContext({ deps: ['table:x'] }, () => chat());
+      expect(cacheControl()).toBe('no-cache, cachecore-ttl=600');
+    });
+    await chat();
+    expect(cacheControl()).toBeUndefined();
+  });
+
+  it("lets one request replace or clear the scope's directives", async () => {
+    await cc.requestContext({ cacheControl: { noStore: true } }, async () => {
+      await chat({ headers: cc.headers({ cacheControl: { maxAgeSeconds: 0 } }) });
+      expect(cacheControl()).toBe('max-age=0');
+      await chat({ headers: cachecoreHeaders({ cacheControl: {} }) });
+      expect(cacheControl()).toBeUndefined();
+    });
+  });
+
+  it('sends no scope directives on a bypass request, which never touches the cache', async () => {
+    await cc.requestContext({ bypass: true, cacheControl: { noStore: true } }, () => chat());
+    expect(cacheControl()).toBeUndefined();
+  });
+
+  it('names what is wrong with bad directives', () => {
+    expect(() => cc.headers({ cacheControl: { ttlSeconds: 0 } })).toThrow(
+      /^Invalid cacheControl option: "ttlSeconds" must be a whole number of seconds ≥ 1, got 0\.$/,
+    );
+  });
+});
+
 describe('bad input fails before the network', () => {
-  it('sends nothing for invalid deps or an invalid bypass directive', async () => {
+  it('sends nothing for invalid deps, bypass directive or cache directives', async () => {
     const deps64Long = Array.from({ length: 64 }, (_, index) => `${index}:${'y'.repeat(130)}`);
     const attempts: Array<() => unknown> = [
       () => cc.requestContext({ deps: [''] }, () => chat()),
@@ -377,6 +426,10 @@ describe('bad input fails before the network', () => {
       () => cc.requestContext({ deps: deps64Long }, () => chat()),
       () => chat({ headers: cachecoreHeaders({ deps: [new Dep('ok'), ''] }) }),
       () => chat({ headers: { 'X-Cachecore-Bypass': 'maybe' } }),
+      () => cc.requestContext({ cacheControl: { ttlSeconds: 0 } }, () => chat()),
+      () => cc.requestContext({ cacheControl: { noStor: true } as never }, () => chat()),
+      () => chat({ headers: cc.headers({ cacheControl: { maxAgeSeconds: -5 } }) }),
+      () => chat({ headers: cachecoreHeaders({ cacheControl: 'no-store' as never }) }),
     ];
     for (const attempt of attempts) {
       const error = await Promise.resolve()
@@ -386,7 +439,7 @@ describe('bad input fails before the network', () => {
           (thrown: unknown) => thrown,
         );
       expect(CachecoreError.isInstance(error)).toBe(true);
-      expect((error as CachecoreError).code).toMatch(/^invalid_(deps|bypass)$/);
+      expect((error as CachecoreError).code).toMatch(/^invalid_(deps|bypass|options)$/);
     }
     expect(gateway.requests).toHaveLength(0);
   });

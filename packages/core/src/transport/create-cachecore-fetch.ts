@@ -2,9 +2,16 @@ import { readScopedRequestOptions } from '../context/cache-context';
 import { parseBypassDirective } from '../headers/cachecore-headers';
 import { readHeader } from '../headers/read-header';
 import { formatSimilarity } from '../protocol/cache-headers';
-import { BYPASS_DIRECTIVE_HEADER, DEPS_HEADER, TOKEN_HEADER } from '../protocol/header-names';
+import {
+  BYPASS_DIRECTIVE_HEADER,
+  BYPASS_TOKEN_HEADER,
+  CACHE_CONTROL_HEADER,
+  DEPS_HEADER,
+  TOKEN_HEADER,
+} from '../protocol/header-names';
 import { isTenantBearerAuthorization } from '../protocol/tenant-token';
 import { type CacheStatus, parseCacheStatus } from '../status/cache-status';
+import { fetchFollowingRedirects } from './follow-redirects';
 
 /** The request a cache status belongs to, as passed to `onCacheStatus`. */
 export interface CacheStatusRequest {
@@ -34,8 +41,9 @@ export interface CachecoreFetchSettings {
 }
 
 /**
- * Builds the transport: a `fetch` that adds the tenant token and the scope's deps to requests for
- * the gateway's origin, applies bypass, reports cache statuses, and leaves everything else alone.
+ * Builds the transport: a `fetch` that adds the tenant token, the scope's deps and cache directives
+ * to requests for the gateway's origin, applies bypass, follows the gateway's redirects without
+ * carrying the token to another origin, reports cache statuses, and leaves everything else alone.
  * It never reads the response body and never throws for an HTTP status.
  */
 export function createCachecoreFetch(settings: CachecoreFetchSettings): typeof globalThis.fetch {
@@ -71,8 +79,8 @@ export function createCachecoreFetch(settings: CachecoreFetchSettings): typeof g
 
   const reportsStatus = settings.onCacheStatus !== undefined || settings.debug === true;
 
-  // Not an async function: on the hot path (no listener, no debug line) the base fetch's own
-  // promise is returned as is, which keeps the transport's cost to a few header operations.
+  // Not an async function: requests to other origins get the base fetch's own promise as is, and
+  // on the gateway path the cost stays a few header operations before the network call.
   return function cachecoreFetch(input, init) {
     try {
       const baseFetch = settings.fetch ?? globalThis.fetch;
@@ -97,25 +105,41 @@ export function createCachecoreFetch(settings: CachecoreFetchSettings): typeof g
 
       if (bypass) {
         // The gateway treats a request without a tenant token as bypass; an SDK's `Authorization`
-        // carrying the same token would still identify the tenant, so it goes too.
+        // carrying the same token would still identify the tenant, so it goes too. The token
+        // travels in its own header instead, so a gateway can authorise the bypass and rate-limit
+        // it per tenant (PROTOCOL §1.4); one that does not know the header ignores it.
         headers.delete(TOKEN_HEADER);
-        const authorization = headers.get('authorization');
-        if (isTenantBearerAuthorization(authorization, tenantToken)) {
+        if (isTenantBearerAuthorization(headers.get('authorization'), tenantToken)) {
           headers.delete('authorization');
         }
+        headers.set(BYPASS_TOKEN_HEADER, tenantToken);
       } else {
         // Explicit request headers win over the client and the scope.
         if (!headers.has(TOKEN_HEADER)) headers.set(TOKEN_HEADER, tenantToken);
         if (scope?.depsHeader !== undefined && !headers.has(DEPS_HEADER)) {
           headers.set(DEPS_HEADER, scope.depsHeader);
         }
+        if (scope?.cacheControlHeader && !headers.has(CACHE_CONTROL_HEADER)) {
+          headers.set(CACHE_CONTROL_HEADER, scope.cacheControlHeader);
+        }
       }
+      // An empty value is `cachecoreHeaders({ cacheControl: {} })`: it has kept the scope's
+      // directives off this request, and has nothing to say on the wire.
+      if (headers.get(CACHE_CONTROL_HEADER) === '') headers.delete(CACHE_CONTROL_HEADER);
 
-      const pending = baseFetch(input, { ...init, headers });
+      const pending = fetchFollowingRedirects(
+        baseFetch,
+        input,
+        { ...init, headers },
+        request?.body,
+      );
       if (!reportsStatus) return pending;
       const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
       return pending.then((response) => {
-        reportCacheStatus(response, method, url);
+        // A redirect may have ended on another origin: that answer is not the gateway's.
+        if (response.url === '' || isGatewayUrl(response.url)) {
+          reportCacheStatus(response, method, url);
+        }
         return response;
       });
     } catch (error) {

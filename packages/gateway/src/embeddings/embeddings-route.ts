@@ -1,4 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  DEPS_HEADER_LOWER,
+  EMBEDDING_INPUTS_HEADER_LOWER as EMBEDDING_INPUTS_HEADER,
+} from '@cachecore/core/protocol';
 import { areDepsCurrent, canServeEntry, collectRequestDeps } from '../cache/dep-validation';
 import { decodeDepsHeader } from '../cache/deps-header';
 import { computeNamespace } from '../cache/namespace';
@@ -24,9 +28,6 @@ import {
   type EmbeddingInput,
   type EmbeddingsRequest,
 } from './embeddings-request';
-
-/** Response header with how many inputs of a batch came from the cache and how many upstream. */
-export const EMBEDDING_INPUTS_HEADER = 'x-cachecore-embedding-inputs';
 
 /** One input's embedding, from the cache or just fetched. */
 interface InputEmbedding {
@@ -91,7 +92,7 @@ export async function handleEmbeddings(
     embedderId: 'embeddings',
   });
   const deps = collectRequestDeps(
-    decodeDepsHeader(request.headers['x-cachecore-deps']),
+    decodeDepsHeader(request.headers[DEPS_HEADER_LOWER]),
     identity.policyVersion,
   );
   const keys = embeddings.inputHashes.map((hash) => `${namespace}:embedding:${hash}`);
@@ -232,10 +233,27 @@ async function readCachedEmbedding(
   const entry = await context.store.getEntry(key);
   const now = context.now();
   if (!entry || classifyFreshness(entry, now) === 'expired') return undefined;
-  if (!(await canServeEntry(context.store, tenantId, entry.deps, deps))) return undefined;
+  // The request's own deps were just checked against the current hashes: an entry tagged with
+  // exactly those needs no second look-up, which a batch of 100 inputs would otherwise pay 100 times.
+  if (
+    !sameDeps(entry.deps, deps) &&
+    !(await canServeEntry(context.store, tenantId, entry.deps, deps))
+  ) {
+    return undefined;
+  }
   const stored = decodeStoredEmbedding(entry.body);
   if (!stored) return undefined;
   return { ...stored, ageSeconds: entryAgeSeconds(entry, now) };
+}
+
+/** Whether an entry is tagged with exactly the request's deps and expected hashes. */
+function sameDeps(entryDeps: readonly DepTag[], requestDeps: readonly DepTag[]): boolean {
+  if (entryDeps.length !== requestDeps.length) return false;
+  return entryDeps.every((dep) =>
+    requestDeps.some(
+      (requested) => requested.depId === dep.depId && requested.expectedHash === dep.expectedHash,
+    ),
+  );
 }
 
 /** The stored form of one input's embedding: float32 base64, the model, its token share. */

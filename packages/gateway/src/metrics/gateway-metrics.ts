@@ -1,5 +1,6 @@
 import { cacheTierOf } from '@cachecore/core/protocol';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { MemoryReading } from '../store/memory-budget';
 
 /** Options of {@link createGatewayMetrics}. */
 export interface GatewayMetricsOptions {
@@ -58,6 +59,12 @@ export interface GatewayMetrics {
    * counted by `requests_total`.
    */
   recordAvoidedUpstreamCall(reason: 'collapsed'): void;
+  /**
+   * Exports what `read` reports (the store's and the L2 indexes' memory) as the gauges
+   * `memory_used_bytes{holder,part}`, `memory_budget_bytes{holder}` and `memory_items{holder,kind}`,
+   * read at every scrape. A later call replaces the source.
+   */
+  observeMemory(read: () => readonly (MemoryReading | undefined)[]): void;
   /** Every series in the Prometheus text exposition format. */
   renderMetrics(): Promise<string>;
 }
@@ -129,10 +136,52 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     labelNames: ['reason'] as const,
     registers,
   });
+  let readMemory: () => readonly (MemoryReading | undefined)[] = () => [];
+  /** A gauge whose series are computed from the memory readings at every scrape. */
+  const addMemoryGauge = (
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    series: (reading: MemoryReading) => [Record<string, string>, number][],
+  ) =>
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        for (const reading of readMemory()) {
+          if (!reading) continue;
+          for (const [labels, value] of series(reading)) this.set(labels, value);
+        }
+      },
+    });
+  addMemoryGauge(
+    'memory_used_bytes',
+    'Estimated bytes the cache holds in this process, by holder (store, registry) and part.',
+    ['holder', 'part'],
+    (reading) => seriesByName(reading.holder, 'part', reading.bytes),
+  );
+  addMemoryGauge(
+    'memory_budget_bytes',
+    'Bytes each holder may keep in this process before it evicts (shares of --max-memory-mb).',
+    ['holder'],
+    (reading) => [[{ holder: reading.holder }, reading.budgetBytes]],
+  );
+  addMemoryGauge(
+    'memory_items',
+    'What the cache holds in this process: entries, vectors, dep hashes, L2 indexes and records.',
+    ['holder', 'kind'],
+    (reading) => seriesByName(reading.holder, 'kind', reading.items),
+  );
 
   return {
     registry,
     contentType: registry.contentType,
+    observeMemory(read) {
+      readMemory = read;
+    },
     recordRequest({ pathname, cacheStatus, statusCode, durationMs }) {
       const route = routeLabel(pathname);
       // Only the protocol's statuses become label values (PROTOCOL §2), each with its tier.
@@ -159,6 +208,15 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     },
     renderMetrics: () => registry.metrics(),
   };
+}
+
+/** One series per named value of a holder, the name under `label`. */
+function seriesByName(
+  holder: string,
+  label: string,
+  values: Record<string, number>,
+): [Record<string, string>, number][] {
+  return Object.entries(values).map(([name, value]) => [{ holder, [label]: name }, value]);
 }
 
 /**

@@ -1,4 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import {
+  CACHE_CONTROL_HEADER_LOWER,
+  DEPS_HEADER_LOWER,
+  NAMESPACE_HINT_HEADER_LOWER,
+  type ParsedCacheControl,
+  parseCacheControl,
+} from '@cachecore/core/protocol';
+import type { CachedApi } from '../apis/cached-api';
+import { CHAT_COMPLETIONS_API } from '../apis/chat-completions-api';
 import type { TenantIdentity } from '../auth/tenant-claims';
 import type { ChatRequest } from '../cache/chat-request';
 import { collectRequestDeps } from '../cache/dep-validation';
@@ -10,6 +19,8 @@ import type { DepTag } from '../store/store';
 
 /** Everything known about one cacheable request once it is authenticated and parsed. */
 export interface CacheableRequest {
+  /** The API the request belongs to: how its answers are read, stored and replayed. */
+  api: CachedApi;
   identity: TenantIdentity;
   chat: ChatRequest;
   rawBody: Buffer;
@@ -19,7 +30,16 @@ export interface CacheableRequest {
   readonly indexKey: string | undefined;
   /** The request's deps, `cc:policy-version` included. */
   deps: DepTag[];
+  /**
+   * How long its answer is kept: the gateway's TTLs, overridden by the token's claims and shortened
+   * by a `cachecore-ttl` request directive.
+   */
   ttl: TtlPolicy;
+  /**
+   * The request's `Cache-Control` directives (PROTOCOL §1.5): `no-store` (answer, write nothing),
+   * `no-cache` (skip the read, refresh the entry), `max-age` (serve only younger entries).
+   */
+  directives: ParsedCacheControl;
   /** Headers for operators (`--debug-headers`), on every answer of this request. */
   debugHeaders: Record<string, string>;
 }
@@ -35,8 +55,11 @@ export function identifyRequest(
   identity: TenantIdentity,
   chat: ChatRequest,
   rawBody: Buffer,
+  api: CachedApi = CHAT_COMPLETIONS_API,
 ): CacheableRequest {
-  const headerDeps = decodeDepsHeader(headers['x-cachecore-deps']);
+  const headerDeps = decodeDepsHeader(headers[DEPS_HEADER_LOWER]);
+  const cacheControl = headers[CACHE_CONTROL_HEADER_LOWER];
+  const directives = cacheControl === undefined ? NO_DIRECTIVES : parseCacheControl(cacheControl);
   const namespace = computeNamespace({
     tenantId: identity.tenantId,
     permissions: identity.permissions,
@@ -46,19 +69,40 @@ export function identifyRequest(
     embedderId: context.embedderId,
   });
   return {
+    api,
     identity,
     chat,
     rawBody,
     namespace,
-    l1Key: `${namespace}:${chat.bodyHash}`,
+    l1Key: `${namespace}:${api.keyPrefix}${chat.bodyHash}`,
     // A getter: the context key costs a second canonicalisation, which an L1 hit never needs.
     get indexKey() {
-      return context.semantic && chat.contextKey ? `${namespace}:${chat.contextKey}` : undefined;
+      return context.semantic && chat.contextKey
+        ? `${namespace}:${api.keyPrefix}${chat.contextKey}`
+        : undefined;
     },
     deps: collectRequestDeps(headerDeps, identity.policyVersion),
-    ttl: resolveTtlPolicy(context.settings, identity),
+    ttl: applyTtlDirective(resolveTtlPolicy(context.settings, identity), directives),
+    directives,
     debugHeaders: context.settings.debugHeaders
-      ? { 'x-cachecore-namespace-hint': namespace.slice(0, 12) }
+      ? { [NAMESPACE_HINT_HEADER_LOWER]: namespace.slice(0, 12) }
       : {},
   };
+}
+
+/** What a request without `Cache-Control` asks for: nothing; shared, never mutated. */
+const NO_DIRECTIVES: ParsedCacheControl = Object.freeze({
+  noStore: false,
+  noCache: false,
+  maxAgeSeconds: null,
+  ttlSeconds: null,
+});
+
+/**
+ * A `cachecore-ttl=N` directive shortens the entry's freshness to N seconds; it never lengthens
+ * it past the gateway's (or the tenant's) own TTL, which is the limit an operator set.
+ */
+function applyTtlDirective(policy: TtlPolicy, directives: ParsedCacheControl): TtlPolicy {
+  if (directives.ttlSeconds === null) return policy;
+  return { ...policy, freshTtlSecs: Math.min(policy.freshTtlSecs, directives.ttlSeconds) };
 }

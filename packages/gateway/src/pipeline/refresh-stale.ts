@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { isChatCompletion } from '../cache/chat-completion';
 import type { GatewayContext } from '../gateway-context';
 import type { CacheEntry } from '../store/store';
 import { readUpstreamText } from '../upstream/upstream-client';
@@ -29,7 +28,7 @@ export function refreshStaleEntry(
       if (!lock) return;
       const upstream = await context.upstream.send({
         method: 'POST',
-        path: '/v1/chat/completions',
+        path: cacheable.api.path,
         headers,
         body: JSON.stringify(body),
       });
@@ -40,8 +39,8 @@ export function refreshStaleEntry(
         });
         return;
       }
-      const completion: unknown = JSON.parse(text);
-      if (!isChatCompletion(completion)) return;
+      const completion = cacheable.api.readAnswer(JSON.parse(text));
+      if (!completion) return;
       await writeCompletion(context, cacheable, completion, undefined, entry.deps);
       context.logger.debug('background refresh done', { tenant: cacheable.identity.tenantId });
     } catch (error) {

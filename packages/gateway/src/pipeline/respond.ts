@@ -1,12 +1,12 @@
 import type { ServerResponse } from 'node:http';
-import type { ChatCompletion } from '../cache/chat-completion';
+import type { CachedAnswer, CachedApi } from '../apis/cached-api';
+import { CHAT_COMPLETIONS_API } from '../apis/chat-completions-api';
 import type { ChatRequest } from '../cache/chat-request';
-import { buildReplayChunks } from '../cache/completion-replay';
 import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { FlightOutcome } from '../gateway-context';
 import { type CacheStatusValue, cacheHeaders } from '../wire/cache-headers';
 import { sendJson } from '../wire/send-json';
-import { formatSseEvent, SSE_HEADERS } from '../wire/sse';
+import { SSE_HEADERS } from '../wire/sse';
 import type { CacheHit, CacheMiss } from './lookup';
 
 /** The `X-Cache` status of a hit. */
@@ -21,7 +21,12 @@ export function missHeaders(miss: CacheMiss): Record<string, string> {
 }
 
 /** Answers from a cached entry, as JSON or as an SSE replay, whichever the client asked. */
-export function respondWithHit(response: ServerResponse, chat: ChatRequest, hit: CacheHit): void {
+export function respondWithHit(
+  response: ServerResponse,
+  chat: ChatRequest,
+  hit: CacheHit,
+  api: CachedApi = CHAT_COMPLETIONS_API,
+): void {
   const headers = {
     ...cacheHeaders(hitStatus(hit), hit.similarity, hit.ageSeconds),
     ...hit.debugHeaders,
@@ -30,7 +35,7 @@ export function respondWithHit(response: ServerResponse, chat: ChatRequest, hit:
     sendJson(response, 200, hit.entry.body, headers);
     return;
   }
-  writeReplay(response, chat, JSON.parse(hit.entry.body) as ChatCompletion, headers);
+  writeReplay(response, api, chat, JSON.parse(hit.entry.body) as CachedAnswer, headers);
 }
 
 /**
@@ -43,10 +48,11 @@ export function respondWithOutcome(
   chat: ChatRequest,
   outcome: FlightOutcome,
   headers: Record<string, string>,
+  api: CachedApi = CHAT_COMPLETIONS_API,
 ): void {
   if (response.headersSent || response.destroyed) return;
   if (outcome.kind === 'completion') {
-    if (chat.stream) writeReplay(response, chat, outcome.completion, headers);
+    if (chat.stream) writeReplay(response, api, chat, outcome.completion, headers);
     else sendJson(response, 200, outcome.body, headers);
     return;
   }
@@ -71,14 +77,12 @@ export function respondWithOutcome(
 
 function writeReplay(
   response: ServerResponse,
+  api: CachedApi,
   chat: ChatRequest,
-  completion: ChatCompletion,
+  answer: CachedAnswer,
   headers: Record<string, string>,
 ): void {
-  const chunks = buildReplayChunks(completion, { includeUsage: chat.includeUsage });
-  let payload = '';
-  for (const chunk of chunks) payload += formatSseEvent(chunk);
-  payload += formatSseEvent('[DONE]');
+  const payload = api.formatReplay(answer, chat);
   response.writeHead(200, { ...SSE_HEADERS, ...headers });
   response.end(payload);
 }

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ChatCompletion, isChatCompletion } from '../cache/chat-completion';
-import { CompletionAssembler } from '../cache/completion-assembler';
+import type { CachedAnswer, CachedApi } from '../apis/cached-api';
 import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { FlightOutcome, GatewayContext } from '../gateway-context';
 import type { ObservedRequest } from '../observation/observed-request';
@@ -65,7 +64,7 @@ export async function callUpstream(
           body: text,
         };
       }
-      const outcome = parseCompletion(text);
+      const outcome = parseAnswer(cacheable.api, text);
       observe(upstreamResponse.status, outcome.kind === 'completion' ? 'ok' : 'error');
       return outcome;
     }
@@ -73,48 +72,54 @@ export async function callUpstream(
     upstream.finish();
     if (!cacheable.chat.stream) {
       // The upstream streamed although the client asked for JSON: assemble, then answer JSON.
-      const assembled = await assembleStream(upstreamResponse, undefined, clientGone.signal);
+      const assembled = await assembleStream(
+        cacheable.api,
+        upstreamResponse,
+        undefined,
+        clientGone.signal,
+      );
       observe(upstreamResponse.status, assembled.complete ? 'ok' : 'aborted');
-      if (!assembled.complete) return { kind: 'aborted' };
+      if (!assembled.complete || !assembled.completion) return { kind: 'aborted' };
       return completionOutcome(assembled.completion);
     }
 
     response.writeHead(200, { ...relayableHeaders(upstreamResponse), ...SSE_HEADERS, ...headers });
     response.flushHeaders();
-    const assembled = await assembleStream(upstreamResponse, response, clientGone.signal);
+    const assembled = await assembleStream(
+      cacheable.api,
+      upstreamResponse,
+      response,
+      clientGone.signal,
+    );
     if (!response.destroyed) response.end();
-    const complete = assembled.complete && !clientGone.signal.aborted;
+    const complete = assembled.complete && !clientGone.signal.aborted && !!assembled.completion;
     observe(upstreamResponse.status, complete ? 'ok' : 'aborted');
-    if (!complete) return { kind: 'aborted' };
+    if (!complete || !assembled.completion) return { kind: 'aborted' };
     return completionOutcome(assembled.completion);
   } finally {
     clientGone.stop();
   }
 }
 
-function completionOutcome(completion: ChatCompletion): FlightOutcome {
+function completionOutcome(completion: CachedAnswer): FlightOutcome {
   return { kind: 'completion', completion, body: JSON.stringify(completion) };
 }
 
-/** A JSON upstream answer that is not a chat completion is a 502: never stored, never replayed. */
-function parseCompletion(text: string): FlightOutcome {
-  let completion: unknown;
+/** A JSON upstream answer the API cannot store is a 502: never stored, never replayed. */
+function parseAnswer(api: CachedApi, text: string): FlightOutcome {
+  let parsed: unknown;
   try {
-    completion = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
-    completion = undefined;
+    parsed = undefined;
   }
-  if (isChatCompletion(completion)) return { kind: 'completion', completion, body: text };
+  const completion = api.readAnswer(parsed);
+  if (completion) return { kind: 'completion', completion, body: text };
   return {
     kind: 'error',
     status: 502,
     headers: {},
-    body: JSON.stringify(
-      new GatewayHttpError(
-        502,
-        'The upstream answered with something that is not a chat completion.',
-      ).toBody(),
-    ),
+    body: JSON.stringify(new GatewayHttpError(502, api.invalidAnswerMessage).toBody()),
   };
 }
 
@@ -123,15 +128,16 @@ function parseCompletion(text: string): FlightOutcome {
  * `complete` only when the stream is a whole answer (see `CompletionAssembler.complete`).
  */
 async function assembleStream(
+  api: CachedApi,
   upstreamResponse: Response,
   passThrough: ServerResponse | undefined,
   signal: AbortSignal,
-): Promise<{ complete: boolean; completion: ChatCompletion }> {
-  const assembler = new CompletionAssembler();
+): Promise<{ complete: boolean; completion: CachedAnswer | undefined }> {
+  const assembler = api.createAssembler();
   const parser = createSseEventParser();
   const decoder = new TextDecoder();
   const body = upstreamResponse.body;
-  if (!body) return { complete: false, completion: assembler.toCompletion() };
+  if (!body) return { complete: false, completion: assembler.result() };
   try {
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
       if (signal.aborted) break;
@@ -144,7 +150,7 @@ async function assembleStream(
     }
   } catch {
     // A broken upstream stream is a truncated answer: relayed as far as it went, never cached.
-    return { complete: false, completion: assembler.toCompletion() };
+    return { complete: false, completion: assembler.result() };
   }
-  return { complete: assembler.complete && !signal.aborted, completion: assembler.toCompletion() };
+  return { complete: assembler.complete && !signal.aborted, completion: assembler.result() };
 }

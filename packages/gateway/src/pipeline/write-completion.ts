@@ -1,4 +1,4 @@
-import { type ChatCompletion, countCompletionTokens } from '../cache/chat-completion';
+import type { CachedAnswer } from '../apis/cached-api';
 import { areDepsCurrent } from '../cache/dep-validation';
 import { computeLifetime } from '../cache/ttl-policy';
 import type { GatewayContext } from '../gateway-context';
@@ -14,7 +14,7 @@ import type { CacheableRequest } from './identify';
 export async function writeCompletion(
   context: GatewayContext,
   cacheable: CacheableRequest,
-  completion: ChatCompletion,
+  completion: CachedAnswer,
   knownVector: Float32Array | undefined,
   deps: DepTag[] = cacheable.deps,
 ): Promise<void> {
@@ -32,7 +32,7 @@ export async function writeCompletion(
     createdAt,
     ...lifetime,
     deps,
-    totalTokens: countCompletionTokens(completion),
+    totalTokens: cacheable.api.countTokens(completion),
     indexKey: cacheable.indexKey,
   };
   try {

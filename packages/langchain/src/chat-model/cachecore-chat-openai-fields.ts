@@ -2,6 +2,21 @@ import type { CachecoreClient } from '@cachecore/core';
 import type { ChatOpenAICallOptions, ChatOpenAIFields } from '@langchain/openai';
 import type { CachecoreCallSettings } from './cachecore-call';
 
+// The `cachecore` option also types on the config of any Runnable, so that
+// `chain.invoke(input, { cachecore })` type-checks: LangChain passes unknown config keys down to the
+// model's call options at run time (@langchain/core 1.4), but a chain's config type is the plain
+// `RunnableConfig`.
+declare module '@langchain/core/runnables' {
+  interface RunnableConfig {
+    /**
+     * Cachecore settings for the `CachecoreChatOpenAI` calls this run makes (deps, bypass); each
+     * given field wins over the surrounding `requestContext()` scope. Other models ignore it.
+     * @default the scope's settings
+     */
+    cachecore?: CachecoreCallSettings;
+  }
+}
+
 /** Call options of `CachecoreChatOpenAI`: ChatOpenAI's, plus `cachecore`. */
 export interface CachecoreChatOpenAICallOptions extends ChatOpenAICallOptions {
   /**
@@ -28,10 +43,16 @@ export type CachecoreChatOpenAIModelFields = Omit<
 
 /** Fields that create a new `CachecoreClient` for the model. */
 export interface CachecoreGatewayFields {
-  /** Root URL of the Cachecore gateway, without `/v1`, e.g. `http://127.0.0.1:8080`. */
-  gatewayUrl: string;
-  /** The tenant token (a JWT, bare or with a `cc_live_<id>.` prefix). */
-  tenantJwt: string;
+  /**
+   * Root URL of the Cachecore gateway, without `/v1`, e.g. `http://127.0.0.1:8080`.
+   * @default process.env.CACHECORE_GATEWAY_URL
+   */
+  gatewayUrl?: string;
+  /**
+   * The tenant token (a JWT, bare or with a `cc_live_<id>.` prefix).
+   * @default process.env.CACHECORE_TENANT_JWT
+   */
+  tenantJwt?: string;
   /** Not with `gatewayUrl` / `tenantJwt`. */
   cachecore?: never;
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CachecoreError, type CacheStatus, Dep, encodeDepsHeader } from '@cachecore/core';
 import {
+  clearGatewayEnvironment,
   createFreshTenantToken,
   lastUserText,
+  setGatewayEnvironment,
   uniquePrompt,
   useTestGateway,
 } from '@cachecore/test-support/gateway';
@@ -116,6 +118,19 @@ describe('CachecoreChatOpenAI cache lifecycle', () => {
     expect(depsHeaderFor(question)).toBe(encodeDepsHeader([dep]));
     expect(statusOf(await run())).toBe('HIT_L1');
 
+    await llm.cachecore.invalidate(dep);
+    expect(statusOf(await run())).toBe('MISS');
+  });
+
+  it('takes the cachecore option from the config of a chain', async () => {
+    const dep = newDep();
+    const question = uniquePrompt('Which river runs through Budapest?');
+    const chain = ChatPromptTemplate.fromTemplate('{question}').pipe(llm);
+    const run = () => chain.invoke({ question }, { cachecore: { deps: [dep] } });
+
+    expect(statusOf(await run())).toBe('MISS');
+    expect(depsHeaderFor(question)).toBe(encodeDepsHeader([dep]));
+    expect(statusOf(await run())).toBe('HIT_L1');
     await llm.cachecore.invalidate(dep);
     expect(statusOf(await run())).toBe('MISS');
   });
@@ -378,5 +393,22 @@ describe('CachecoreChatOpenAI configuration', () => {
     expect(sent?.headers.authorization).toBe('Bearer cachecore-gateway');
     expect(sent?.headers['x-cachecore-token']).toBe(tenantJwt);
     expect(sent?.headers['x-cachecore-langchain-call']).toBeUndefined();
+  });
+});
+
+describe('CachecoreChatOpenAI configured from the environment', () => {
+  it('reads CACHECORE_GATEWAY_URL and CACHECORE_TENANT_JWT when the fields leave them out', async () => {
+    await setGatewayEnvironment(gateway.url);
+    const fromEnvironment = new CachecoreChatOpenAI({ model: 'gpt-4o-mini' });
+    gateway.closeAfterAll(fromEnvironment.cachecore);
+    const prompt = uniquePrompt('Configured from the environment');
+    expect(statusOf(await fromEnvironment.invoke(prompt))).toBe('MISS');
+    expect(statusOf(await fromEnvironment.invoke(prompt))).toBe('HIT_L1');
+  });
+
+  it('names the variable to set when a setting is missing', () => {
+    clearGatewayEnvironment();
+    expect(() => new CachecoreChatOpenAI()).toThrow(/CACHECORE_GATEWAY_URL/);
+    expect(() => new CachecoreChatOpenAI({ gatewayUrl: gateway.url })).toThrow(CachecoreError);
   });
 });

@@ -11,6 +11,7 @@ import {
   type HeadersSource,
   mergeHeaders,
   PLACEHOLDER_API_KEY,
+  resolveGatewayOptions,
 } from '@cachecore/core';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
@@ -62,11 +63,8 @@ type ParsedOptionsWithCall<Options> = Options & {
  *
  * @example
  * ```ts
- * const llm = new CachecoreChatOpenAI({
- *   gatewayUrl: process.env.CACHECORE_GATEWAY_URL!,
- *   tenantJwt: process.env.CACHECORE_TENANT_JWT!,
- *   model: 'gpt-4o-mini',
- * });
+ * // gatewayUrl and tenantJwt default to CACHECORE_GATEWAY_URL and CACHECORE_TENANT_JWT.
+ * const llm = new CachecoreChatOpenAI({ model: 'gpt-4o-mini' });
  * const message = await llm.invoke('Summarise the policy', { cachecore: { deps: ['doc:policy-42'] } });
  * console.log(getCacheStatus(message)?.status); // 'MISS', then 'HIT_L1'
  * ```
@@ -84,9 +82,10 @@ export class CachecoreChatOpenAI<
   // models share this one's client instead of creating their own.
   readonly #modelFields: CachecoreChatOpenAIModelFields & CachecoreClientFields;
 
-  constructor(fields: CachecoreChatOpenAIFields) {
+  constructor(fields: CachecoreChatOpenAIFields = {}) {
     const { gatewayUrl, tenantJwt, cachecore, ...modelFields } = fields;
-    const client = cachecore ?? new CachecoreClient({ gatewayUrl, tenantJwt });
+    const client =
+      cachecore ?? new CachecoreClient(resolveGatewayOptions({ gatewayUrl, tenantJwt }));
     const openAIFields: ChatOpenAIFields = {
       ...modelFields,
       apiKey: modelFields.apiKey ?? PLACEHOLDER_API_KEY,

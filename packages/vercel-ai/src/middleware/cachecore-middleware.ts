@@ -1,11 +1,14 @@
-import type {
-  LanguageModelV4CallOptions,
-  LanguageModelV4Middleware,
-  LanguageModelV4StreamPart,
-} from '@ai-sdk/provider';
 import { type CachecoreClient, cachecoreHeaders, mergeHeaders } from '@cachecore/core';
+import type { LanguageModelMiddleware } from 'ai';
 import { CACHECORE_OPTIONS_KEY, parseCachecoreCallOptions } from './cachecore-call-options';
 import { type CachecoreMetadata, readCachecoreMetadata } from './cachecore-metadata';
+
+// The types of the installed AI SDK: the v3 specification on AI SDK 6, v4 on AI SDK 7.
+type CallOptions = Parameters<NonNullable<LanguageModelMiddleware['transformParams']>>[0]['params'];
+type StreamResult = Awaited<
+  ReturnType<Parameters<NonNullable<LanguageModelMiddleware['wrapStream']>>[0]['doStream']>
+>;
+type StreamPart = StreamResult['stream'] extends ReadableStream<infer Part> ? Part : never;
 
 /**
  * AI SDK language model middleware that carries Cachecore options on each request and reports the
@@ -22,7 +25,8 @@ import { type CachecoreMetadata, readCachecoreMetadata } from './cachecore-metad
  *
  * Use it on an OpenAI-compatible chat model whose requests already go to a Cachecore gateway through
  * `client.fetch` (the transport adds the tenant token and applies bypass). `createCachecore` applies
- * it for you.
+ * it for you. It declares the `v3` middleware specification, which AI SDK 6 requires and AI SDK 7
+ * still runs, so one middleware serves both.
  *
  * @param client - The client the model's requests go through. With it, the headers come from
  *   `client.headers()`; without it, from core's `cachecoreHeaders()` (the same headers).
@@ -41,9 +45,9 @@ import { type CachecoreMetadata, readCachecoreMetadata } from './cachecore-metad
  * result.providerMetadata?.cachecore; // { status: 'MISS', isHit: false, … }
  * ```
  */
-export function cachecoreMiddleware(client?: CachecoreClient): LanguageModelV4Middleware {
+export function cachecoreMiddleware(client?: CachecoreClient): LanguageModelMiddleware {
   return {
-    specificationVersion: 'v4',
+    specificationVersion: 'v3',
     transformParams: async ({ params }) => applyCachecoreOptions(params, client),
     wrapGenerate: async ({ doGenerate }) => {
       const result = await doGenerate();
@@ -63,9 +67,9 @@ export function cachecoreMiddleware(client?: CachecoreClient): LanguageModelV4Mi
 }
 
 function applyCachecoreOptions(
-  params: LanguageModelV4CallOptions,
+  params: CallOptions,
   client: CachecoreClient | undefined,
-): LanguageModelV4CallOptions {
+): CallOptions {
   const { [CACHECORE_OPTIONS_KEY]: rawCallOptions, ...otherProviderOptions } =
     params.providerOptions ?? {};
   const callOptions = parseCachecoreCallOptions(rawCallOptions) ?? {};
@@ -84,7 +88,7 @@ function applyCachecoreOptions(
 
 function addMetadataToFinishPart(
   metadata: CachecoreMetadata,
-): TransformStream<LanguageModelV4StreamPart, LanguageModelV4StreamPart> {
+): TransformStream<StreamPart, StreamPart> {
   return new TransformStream({
     transform(part, controller) {
       if (part.type === 'finish') {

@@ -1,4 +1,3 @@
-import type { LanguageModelV4, ProviderV4 } from '@ai-sdk/provider';
 import type { CachecoreClient } from '@cachecore/core';
 import {
   createProviderRegistry,
@@ -10,22 +9,31 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { CachecoreCallOptions } from '../middleware/cachecore-call-options';
 import { type CachecoreMetadata, getCachecoreMetadata } from '../middleware/cachecore-metadata';
 import { cachecoreMiddleware } from '../middleware/cachecore-middleware';
-import { type CachecoreProvider, createCachecore } from './create-cachecore';
+import {
+  type CachecoreLanguageModel,
+  type CachecoreProvider,
+  createCachecore,
+} from './create-cachecore';
+import { cachecore as defaultProvider } from './default-provider';
 
 declare const client: CachecoreClient;
 
 describe('types', () => {
-  it('the provider is a ProviderV4 usable in a registry, with typed chat models and the client', () => {
+  it('the provider fits a registry, with the models of the installed AI SDK and the client', () => {
     const cachecore = createCachecore({ cachecore: client });
     expectTypeOf(cachecore).toEqualTypeOf<CachecoreProvider>();
-    expectTypeOf(cachecore).toExtend<ProviderV4>();
-    expectTypeOf(cachecore('gpt-4o-mini')).toEqualTypeOf<LanguageModelV4>();
+    expectTypeOf(cachecore('gpt-4o-mini')).toEqualTypeOf<ReturnType<typeof wrapLanguageModel>>();
+    expectTypeOf(cachecore.languageModel('m')).toEqualTypeOf<CachecoreLanguageModel>();
     expectTypeOf(cachecore.client).toEqualTypeOf<CachecoreClient>();
-    createProviderRegistry({ cachecore });
+    createProviderRegistry({ cachecore, defaultProvider });
+    void generateText({ model: defaultProvider('m'), prompt: 'p' });
   });
 
   it('takes client options or a client, not both', () => {
     createCachecore({ gatewayUrl: 'http://127.0.0.1:8080', tenantJwt: 'eyJ' });
+    // Left out, the gateway settings come from CACHECORE_GATEWAY_URL / CACHECORE_TENANT_JWT.
+    createCachecore();
+    createCachecore({ includeUsage: false, timeout: 5_000 });
     // @ts-expect-error: an existing client excludes the client options
     createCachecore({ cachecore: client, gatewayUrl: 'http://127.0.0.1:8080', tenantJwt: 'eyJ' });
   });

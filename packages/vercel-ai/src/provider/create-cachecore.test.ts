@@ -1,24 +1,38 @@
-import { NoSuchModelError } from '@ai-sdk/provider';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { CachecoreClient, CachecoreError } from '@cachecore/core';
-import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
-import { generateText, stepCountIs, streamText, type TextStreamPart, type ToolSet, tool } from 'ai';
+import {
+  clearGatewayEnvironment,
+  createFreshTenantToken,
+  setGatewayEnvironment,
+  useTestGateway,
+} from '@cachecore/test-support/gateway';
+import {
+  generateText,
+  NoSuchModelError,
+  stepCountIs,
+  streamText,
+  type TextStreamPart,
+  type ToolSet,
+  tool,
+} from 'ai';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CachecoreProvider, createCachecore } from './create-cachecore';
+import { cachecore as defaultProvider } from './default-provider';
 
 const gateway = useTestGateway();
 
 /** A provider for a tenant of its own, so the test sees an empty cache. */
 async function createTestProvider(): Promise<CachecoreProvider> {
-  const cachecore = createCachecore({
-    gatewayUrl: gateway.url,
-    tenantJwt: await createFreshTenantToken(),
-  });
+  const cachecore = createCachecore(await gateway.freshTenant());
   gateway.closeAfterAll(cachecore.client);
   return cachecore;
 }
 
-/** Reads a whole `streamText` stream and returns its parts. */
+/**
+ * Reads a whole `streamText` stream and returns its parts. The tests read `fullStream`, which AI SDK 6
+ * has and AI SDK 7 keeps as a deprecated name of `stream`.
+ */
 async function collectParts<TOOLS extends ToolSet>(
   stream: AsyncIterable<TextStreamPart<TOOLS>>,
 ): Promise<TextStreamPart<TOOLS>[]> {
@@ -47,12 +61,19 @@ describe('createCachecore', () => {
 
     expect(cachecore.client).toBeInstanceOf(CachecoreClient);
     expect(cachecore.client.baseURL).toBe(`${gateway.url}/v1`);
+    // Models of the installed AI SDK's generation: v3 on AI SDK 6, v4 on AI SDK 7, the same as the
+    // models of the installed @ai-sdk/openai-compatible.
+    const { specificationVersion } = createOpenAICompatible({
+      name: 'plain',
+      baseURL: gateway.url,
+    })('gpt-4o-mini');
+    expect(cachecore.specificationVersion).toBe(specificationVersion);
     for (const model of [
       cachecore('gpt-4o-mini'),
       cachecore.languageModel('gpt-4o-mini'),
       cachecore.chatModel('gpt-4o-mini'),
     ]) {
-      expect(model.specificationVersion).toBe('v4');
+      expect(model.specificationVersion).toBe(specificationVersion);
       expect(model.modelId).toBe('gpt-4o-mini');
       expect(model.provider).toBe('cachecore-gateway.chat');
     }
@@ -127,7 +148,7 @@ describe('createCachecore', () => {
         prompt,
         providerOptions: { cachecore: { deps: ['doc:tickets'] } },
       });
-      const parts = await collectParts(result.stream);
+      const parts = await collectParts(result.fullStream);
       return {
         text: await result.text,
         metadata: (await result.providerMetadata)?.cachecore,
@@ -270,7 +291,7 @@ describe('createCachecore', () => {
         stopWhen: stepCountIs(2),
         prompt: 'What is the weather in Rome?',
       });
-      const parts = await collectParts(result.stream);
+      const parts = await collectParts(result.fullStream);
       return { result, parts };
     };
 
@@ -301,7 +322,7 @@ describe('createCachecore', () => {
         abortSignal: controller.signal,
       });
       const seen: string[] = [];
-      for await (const part of result.stream) {
+      for await (const part of result.fullStream) {
         seen.push(part.type);
         if (part.type === 'text-delta') controller.abort();
       }
@@ -342,5 +363,26 @@ describe('createCachecore', () => {
     await cachecore.client.invalidate('doc:retry');
     const evicted = await generateText({ model: cachecore('gpt-4o-mini'), prompt: 'Retry me' });
     expect(evicted.providerMetadata?.cachecore).toMatchObject({ status: 'MISS' });
+  });
+});
+
+describe('configuration from the environment', () => {
+  it('reads CACHECORE_GATEWAY_URL and CACHECORE_TENANT_JWT, in createCachecore() and the default provider', async () => {
+    await setGatewayEnvironment(gateway.url);
+    const fromEnvironment = gateway.closeAfterAll(createCachecore().client);
+    expect(fromEnvironment.baseURL).toBe(`${gateway.url}/v1`);
+
+    // The default provider reads the environment on first use, here, not at import.
+    gateway.closeAfterAll(defaultProvider.client);
+    const ask = () => generateText({ model: defaultProvider('gpt-4o-mini'), prompt: 'From env' });
+    expect((await ask()).providerMetadata?.cachecore?.status).toBe('MISS');
+    expect((await ask()).providerMetadata?.cachecore?.status).toBe('HIT_L1');
+  });
+
+  it('names the variable to set when a setting is missing', () => {
+    clearGatewayEnvironment();
+    expect(() => createCachecore()).toThrow(CachecoreError);
+    expect(() => createCachecore()).toThrow(/CACHECORE_GATEWAY_URL/);
+    expect(() => createCachecore({ gatewayUrl: gateway.url })).toThrow(/CACHECORE_TENANT_JWT/);
   });
 });

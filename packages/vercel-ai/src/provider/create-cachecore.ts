@@ -1,7 +1,11 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { type LanguageModelV4, NoSuchModelError, type ProviderV4 } from '@ai-sdk/provider';
-import { CachecoreClient, type CachecoreClientOptions, CachecoreError } from '@cachecore/core';
-import { wrapLanguageModel } from 'ai';
+import {
+  CachecoreClient,
+  type CachecoreClientOptions,
+  CachecoreError,
+  resolveGatewayOptions,
+} from '@cachecore/core';
+import { NoSuchModelError, wrapLanguageModel } from 'ai';
 import { cachecoreMiddleware } from '../middleware/cachecore-middleware';
 
 /**
@@ -29,10 +33,30 @@ export interface CachecoreModelSettings {
   supportsStructuredOutputs?: boolean;
 }
 
+/**
+ * `CachecoreClient` options, with `gatewayUrl` and `tenantJwt` defaulting to the
+ * `CACHECORE_GATEWAY_URL` and `CACHECORE_TENANT_JWT` environment variables.
+ */
+export type CachecoreProviderClientOptions = Omit<
+  CachecoreClientOptions,
+  'gatewayUrl' | 'tenantJwt'
+> & {
+  /**
+   * Root URL of the Cachecore gateway, without `/v1`.
+   * @default process.env.CACHECORE_GATEWAY_URL
+   */
+  gatewayUrl?: CachecoreClientOptions['gatewayUrl'];
+  /**
+   * The tenant token.
+   * @default process.env.CACHECORE_TENANT_JWT
+   */
+  tenantJwt?: string;
+};
+
 /** Options of {@link createCachecore}: either the client's options, or an existing client. */
 export type CreateCachecoreOptions = CachecoreModelSettings &
   (
-    | (CachecoreClientOptions & { cachecore?: never })
+    | (CachecoreProviderClientOptions & { cachecore?: never })
     | {
         /** An existing client; the provider sends every request through its `fetch`. */
         cachecore: CachecoreClient;
@@ -40,17 +64,29 @@ export type CreateCachecoreOptions = CachecoreModelSettings &
   );
 
 /**
+ * A chat model of the installed AI SDK: a `LanguageModelV3` on AI SDK 6, a `LanguageModelV4` on
+ * AI SDK 7 (what the installed `wrapLanguageModel` returns).
+ */
+export type CachecoreLanguageModel = ReturnType<typeof wrapLanguageModel>;
+
+/**
  * An AI SDK provider for a Cachecore gateway. Every model uses the Chat Completions API
  * (`POST /v1/chat/completions`), the only route the gateway caches, and reports the cache outcome
  * in `providerMetadata.cachecore`.
  */
-export interface CachecoreProvider extends ProviderV4 {
+export interface CachecoreProvider {
+  /** The provider specification of the installed AI SDK: `'v3'` on AI SDK 6, `'v4'` on 7. */
+  readonly specificationVersion: CachecoreLanguageModel['specificationVersion'];
   /** A Chat Completions model, e.g. `cachecore('gpt-4o-mini')`. */
-  (modelId: string): LanguageModelV4;
+  (modelId: string): CachecoreLanguageModel;
   /** Same as calling the provider. */
-  languageModel(modelId: string): LanguageModelV4;
+  languageModel(modelId: string): CachecoreLanguageModel;
   /** Same as calling the provider. */
-  chatModel(modelId: string): LanguageModelV4;
+  chatModel(modelId: string): CachecoreLanguageModel;
+  /** Throws `NoSuchModelError`: the gateway caches chat completions only. */
+  embeddingModel(modelId: string): never;
+  /** Throws `NoSuchModelError`: the gateway caches chat completions only. */
+  imageModel(modelId: string): never;
   /** The client the requests go through: `requestContext`, `invalidate`, `close`, … */
   readonly client: CachecoreClient;
 }
@@ -61,17 +97,16 @@ export interface CachecoreProvider extends ProviderV4 {
  * Per-call options go in `providerOptions.cachecore` (`{ deps, bypass }`); a
  * `cachecore.client.requestContext(...)` scope also applies, and the call option wins. Wrap the
  * whole `streamText(...)` call in the scope, not just the reading of the stream: it sends its
- * request as soon as it is called.
+ * request as soon as it is called. Works with AI SDK 6 (with `@ai-sdk/openai-compatible` 2) and
+ * AI SDK 7 (with `@ai-sdk/openai-compatible` 3); a mix of the two throws a `CachecoreError`.
  *
  * @example
  * ```ts
  * import { createCachecore } from '@cachecore/vercel-ai';
  * import { generateText } from 'ai';
  *
- * const cachecore = createCachecore({
- *   gatewayUrl: process.env.CACHECORE_GATEWAY_URL!,
- *   tenantJwt: process.env.CACHECORE_TENANT_JWT!,
- * });
+ * // gatewayUrl and tenantJwt default to CACHECORE_GATEWAY_URL and CACHECORE_TENANT_JWT.
+ * const cachecore = createCachecore();
  * const result = await generateText({
  *   model: cachecore('gpt-4o-mini'),
  *   prompt: 'What time zone is Tokyo in?',
@@ -80,7 +115,12 @@ export interface CachecoreProvider extends ProviderV4 {
  * console.log(result.text, result.providerMetadata?.cachecore?.status); // 'MISS', then 'HIT_L1'
  * ```
  */
-export function createCachecore(options: CreateCachecoreOptions): CachecoreProvider {
+export function createCachecore(options: CreateCachecoreOptions = {}): CachecoreProvider {
+  if (options === null || typeof options !== 'object') {
+    throw new CachecoreError('createCachecore needs an options object, or none.', {
+      code: 'invalid_options',
+    });
+  }
   const client = resolveClient(options);
   const gateway = createOpenAICompatible({
     name: PROVIDER_NAME,
@@ -92,12 +132,18 @@ export function createCachecore(options: CreateCachecoreOptions): CachecoreProvi
   });
   const middleware = cachecoreMiddleware(client);
 
-  const createChatModel = (modelId: string): LanguageModelV4 =>
+  const createChatModel = (modelId: string): CachecoreLanguageModel =>
     wrapLanguageModel({ model: gateway.chatModel(modelId), middleware });
+
+  // Making a model sends nothing: one made here tells which specification the installed AI SDK
+  // wraps models in, and whether @ai-sdk/openai-compatible is of the same generation.
+  const probe = gateway.chatModel('cachecore-probe');
+  const { specificationVersion } = createChatModel('cachecore-probe');
+  assertSameGeneration(probe.specificationVersion, specificationVersion);
 
   const provider = (modelId: string) => createChatModel(modelId);
   return Object.assign(provider, {
-    specificationVersion: 'v4' as const,
+    specificationVersion,
     client,
     languageModel: createChatModel,
     chatModel: createChatModel,
@@ -118,11 +164,22 @@ export function createCachecore(options: CreateCachecoreOptions): CachecoreProvi
   });
 }
 
+// AI SDK 6 wraps any model as a v3 one without checking it, so a v4 model from
+// @ai-sdk/openai-compatible 3 would fail later in confusing ways (AI SDK 7 accepts v3 models).
+function assertSameGeneration(modelVersion: string, wrappedVersion: string): void {
+  if (modelVersion === 'v4' && wrappedVersion === 'v3') {
+    throw new CachecoreError(
+      'createCachecore: the installed @ai-sdk/openai-compatible (3.x, for AI SDK 7) does not work with the installed ai (AI SDK 6). Install @ai-sdk/openai-compatible@2 with ai@6, or upgrade to ai@7.',
+      { code: 'incompatible_sdk' },
+    );
+  }
+}
+
 function resolveClient(options: CreateCachecoreOptions): CachecoreClient {
   if (options.cachecore === undefined) {
     const { headers, includeUsage, supportsStructuredOutputs, cachecore, ...clientOptions } =
       options;
-    return new CachecoreClient(clientOptions);
+    return new CachecoreClient(resolveGatewayOptions(clientOptions));
   }
   if ('gatewayUrl' in options || 'tenantJwt' in options) {
     throw new CachecoreError(

@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { analyzeChatRequest } from '../cache/chat-request';
+import { UNCACHED_REASON_HEADER_LOWER as UNCACHED_REASON_HEADER } from '@cachecore/core/protocol';
+import type { CachedApi } from '../apis/cached-api';
+import { CHAT_COMPLETIONS_API } from '../apis/chat-completions-api';
+import { RESPONSES_API } from '../apis/responses-api';
+import { analyzeChatRequest, type ChatRequest } from '../cache/chat-request';
 import { GatewayHttpError } from '../errors/gateway-http-error';
 import { toGatewayHttpError } from '../errors/to-gateway-http-error';
 import type { GatewayContext } from '../gateway-context';
@@ -12,31 +16,65 @@ import { lookupCache } from '../pipeline/lookup';
 import { refreshStaleEntry } from '../pipeline/refresh-stale';
 import { hitStatus, missHeaders, respondWithHit, respondWithOutcome } from '../pipeline/respond';
 import { callUpstream } from '../pipeline/upstream-call';
+import { analyzeResponsesRequest } from '../responses/responses-request';
 import { BYPASS_STATS_SCOPE } from '../store/store';
 import { cacheHeaders } from '../wire/cache-headers';
 import { forwardToUpstream } from './forward-route';
 import { parseJsonBody, readRequestBody } from './read-body';
 
+/** How a cached route reads its request: the analysis, and why it may not be cached at all. */
+export interface CachedRoute {
+  api: CachedApi;
+  /** Validates and analyses the parsed body; throws a 400 for anything unusable. */
+  analyze(parsed: unknown): ChatRequest & { uncachedReason?: string };
+}
+
+/** `POST /v1/chat/completions`. */
+export const CHAT_COMPLETIONS_ROUTE: CachedRoute = {
+  api: CHAT_COMPLETIONS_API,
+  analyze: analyzeChatRequest,
+};
+
 /**
- * `POST /v1/chat/completions`: the cache pipeline of PROTOCOL §5, stage by stage: admission,
- * identity and namespace, lookup (L1, then L2), fill from upstream on a miss, respond.
+ * `POST /v1/responses`: stateless requests (`store: false`, no `previous_response_id`, no
+ * `conversation`, not `background`) are cached like chat completions; the others are forwarded
+ * uncached with the reason in `X-Cachecore-Uncached-Reason`.
  */
-export async function handleChatCompletions(
+export const RESPONSES_ROUTE: CachedRoute = {
+  api: RESPONSES_API,
+  analyze(parsed) {
+    const analysis = analyzeResponsesRequest(parsed);
+    return Object.assign(analysis, {
+      includeUsage: false,
+      uncachedReason: analysis.statefulReason,
+    });
+  },
+};
+
+/**
+ * A cached API route: the cache pipeline of PROTOCOL §5, stage by stage: admission, identity and
+ * namespace, lookup (L1, then L2), fill from upstream on a miss, respond.
+ */
+export async function handleCachedRoute(
   context: GatewayContext,
   request: IncomingMessage,
   response: ServerResponse,
   observation: ObservedRequest,
+  route: CachedRoute,
 ): Promise<void> {
   const { source, identity } = await admitRequest(context, request, observation);
   const rawBody = await readRequestBody(request, context.settings.maxBodyBytes);
-  const chat = analyzeChatRequest(parseJsonBody(rawBody));
+  const chat = route.analyze(parseJsonBody(rawBody));
   observation.model = chat.model;
   observation.stream = chat.stream;
 
-  if (!identity) {
+  if (!identity || chat.uncachedReason !== undefined) {
     observation.cache = 'BYPASS';
     countStat(context, BYPASS_STATS_SCOPE, 'bypass');
-    const headers = cacheHeaders('BYPASS', 0, 0);
+    const headers = {
+      ...cacheHeaders('BYPASS', 0, 0),
+      ...(chat.uncachedReason !== undefined && { [UNCACHED_REASON_HEADER]: chat.uncachedReason }),
+    };
     await forwardToUpstream(context, request, response, observation, {
       body: rawBody,
       clientAuthorization: source.passthroughAuthorization,
@@ -47,14 +85,14 @@ export async function handleChatCompletions(
     return;
   }
 
-  const cacheable = identifyRequest(context, request.headers, identity, chat, rawBody);
+  const cacheable = identifyRequest(context, request.headers, identity, chat, rawBody, route.api);
   let headers: Record<string, string> | undefined;
   try {
     const decision = await lookupCache(context, cacheable, observation);
     if (decision.kind === 'hit') {
       observation.cache = hitStatus(decision);
       if (decision.stale) refreshStaleEntry(context, request.headers, cacheable, decision.entry);
-      respondWithHit(response, chat, decision);
+      respondWithHit(response, chat, decision, route.api);
       return;
     }
     observation.cache = 'MISS';
@@ -68,7 +106,7 @@ export async function handleChatCompletions(
       observation,
       headers,
     );
-    respondWithOutcome(response, chat, outcome, headers);
+    respondWithOutcome(response, chat, outcome, headers, route.api);
   } catch (error) {
     if (response.headersSent) throw error;
     if (error instanceof GatewayHttpError) throw answeredWith(error, headers);
@@ -97,7 +135,7 @@ async function answerWithoutCache(
   const headers = { ...cacheHeaders('MISS', 0, 0), ...cacheable.debugHeaders };
   try {
     const outcome = await callUpstream(context, request, response, cacheable, observation, headers);
-    respondWithOutcome(response, cacheable.chat, outcome, headers);
+    respondWithOutcome(response, cacheable.chat, outcome, headers, cacheable.api);
   } catch (error) {
     throw response.headersSent ? error : answeredWith(error, headers);
   }
