@@ -116,6 +116,7 @@ describe('gateway over the mock upstream', () => {
     clock += 42_000;
     const second = await chat(gateway, ask('What is the capital of France?'), { token });
     expect(second.headers.get('x-cache')).toBe('HIT_L1');
+    expect(second.headers.get('cache-status')).toMatch(/^Cachecore; hit; ttl=\d+; detail=l1$/);
     expect(second.headers.get('x-cache-similarity')).toBe('1.0000');
     expect(second.headers.get('x-cache-age')).toBe('42');
     expect(second.json).toEqual(first.json);
@@ -341,6 +342,14 @@ describe('gateway over the mock upstream', () => {
     }
     // Only the leader called upstream: the followers are counted as collapsed, not as misses.
     const misses = answers.filter((answer) => answer.headers.get('x-cache') === 'MISS').length;
+    // Cache-Status tells them apart on the wire: one `fwd=miss`, the followers `collapsed`.
+    const cacheStatuses = answers
+      .filter((answer) => answer.headers.get('x-cache') === 'MISS')
+      .map((answer) => answer.headers.get('cache-status'));
+    expect(cacheStatuses.filter((value) => value === 'Cachecore; fwd=miss')).toHaveLength(1);
+    expect(
+      cacheStatuses.filter((value) => value === 'Cachecore; fwd=miss; collapsed'),
+    ).toHaveLength(misses - 1);
     const stats = (await gateway.stats()).tenants.flights;
     expect(stats).toMatchObject({ misses: 1, collapsed: misses - 1, hits_l1: 10 - misses });
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();

@@ -21,7 +21,7 @@ import { handleInvalidate } from './http/invalidate-route';
 import { confineRequestPath } from './http/request-path';
 import { createJsonLogger, type GatewayLogger } from './log/logger';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
-import { type ObservedRequest, observationLogFields } from './observation/observed-request';
+import { addObservationLogFields, type ObservedRequest } from './observation/observed-request';
 import { recordRequestMetrics } from './observation/record-request-metrics';
 import { createMemoryStore } from './store/memory-store';
 import { openStore } from './store/open-store';
@@ -280,13 +280,18 @@ async function routeRequest(
     const durationMs = context.monotonicNow() - started;
     const statusCode = status ?? response.statusCode;
     recordRequestMetrics(context.metrics, { pathname, statusCode, durationMs }, observation);
-    context.logger.info('request', {
-      method,
-      route: pathname,
-      status: statusCode,
-      latency_ms: Number(durationMs.toFixed(2)),
-      ...observationLogFields(observation),
-    });
+    context.logger.info(
+      'request',
+      addObservationLogFields(
+        {
+          method,
+          route: pathname,
+          status: statusCode,
+          latency_ms: Number(durationMs.toFixed(2)),
+        },
+        observation,
+      ),
+    );
   }
 }
 

@@ -19,7 +19,7 @@ import { hitStatus, missHeaders, respondWithHit, respondWithOutcome } from '../p
 import { callUpstream } from '../pipeline/upstream-call';
 import { analyzeResponsesRequest } from '../responses/responses-request';
 import { BYPASS_STATS_SCOPE } from '../store/store';
-import { cacheHeaders } from '../wire/cache-headers';
+import { cacheHeaders, collapsedMissHeaders } from '../wire/cache-headers';
 import { forwardToUpstream } from './forward-route';
 import { parseJsonBody, readRequestBody } from './read-body';
 
@@ -114,6 +114,7 @@ export async function handleCachedRoute(
       observation,
       headers,
     );
+    if (observation.flight === 'follower') headers = collapsedMissHeaders(headers);
     respondWithOutcome(response, chat, outcome, headers, route.api);
   } catch (error) {
     if (response.headersSent) throw error;

@@ -54,10 +54,11 @@ export interface GatewayMetrics {
   /** Counts an L2 candidate vetoed by a prompt guard. */
   recordL2Veto(guard: string): void;
   /**
-   * Counts a request answered without an upstream call of its own: `hit` (served from the cache)
-   * or `collapsed` (a single-flight follower answered by another request's call, `X-Cache: MISS`).
+   * Counts a miss answered without an upstream call of its own: `collapsed`, a single-flight
+   * follower answered by another request's call (it answers `X-Cache: MISS`). Cache hits are
+   * counted by `requests_total`.
    */
-  recordAvoidedUpstreamCall(reason: 'hit' | 'collapsed'): void;
+  recordAvoidedUpstreamCall(reason: 'collapsed'): void;
   /**
    * Exports what `read` reports (the store's and the L2 indexes' memory) as the gauges
    * `memory_used_bytes{holder,part}`, `memory_budget_bytes{holder}` and `memory_items{holder,kind}`,
@@ -131,7 +132,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
 
   const avoidedUpstreamCalls = new Counter({
     name: `${prefix}upstream_calls_avoided_total`,
-    help: 'Requests answered without an upstream call of their own, by reason (hit, collapsed).',
+    help: 'Misses answered without an upstream call of their own, by reason (collapsed: single-flight followers).',
     labelNames: ['reason'] as const,
     registers,
   });

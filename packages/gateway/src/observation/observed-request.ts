@@ -44,30 +44,37 @@ export interface ObservedRequest {
 }
 
 /**
- * The log line fields of an observation, in the names the gateway has always logged; what was not
- * observed is left out.
+ * Adds the log line fields of an observation to `fields`, in the names the gateway has always
+ * logged; what was not observed is left out. Assigned one by one (no intermediate object): this
+ * runs for every request, cache hits included.
  */
-export function observationLogFields(observation: ObservedRequest): Record<string, unknown> {
+export function addObservationLogFields(
+  fields: Record<string, unknown>,
+  observation: ObservedRequest,
+): Record<string, unknown> {
   const { upstream, invalidation, embeddings } = observation;
-  const fields: Record<string, unknown> = {
-    tenant: observation.tenant,
-    model: observation.model,
-    stream: observation.stream,
-    cache: observation.cache,
-    single_flight: observation.flight,
-    tokens_saved: observation.tokensSaved,
-    similarity: observation.similarity,
-    l2_veto: observation.l2Veto,
-    l2_error: observation.l2Error,
-    store_error: observation.storeError,
-    upstream_ms: upstream?.durationMs,
-    upstream_status: upstream?.status,
-    stream_incomplete: upstream?.outcome === 'aborted' ? true : undefined,
-    dep_id: invalidation?.depId,
-    keys_deleted: invalidation?.keysDeleted,
-    embedding_inputs: embeddings?.inputs,
-    embedding_inputs_cached: embeddings?.cached,
-  };
-  for (const name in fields) if (fields[name] === undefined) delete fields[name];
+  if (observation.tenant !== undefined) fields.tenant = observation.tenant;
+  if (observation.model !== undefined) fields.model = observation.model;
+  if (observation.stream !== undefined) fields.stream = observation.stream;
+  if (observation.cache !== undefined) fields.cache = observation.cache;
+  if (observation.flight !== undefined) fields.single_flight = observation.flight;
+  if (observation.tokensSaved !== undefined) fields.tokens_saved = observation.tokensSaved;
+  if (observation.similarity !== undefined) fields.similarity = observation.similarity;
+  if (observation.l2Veto !== undefined) fields.l2_veto = observation.l2Veto;
+  if (observation.l2Error !== undefined) fields.l2_error = observation.l2Error;
+  if (observation.storeError !== undefined) fields.store_error = observation.storeError;
+  if (upstream) {
+    fields.upstream_ms = upstream.durationMs;
+    fields.upstream_status = upstream.status;
+    if (upstream.outcome === 'aborted') fields.stream_incomplete = true;
+  }
+  if (embeddings) {
+    fields.embedding_inputs = embeddings.inputs;
+    fields.embedding_inputs_cached = embeddings.cached;
+  }
+  if (invalidation) {
+    fields.dep_id = invalidation.depId;
+    fields.keys_deleted = invalidation.keysDeleted;
+  }
   return fields;
 }

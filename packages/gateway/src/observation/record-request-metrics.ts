@@ -1,4 +1,3 @@
-import { isHitStatus } from '@cachecore/core/protocol';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ObservedRequest } from './observed-request';
 
@@ -16,5 +15,4 @@ export function recordRequestMetrics(
   }
   if (observation.l2Veto !== undefined) metrics.recordL2Veto(observation.l2Veto);
   if (observation.flight === 'follower') metrics.recordAvoidedUpstreamCall('collapsed');
-  else if (cache !== undefined && isHitStatus(cache)) metrics.recordAvoidedUpstreamCall('hit');
 }

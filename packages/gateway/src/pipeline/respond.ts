@@ -28,7 +28,10 @@ export function respondWithHit(
   api: CachedApi = CHAT_COMPLETIONS_API,
 ): void {
   const headers = {
-    ...cacheHeaders(hitStatus(hit), hit.similarity, hit.ageSeconds),
+    ...cacheHeaders(hitStatus(hit), hit.similarity, hit.ageSeconds, {
+      // Freshness left, negative once stale (PROTOCOL §2.1).
+      ttlSeconds: (hit.entry.freshUntil - hit.entry.createdAt) / 1000 - hit.ageSeconds,
+    }),
     ...hit.debugHeaders,
   };
   if (!chat.stream) {
