@@ -57,6 +57,7 @@ export {
 export { type HeadersSource, mergeHeaders } from './options/merge-headers';
 export { PLACEHOLDER_API_KEY } from './options/placeholder-api-key';
 export { type ResolvedCacheOptions, resolveCacheOptions } from './options/resolve-cache-options';
+export type { CacheControlOptions } from './protocol/cache-control';
 export { type CacheStats, CacheStatsCounter } from './stats/cache-stats';
 export {
   CACHE_STATUSES,

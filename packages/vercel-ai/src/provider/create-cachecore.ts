@@ -94,7 +94,7 @@ export interface CachecoreProvider {
 /**
  * Creates an AI SDK provider that sends Chat Completions requests through a Cachecore gateway.
  *
- * Per-call options go in `providerOptions.cachecore` (`{ deps, bypass }`); a
+ * Per-call options go in `providerOptions.cachecore` (`{ deps, bypass, cacheControl }`); a
  * `cachecore.client.requestContext(...)` scope also applies, and the call option wins. Wrap the
  * whole `streamText(...)` call in the scope, not just the reading of the stream: it sends its
  * request as soon as it is called. Works with AI SDK 6 (with `@ai-sdk/openai-compatible` 2) and
