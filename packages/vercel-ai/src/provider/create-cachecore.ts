@@ -3,6 +3,7 @@ import {
   CachecoreClient,
   type CachecoreClientOptions,
   CachecoreError,
+  type GatewayOptions,
   resolveGatewayOptions,
 } from '@cachecore/core';
 import { NoSuchModelError, wrapLanguageModel } from 'ai';
@@ -40,18 +41,8 @@ export interface CachecoreModelSettings {
 export type CachecoreProviderClientOptions = Omit<
   CachecoreClientOptions,
   'gatewayUrl' | 'tenantJwt'
-> & {
-  /**
-   * Root URL of the Cachecore gateway, without `/v1`.
-   * @default process.env.CACHECORE_GATEWAY_URL
-   */
-  gatewayUrl?: CachecoreClientOptions['gatewayUrl'];
-  /**
-   * The tenant token.
-   * @default process.env.CACHECORE_TENANT_JWT
-   */
-  tenantJwt?: string;
-};
+> &
+  GatewayOptions;
 
 /** Options of {@link createCachecore}: either the client's options, or an existing client. */
 export type CreateCachecoreOptions = CachecoreModelSettings &
