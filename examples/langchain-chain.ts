@@ -24,7 +24,7 @@ const chain = prompt.pipe(llm).pipe(new StringOutputParser());
 
 const handler = new CachecoreCallbackHandler({
   onCacheStatus: ({ status }) =>
-    console.log(`  cache ${status.status} (similarity ${status.similarity?.toFixed(2)})`),
+    console.log(`  cache ${status.status} (similarity ${status.similarity?.toFixed(4)})`),
 });
 
 const inputs = [

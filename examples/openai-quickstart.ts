@@ -28,7 +28,7 @@ for (const question of questions) {
   });
   const cache = getCacheStatus(completion);
   console.log(
-    `${cache?.status} (similarity ${cache?.similarity?.toFixed(2)}) "${question}" → ${completion.choices[0]?.message.content}`,
+    `${cache?.status} (similarity ${cache?.similarity?.toFixed(4)}) "${question}" → ${completion.choices[0]?.message.content}`,
   );
 }
 

@@ -16,12 +16,15 @@ const CANDIDATES = 5;
 const ROUNDS = 5;
 const QUERIES_PER_ROUND = 40;
 const WARM_UP_QUERIES = 50;
-const TARGET_MS_AT_100K = 5;
+const TARGET_MS_AT_100K = 1;
+const TARGET_INSERT_SECONDS_AT_100K = 5;
+const TARGET_RECALL_AT_100K = 0.99;
 
 /**
  * L2 lookup time at 1k / 10k / 100k entries in one namespace, embedding excluded: the gateway's
- * vector index (`createVectorIndex`: exact search up to 2048 entries, an HNSW graph above) against
- * an exact flat scan of the same vectors, with recall@1 of the index against that scan. Vectors
+ * vector index (`createVectorIndex`: exact search up to 2048 entries, usearch's native HNSW
+ * above) against an exact flat scan of the same vectors, with recall@1 of the index against that
+ * scan, and the time to insert the entries one `add` at a time, as the gateway does. Vectors
  * are the gateway's default lexical embeddings of synthetic travel questions; queries are
  * differently worded questions, embedded before timing starts.
  */
@@ -41,14 +44,20 @@ export const l2LookupBenchmark: Benchmark = {
     const exact = createVectorIndex(DIMENSIONS, { flatLimit: Number.POSITIVE_INFINITY });
     let loaded = 0;
     let insertMs = 0;
+    let insertCpuMs = 0;
     const figures: Record<string, unknown> = {};
     const rows: string[][] = [];
     let p50At100k = Number.NaN;
+    let recallAt100k = Number.NaN;
+    let insertSecondsAt100k = Number.NaN;
     for (const size of SIZES) {
       const insertStarted = performance.now();
+      const insertCpuStarted = process.cpuUsage();
       for (; loaded < size; loaded++) index.add(`entry-${loaded}`, vectors[loaded] as Float32Array);
       flushVectorIndex(index);
       insertMs += performance.now() - insertStarted;
+      const insertCpu = process.cpuUsage(insertCpuStarted);
+      insertCpuMs += (insertCpu.user + insertCpu.system) / 1000;
       for (let at = exact.size; at < size; at++)
         exact.add(`entry-${at}`, vectors[at] as Float32Array);
 
@@ -60,8 +69,16 @@ export const l2LookupBenchmark: Benchmark = {
           ),
       );
       const result = compareLookups(index, exact, queries);
-      figures[`${size}`] = { ...result, cumulativeInsertSeconds: roundTo(insertMs / 1000, 1) };
-      if (size === 100_000) p50At100k = result.indexP50Ms;
+      figures[`${size}`] = {
+        ...result,
+        cumulativeInsertSeconds: roundTo(insertMs / 1000, 1),
+        cumulativeInsertCpuSeconds: roundTo(insertCpuMs / 1000, 1),
+      };
+      if (size === 100_000) {
+        p50At100k = result.indexP50Ms;
+        recallAt100k = result.recallAt1;
+        insertSecondsAt100k = insertMs / 1000;
+      }
       rows.push([
         size.toLocaleString('en-US'),
         formatMs(result.indexP50Ms),
@@ -89,6 +106,7 @@ export const l2LookupBenchmark: Benchmark = {
       notes: [
         `search(vector, ${CANDIDATES}) as the gateway calls it; ${ROUNDS} rounds × ${QUERIES_PER_ROUND} queries, index and scan alternating per query; embedding ${largest.toLocaleString('en-US')} prompts took ${(embedMs / 1000).toFixed(1)} s (not counted)`,
         "recall@1: share of queries whose best index match is the exact scan's best match (same score)",
+        'insert time: wall clock of the adds and the final flush; their CPU time (all threads) is in the figures, steadier on a shared machine',
       ],
       figures,
       settings: {
@@ -99,15 +117,27 @@ export const l2LookupBenchmark: Benchmark = {
         queriesPerRound: QUERIES_PER_ROUND,
         warmUpQueries: WARM_UP_QUERIES,
         vectors: 'lexical (hash) embeddings of synthetic travel questions',
-        index: 'createVectorIndex defaults (flat up to 2048 entries, HNSW above)',
+        index: 'createVectorIndex defaults (flat up to 2048 entries, usearch HNSW above)',
         baseline: 'createVectorIndex with flatLimit Infinity (exact scan)',
       },
       targets: [
         {
           figure: 'L2 lookup p50 at 100k entries',
           measured: formatMs(p50At100k),
-          target: `< ${TARGET_MS_AT_100K} ms`,
-          met: p50At100k < TARGET_MS_AT_100K,
+          target: `<= ${TARGET_MS_AT_100K} ms`,
+          met: p50At100k <= TARGET_MS_AT_100K,
+        },
+        {
+          figure: 'inserting 100k entries (cumulative, including the flush)',
+          measured: `${insertSecondsAt100k.toFixed(1)} s`,
+          target: `<= ${TARGET_INSERT_SECONDS_AT_100K} s`,
+          met: insertSecondsAt100k <= TARGET_INSERT_SECONDS_AT_100K,
+        },
+        {
+          figure: 'recall@1 at 100k entries',
+          measured: formatPercentage(recallAt100k),
+          target: `>= ${formatPercentage(TARGET_RECALL_AT_100K)}`,
+          met: recallAt100k >= TARGET_RECALL_AT_100K,
         },
       ],
     };

@@ -13,7 +13,7 @@ import { BENCH_REDIS_URL, connectBenchRedis, deleteKeys } from '../support/bench
 import { type Benchmark, type BenchmarkReport, skippedReport } from '../support/benchmark';
 import { formatMs, formatThroughput, formatWholeMs } from '../support/format';
 import { benchChatBody, countGatewayAnswers } from '../support/gateway-hit';
-import { readProcessRssMiB } from '../support/process-cpu';
+import { readProcessCpuMs, readProcessRssMiB } from '../support/process-cpu';
 import {
   BENCH_JWT_SECRET,
   MOCK_GATEWAY_ARGS,
@@ -155,7 +155,13 @@ export const scaleBenchmark: Benchmark = {
         );
       await loadOnce(LOAD.warmUpSeconds);
       const before = await Promise.all(instances.map((server) => countGatewayAnswers(server.url)));
+      const cpuBefore = instances.map((server) => readProcessCpuMs(server.pid));
+      const loadStarted = performance.now();
       const results = await loadOnce(LOAD.seconds);
+      const loadMs = performance.now() - loadStarted;
+      const cpuMs = instances.map(
+        (server, position) => readProcessCpuMs(server.pid) - (cpuBefore[position] ?? 0),
+      );
       const after = await Promise.all(instances.map((server) => countGatewayAnswers(server.url)));
       for (const [position, result] of results.entries()) {
         const all = (after[position]?.all ?? 0) - (before[position]?.all ?? 0);
@@ -206,6 +212,10 @@ export const scaleBenchmark: Benchmark = {
             `instance ${position + 1}: req/s, p50, p99`,
             `${formatThroughput(result.throughput)}, ${formatWholeMs(result.p50Ms)}, ${formatWholeMs(result.p99Ms)}`,
           ]),
+          ...results.map((result, position) => [
+            `instance ${position + 1}: CPU per request, core use`,
+            `${(((cpuMs[position] ?? 0) * 1000) / result.ok).toFixed(0)} µs, ${Math.round(((cpuMs[position] ?? 0) / loadMs) * 100)}%`,
+          ]),
           ...rss.map((value, position) => [
             `instance ${position + 1} RSS after load`,
             `${Math.round(value)} MiB`,
@@ -236,6 +246,8 @@ export const scaleBenchmark: Benchmark = {
             throughput: Math.round(result.throughput),
             p50Ms: result.p50Ms,
             p99Ms: result.p99Ms,
+            cpuMicrosPerRequest: Math.round(((cpuMs[position] ?? 0) * 1000) / result.ok),
+            coreUse: Math.round(((cpuMs[position] ?? 0) / loadMs) * 1000) / 1000,
             rssMiB: Math.round(rss[position] ?? 0),
           })),
           cold: {

@@ -1,4 +1,5 @@
 import type { CachedAnswer } from './apis/cached-api';
+import type { TenantIdentity } from './auth/tenant-claims';
 import type { TokenVerifier } from './auth/token-verifier';
 import type { SemanticCache } from './cache/semantic-lookup';
 import type { SingleFlight } from './cache/single-flight';
@@ -32,10 +33,14 @@ export interface GatewayContext {
   semantic: SemanticCache | undefined;
   /** Hashed into every namespace: the embedder id, or `l2-off`. */
   embedderId: string;
+  /** The namespace of a tenant identity, system prompt and toolset, remembered by those inputs. */
+  namespaceOf: (identity: TenantIdentity, systemText: string, toolsJson: string) => string;
   adminToken: string | undefined;
   /** Prometheus metrics, served at `GET /metrics`. */
   metrics: GatewayMetrics;
   flights: SingleFlight<FlightOutcome>;
+  /** Set by `close()`: `/ready` answers 503 while in-flight requests finish. */
+  shuttingDown?: boolean;
   /** Background work (SWR refreshes) that `close()` waits for. */
   background: Set<Promise<unknown>>;
 }

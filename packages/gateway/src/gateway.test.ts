@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startVersionedUpstream } from '../test/support/versioned-upstream';
 import { createTenantToken } from './auth/create-tenant-token';
 import { type Gateway, startGateway } from './gateway';
 import { createMemoryStore } from './store/memory-store';
@@ -327,8 +328,9 @@ describe('gateway over the mock upstream', () => {
   });
 
   it('makes one upstream call for 10 concurrent identical misses', async () => {
+    const flights = await createTenantToken({ secret: SECRET, tenantId: 'flights' });
     const answers = await Promise.all(
-      Array.from({ length: 10 }, () => chat(gateway, ask('single flight'), { token })),
+      Array.from({ length: 10 }, () => chat(gateway, ask('single flight'), { token: flights })),
     );
     expect(upstream.requestCount).toBe(1);
     for (const answer of answers) {
@@ -337,6 +339,14 @@ describe('gateway over the mock upstream', () => {
       expect(['MISS', 'HIT_L1']).toContain(answer.headers.get('x-cache'));
       expect(answer.json.choices[0].message.content).toBe('Echo: single flight');
     }
+    // Only the leader called upstream: the followers are counted as collapsed, not as misses.
+    const misses = answers.filter((answer) => answer.headers.get('x-cache') === 'MISS').length;
+    const stats = (await gateway.stats()).tenants.flights;
+    expect(stats).toMatchObject({ misses: 1, collapsed: misses - 1, hits_l1: 10 - misses });
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toContain(
+      `cachecore_gateway_upstream_calls_avoided_total{reason="collapsed"} ${misses - 1}`,
+    );
     const streamed = await Promise.all(
       Array.from({ length: 5 }, () =>
         chat(gateway, ask('single flight stream', { stream: true }), { token }),
@@ -345,6 +355,34 @@ describe('gateway over the mock upstream', () => {
     expect(upstream.requestCount).toBe(2);
     for (const answer of streamed)
       expect(streamedContent(parseSse(answer.text).chunks)).toBe('Echo: single flight stream');
+  });
+
+  it('never caches a stream that reported an error, even one that ended with [DONE]', async () => {
+    const erring = await startVersionedUpstream();
+    await using streaming = await startGateway({
+      upstream: erring.url,
+      jwtSecret: SECRET,
+      logLevel: 'silent',
+      l2: false,
+    });
+    try {
+      for (const style of ['data', 'event'] as const) {
+        erring.behave(() => ({ kind: 'stream-error', style }));
+        const question = ask(`erring ${style}`, { stream: true });
+        const first = await chat(streaming, question, { token });
+        // Relayed as it came, error event included.
+        expect(first.headers.get('x-cache')).toBe('MISS');
+        expect(first.text).toContain('out of memory');
+        const callsBefore = erring.calls;
+        erring.behave(() => ({ kind: 'answer', latencyMs: 1 }));
+        const again = await chat(streaming, question, { token });
+        expect(again.headers.get('x-cache')).toBe('MISS');
+        expect(erring.calls).toBe(callsBefore + 1);
+        expect(streamedContent(parseSse(again.text).chunks)).toBe(`v1: erring ${style}`);
+      }
+    } finally {
+      await erring.close();
+    }
   });
 
   it('serves stale entries while refreshing them once in the background', async () => {

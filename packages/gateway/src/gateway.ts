@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectStats, type GatewayStats, handleAdmin } from './admin/admin-routes';
+import { warnIfOpenRelay } from './auth/anonymous-policy';
 import { createTokenVerifier } from './auth/token-verifier';
+import { createNamespaceMemo } from './cache/namespace-memo';
 import type { SemanticCache } from './cache/semantic-lookup';
 import { SingleFlight } from './cache/single-flight';
 import {
@@ -66,7 +68,8 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const settings = resolveGatewaySettings(options);
   const now = options.now ?? Date.now;
-  const logger: GatewayLogger = options.logger ?? createJsonLogger({ level: settings.logLevel });
+  const logger: GatewayLogger =
+    options.logger ?? createJsonLogger({ level: settings.logLevel, now });
   const verifier = await createTokenVerifier({
     jwtSecret: options.jwtSecret,
     jwtPublicKey: options.jwtPublicKey,
@@ -82,6 +85,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       : ((await openStore({
           url: options.store ?? 'memory',
           redisPrefix: options.redisPrefix,
+          maxMemoryMb: settings.maxMemoryMb,
           logger,
         })) ?? createMemoryStore({ maxMemoryMb: settings.maxMemoryMb, now }));
   const stopCountingStoreErrors = store.subscribeErrors?.((error) =>
@@ -118,6 +122,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         fix: 'set --upstream-api-key or OPENAI_API_KEY',
       });
     }
+    warnIfOpenRelay(
+      { ...settings, anonymous: options.anonymous, upstreamApiKey: options.upstreamApiKey },
+      logger,
+    );
     if (settings.l2) {
       // Loaded on demand: the embedders (and their optional native dependencies) cost nothing
       // when L2 is off.
@@ -132,6 +140,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         guards: options.l2Guards,
       });
     }
+    metrics.observeMemory(() => [store.memory?.read(), semantic?.registry.readMemory()]);
     context = {
       settings,
       store,
@@ -146,6 +155,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       monotonicNow: () => performance.now(),
       semantic,
       embedderId: semantic?.embedder.id ?? 'l2-off',
+      namespaceOf: createNamespaceMemo(semantic?.embedder.id ?? 'l2-off'),
       adminToken: options.adminToken || undefined,
       metrics,
       flights: new SingleFlight<FlightOutcome>(),
@@ -173,6 +183,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      context.shuttingDown = true;
       // Keep-alive sockets of finished requests would hold `close()` open until they time out:
       // close them as they turn idle while in-flight requests finish.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
@@ -215,7 +226,17 @@ async function routeRequest(
   try {
     pathname = confineRequestPath(request);
     if (pathname === '/health' || pathname === '/healthz') {
+      // Liveness: the process answers. Readiness (may traffic come here?) is `/ready`.
       sendJson(response, 200, { status: 'ok' });
+    } else if (pathname === '/ready' || pathname === '/readyz') {
+      const unready = readinessProblem(context);
+      sendJson(
+        response,
+        unready ? 503 : 200,
+        unready
+          ? { status: 'unavailable', reason: unready }
+          : { status: 'ready', store: context.store.kind },
+      );
     } else if (pathname === '/metrics') {
       // Unauthenticated, like most Prometheus targets: it exposes counts, never tenant data.
       if (method !== 'GET' && method !== 'HEAD')
@@ -267,4 +288,17 @@ async function routeRequest(
       ...observationLogFields(observation),
     });
   }
+}
+
+/**
+ * Why the gateway should not get traffic now, or `undefined` when it should: it is shutting down,
+ * or its shared store (Redis) is not reachable, so every request would go upstream uncached.
+ */
+function readinessProblem(context: GatewayContext): string | undefined {
+  if (context.shuttingDown) return 'the gateway is shutting down';
+  const store = context.store as Partial<{ isReady: () => boolean }>;
+  if (typeof store.isReady === 'function' && !store.isReady()) {
+    return `the ${context.store.kind} store is not reachable; requests are answered uncached`;
+  }
+  return undefined;
 }

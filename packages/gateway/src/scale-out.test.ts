@@ -11,7 +11,9 @@ import {
   startPrivateRedisServer,
   TEST_REDIS_URL,
 } from '../test/support/redis-test-support';
+import { startVersionedUpstream, type VersionedUpstream } from '../test/support/versioned-upstream';
 import { createTenantToken } from './auth/create-tenant-token';
+import { type Gateway, startGateway } from './gateway';
 import { createMockUpstream, type MockUpstream } from './upstream/mock-upstream';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -87,7 +89,7 @@ async function startGatewayProcess(args: string[]): Promise<GatewayProcess> {
   };
 }
 
-function gatewayArgs(upstream: MockUpstream, storeUrl: string, prefix: string): string[] {
+function gatewayArgs(upstream: { url: string }, storeUrl: string, prefix: string): string[] {
   return [
     '--port',
     '0',
@@ -105,12 +107,14 @@ function gatewayArgs(upstream: MockUpstream, storeUrl: string, prefix: string): 
 }
 
 async function ask(
-  gateway: GatewayProcess,
+  gateway: { url: string },
   token: string,
   content: string,
   headers: Record<string, string> = {},
+  signal?: AbortSignal,
 ): Promise<{ status: number; cache: string | null; content: unknown }> {
   const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    signal,
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-cachecore-token': token, ...headers },
     body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }),
@@ -250,6 +254,129 @@ describe.skipIf(!redisAvailable)('two gateway processes sharing one Redis', () =
     }
   });
 });
+
+/** Resolves once `condition` holds, checking every 10 ms. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe.skipIf(!redisAvailable)(
+  'a follower on another instance whose leader writes nothing',
+  () => {
+    // The upstream timeout is far above every wait these tests allow: a follower that waited for it
+    // (or for the fixed 30 s it used to) fails them.
+    const UPSTREAM_TIMEOUT_MS = 60_000;
+    const prefix = createTestPrefix('takeover');
+    let upstream: VersionedUpstream;
+    let follower: Gateway;
+    let token: string;
+
+    beforeAll(async () => {
+      upstream = await startVersionedUpstream(50);
+      follower = await startInstance();
+      token = await createTenantToken({ secret: SECRET, tenantId: `takeover-${Date.now()}` });
+    }, 20_000);
+
+    afterAll(async () => {
+      await follower?.close();
+      await upstream?.close();
+      await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
+    });
+
+    /** An in-process gateway instance on the shared Redis. */
+    function startInstance(): Promise<Gateway> {
+      return startGateway({
+        upstream: upstream.url,
+        jwtSecret: SECRET,
+        logLevel: 'silent',
+        l2: false,
+        store: TEST_REDIS_URL,
+        redisPrefix: prefix,
+        upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS,
+      });
+    }
+
+    /** Sends `content` to the leader, then, once the leader is upstream, to the follower. */
+    async function followLeader(
+      leader: { url: string },
+      content: string,
+      options: { signal?: AbortSignal } = {},
+    ) {
+      const callsBefore = upstream.calls;
+      const leading = ask(leader, token, content, {}, options.signal).catch(
+        (error: Error) => error,
+      );
+      await waitUntil(() => upstream.calls > callsBefore);
+      const started = performance.now();
+      let pending = true;
+      const following = ask(follower, token, content).finally(() => {
+        pending = false;
+      });
+      // The upstream answers a call in 50 ms: a follower still waiting after 150 ms is waiting for
+      // the leader, not calling upstream next to it.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(pending).toBe(true);
+      return { leading, following, started };
+    }
+
+    it("takes over at once when the leader's upstream call fails", async () => {
+      await using leader = await startInstance();
+      const first = upstream.calls;
+      upstream.behave((call) =>
+        call === first
+          ? { kind: 'fail', latencyMs: 300, status: 500 }
+          : { kind: 'answer', latencyMs: 50 },
+      );
+      const { leading, following, started } = await followLeader(leader, 'Which plan is cheapest?');
+      const answer = await following;
+      const waitedMs = performance.now() - started;
+      expect(await leading).toMatchObject({ status: 500 });
+      expect(answer).toEqual({
+        status: 200,
+        cache: 'MISS',
+        content: 'v1: Which plan is cheapest?',
+      });
+      expect(upstream.calls - first).toBe(2);
+      expect(waitedMs).toBeLessThan(5_000);
+    }, 20_000);
+
+    it("takes over at once when the leader's client goes away", async () => {
+      await using leader = await startInstance();
+      const first = upstream.calls;
+      upstream.behave((call) =>
+        call === first ? { kind: 'hang' } : { kind: 'answer', latencyMs: 50 },
+      );
+      const client = new AbortController();
+      const { following, started } = await followLeader(leader, 'Which plan is fastest?', {
+        signal: client.signal,
+      });
+      client.abort();
+      const answer = await following;
+      expect(answer).toEqual({ status: 200, cache: 'MISS', content: 'v1: Which plan is fastest?' });
+      expect(performance.now() - started).toBeLessThan(5_000);
+    }, 20_000);
+
+    it('completes within about the lease when the leader process is killed with SIGKILL mid-call', async () => {
+      const leader = await startGatewayProcess([
+        ...gatewayArgs(upstream, TEST_REDIS_URL, prefix),
+        '--no-l2',
+        '--upstream-timeout-ms',
+        String(UPSTREAM_TIMEOUT_MS),
+      ]);
+      const first = upstream.calls;
+      upstream.behave((call) =>
+        call === first ? { kind: 'hang' } : { kind: 'answer', latencyMs: 50 },
+      );
+      const { leading, following, started } = await followLeader(leader, 'Which plan is safest?');
+      await leader.kill();
+      const answer = await following;
+      expect(await leading).toBeInstanceOf(Error);
+      expect(answer).toEqual({ status: 200, cache: 'MISS', content: 'v1: Which plan is safest?' });
+      // The dead leader's lease (3 s) runs out; its 60 s upstream timeout does not matter.
+      expect(performance.now() - started).toBeLessThan(10_000);
+    }, 40_000);
+  },
+);
 
 describe.skipIf(!redisAvailable || (!hasRedisServerBinary() && !REDIS_REQUIRED))(
   'a gateway process whose Redis goes away',

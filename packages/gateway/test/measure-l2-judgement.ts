@@ -16,7 +16,7 @@ import { createHashEmbedder, embedTextLexically } from '../src/embed/hash-embedd
 import { memoizeEmbedder } from '../src/embed/memoized-embedder';
 import { judgeCandidates } from '../src/semantic/candidate-judgement';
 import { checkPromptGuards } from '../src/semantic/guards';
-import { diffSegments, splitPrompt } from '../src/semantic/prompt-segments';
+import { splitPrompt } from '../src/semantic/prompt-segments';
 import { readContextCases } from './support/context-cases';
 import { embedSentences } from './support/glove-sentence-embedder';
 
@@ -53,7 +53,7 @@ interface PairRow {
   incoming: string;
 }
 
-function measurePairs(embed: Embed): PairRow[] {
+async function measurePairs(embed: Embed): Promise<PairRow[]> {
   const rows: PairRow[] = [];
   for (const file of ['l2-context-dev-cases.json', 'l2-context-extra-cases.json']) {
     const cases = readContextCases(file);
@@ -68,15 +68,16 @@ function measurePairs(embed: Embed): PairRow[] {
           const cachedText = text(cached.question);
           const incomingText = text(incoming.question);
           const [wholeCached, wholeIncoming] = embed([cachedText, incomingText]);
-          const difference = diffSegments(
-            splitPrompt(cachedText).queryText,
-            splitPrompt(incomingText).queryText,
+          const [judged] = await judgeCandidates(
+            { text: splitPrompt(incomingText).queryText },
+            [{ text: splitPrompt(cachedText).queryText, score: Number.NaN, payload: null }],
+            async (texts) => embed(texts),
           );
-          const [partCached, partIncoming] = embed([difference.cached, difference.incoming]);
+          const difference = { cached: judged!.cachedPart, incoming: judged!.incomingPart };
           rows.push({
             same: cached.key === incoming.key,
             whole: cosine(wholeCached!, wholeIncoming!),
-            deciding: cosine(partCached!, partIncoming!),
+            deciding: judged!.similarity,
             veto: checkPromptGuards(difference.cached, difference.incoming)?.guard ?? null,
             cached: cached.question,
             incoming: incoming.question,
@@ -89,7 +90,7 @@ function measurePairs(embed: Embed): PairRow[] {
 }
 
 for (const { name, embed, thresholds } of embedders) {
-  const rows = measurePairs(embed);
+  const rows = await measurePairs(embed);
   const same = rows.filter((row) => row.same);
   const different = rows.filter((row) => !row.same);
   console.log(
@@ -210,9 +211,8 @@ for (const [label, pool, text, embedder] of [
     plain,
   ],
 ] as const) {
-  const vector = embedTextLexically(text);
   const judge = async () => {
-    const ranked = await judgeCandidates({ text, vector }, pool, (texts) => embedder.embed(texts));
+    const ranked = await judgeCandidates({ text }, pool, (texts) => embedder.embed(texts));
     const best = ranked[0];
     if (best) checkPromptGuards(best.cachedPart, best.incomingPart);
   };

@@ -93,3 +93,22 @@ export const EMBEDDING_INPUTS_HEADER_LOWER = 'x-cachecore-embedding-inputs';
 export const UNCACHED_REASON_HEADER = 'X-Cachecore-Uncached-Reason';
 /** {@link UNCACHED_REASON_HEADER} in lower case. */
 export const UNCACHED_REASON_HEADER_LOWER = 'x-cachecore-uncached-reason';
+
+/**
+ * Debug response header (gateways with debug headers on): the similarity, four decimals, that
+ * decided the L2 lookup: the best candidate's, also when it was vetoed or under the threshold.
+ */
+export const L2_BEST_HEADER = 'X-Cachecore-L2-Best';
+/** {@link L2_BEST_HEADER} in lower case. */
+export const L2_BEST_HEADER_LOWER = 'x-cachecore-l2-best';
+
+/** Debug response header: the prompt guard that vetoed the best L2 candidate. */
+export const L2_VETO_HEADER = 'X-Cachecore-L2-Veto';
+/** {@link L2_VETO_HEADER} in lower case. */
+export const L2_VETO_HEADER_LOWER = 'x-cachecore-l2-veto';
+
+/**
+ * Client-side header the LangChain adapter uses to correlate a request its transport sees with the
+ * model call that made it; removed by the adapter's fetch, it never reaches the wire.
+ */
+export const CALL_CORRELATION_HEADER_LOWER = 'x-cachecore-langchain-call';

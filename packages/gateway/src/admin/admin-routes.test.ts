@@ -24,6 +24,15 @@ describe('admin tenant paths', () => {
     },
   );
 
+  it('reaches a tenant whose id holds a slash', async () => {
+    const answer = await sendRaw(fixture.gateway.url, {
+      path: '/admin/tenants/org%2Fteam/stats',
+      headers: ADMIN,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ tenant: 'org/team', entries: 0 });
+  });
+
   it('decodes an escaped tenant id', async () => {
     const answer = await sendRaw(fixture.gateway.url, {
       path: '/admin/tenants/caf%C3%A9%20bar/stats',

@@ -8,10 +8,10 @@ export type CachedAnswer = Record<string, unknown>;
 
 /** Rebuilds the stored form of a streamed answer from its SSE events. */
 export interface StreamAssembler {
-  /** Feeds the `data` of one SSE event. */
-  addEvent(data: string): void;
+  /** Feeds the `data` of one SSE event, with its `event:` name when it had one. */
+  addEvent(data: string, eventType?: string): void;
   /** Whether the stream ended as a complete answer that may be stored and replayed. */
-  readonly done: boolean;
+  readonly complete: boolean;
   /** The assembled answer (complete or not: a partial one is only relayed, never stored). */
   result(): CachedAnswer | undefined;
 }

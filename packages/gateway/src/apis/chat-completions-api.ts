@@ -18,11 +18,11 @@ export const CHAT_COMPLETIONS_API: CachedApi = {
   createAssembler() {
     const assembler = new CompletionAssembler();
     return {
-      addEvent: (data) => {
-        assembler.addEvent(data);
+      addEvent: (data, eventType) => {
+        assembler.addEvent(data, eventType);
       },
-      get done() {
-        return assembler.done;
+      get complete() {
+        return assembler.complete;
       },
       result: () => assembler.toCompletion() as unknown as CachedAnswer,
     };

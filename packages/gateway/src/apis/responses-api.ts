@@ -20,8 +20,8 @@ export const RESPONSES_API: CachedApi = {
   createAssembler() {
     const assembler = new ResponseStreamAssembler();
     return {
-      addEvent: (data) => assembler.addEvent(data),
-      get done() {
+      addEvent: (data, eventType) => assembler.addEvent(data, eventType),
+      get complete() {
         return assembler.done;
       },
       result: () => assembler.response,

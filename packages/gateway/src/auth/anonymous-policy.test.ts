@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendRaw } from '../../test/support/raw-http';
 import { type Gateway, startGateway } from '../gateway';
+import { createJsonLogger } from '../log/logger';
 import { createMockUpstream, type MockUpstream } from '../upstream/mock-upstream';
 import { isLoopbackHost, resolveAnonymousAccess } from './anonymous-policy';
 import { createTenantToken } from './create-tenant-token';
@@ -71,12 +72,23 @@ describe('anonymous access through the gateway', () => {
   });
 
   it('forwards tokenless requests when allowed, on loopback by default or explicitly', async () => {
-    const local = await start({ upstreamApiKey: 'sk-gateway-key' });
+    const warnings: string[] = [];
+    const logger = {
+      ...createJsonLogger({ level: 'silent' }),
+      warn: (message: string) => warnings.push(message),
+    };
+    const local = await start({ upstreamApiKey: 'sk-gateway-key', logger });
+    expect(warnings).toEqual([]);
     const open = await start({
       host: '0.0.0.0',
       upstreamApiKey: 'sk-gateway-key',
       anonymous: 'allow',
+      logger,
     });
+    // Allowed explicitly where the default rejects: said once at start-up.
+    expect(warnings).toEqual([
+      'anonymous access is allowed on a reachable gateway: tokenless requests spend its upstream key',
+    ]);
     expect(local.settings.anonymous).toBe('allow');
     for (const gateway of [local, open]) {
       const answer = await chat(gateway);

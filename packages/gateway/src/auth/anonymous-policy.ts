@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { GatewayHttpError } from '../errors/gateway-http-error';
+import type { GatewayLogger } from '../log/logger';
 
 /**
  * What the gateway does with a `/v1/*` request that carries no tenant token: `allow` forwards it
@@ -37,6 +38,29 @@ export function resolveAnonymousAccess(inputs: AnonymousPolicyInputs): Anonymous
   if (inputs.anonymous !== undefined) return inputs.anonymous;
   const relaysOwnKey = inputs.upstream !== 'mock' && Boolean(inputs.upstreamApiKey);
   return relaysOwnKey && !isLoopbackHost(inputs.host) ? 'reject' : 'allow';
+}
+
+/**
+ * Warns when anonymous access was allowed explicitly where the default would reject it: anyone who
+ * can reach the gateway may then spend its upstream key. Returns whether it warned.
+ */
+export function warnIfOpenRelay(
+  inputs: AnonymousPolicyInputs,
+  logger: Pick<GatewayLogger, 'warn'>,
+): boolean {
+  const openRelay =
+    inputs.anonymous === 'allow' &&
+    resolveAnonymousAccess({ ...inputs, anonymous: undefined }) === 'reject';
+  if (openRelay) {
+    logger.warn(
+      'anonymous access is allowed on a reachable gateway: tokenless requests spend its upstream key',
+      {
+        host: inputs.host,
+        fix: 'set --anonymous reject, or listen on 127.0.0.1',
+      },
+    );
+  }
+  return openRelay;
 }
 
 /**

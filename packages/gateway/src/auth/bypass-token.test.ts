@@ -1,8 +1,9 @@
+import { BYPASS_TOKEN_HEADER_LOWER as BYPASS_TOKEN_HEADER } from '@cachecore/core/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postJson, sendRaw } from '../../test/support/raw-http';
 import { type Gateway, startGateway } from '../gateway';
 import { createMockUpstream, type MockUpstream } from '../upstream/mock-upstream';
-import { BYPASS_TOKEN_HEADER, selectCredential } from './bypass-token';
+import { selectCredential } from './bypass-token';
 import { createTenantToken } from './create-tenant-token';
 import { extractTenantToken } from './extract-tenant-token';
 

@@ -1,14 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { BYPASS_TOKEN_HEADER_LOWER as BYPASS_TOKEN_HEADER } from '@cachecore/core/protocol';
 import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { TokenSource } from './extract-tenant-token';
-
-/**
- * Request header with a tenant token that asks for a tenant-authorised bypass: the request is
- * verified and rate-limited as the tenant's, but forwarded upstream uncached.
- *
- * Kept here until `@cachecore/core/protocol` exports the header name, which it is being added to.
- */
-export const BYPASS_TOKEN_HEADER = 'x-cachecore-bypass-token';
 
 /** The token a request is admitted with, and whether it asks to skip the cache. */
 export interface RequestCredential {

@@ -54,6 +54,26 @@ describe('stringifyCanonical', () => {
     expect(stringifyCanonical(body)).toBe(recursiveCanonical(body));
   });
 
+  it('writes values too deep for the fast path exactly as shallow ones', () => {
+    for (let seed = 1; seed <= 200; seed += 1) {
+      let deep: unknown = randomValue(seed);
+      for (let level = 0; level < 300; level += 1)
+        deep = level % 2 ? [deep] : { [`k${seed}`]: deep };
+      expect(stringifyCanonical(deep), `seed ${seed}`).toBe(recursiveCanonical(deep));
+    }
+  });
+
+  it('keeps a "__proto__" member as a member, however deep', () => {
+    const body = JSON.parse('{"b":1,"__proto__":{"y":2,"x":1}}');
+    expect(stringifyCanonical(body)).toBe('{"__proto__":{"x":1,"y":2},"b":1}');
+    let deep: unknown = body;
+    for (let level = 0; level < 300; level += 1) deep = [deep];
+    expect(stringifyCanonical(deep)).toBe(
+      `${'['.repeat(300)}{"__proto__":{"x":1,"y":2},"b":1}${']'.repeat(300)}`,
+    );
+    expect(canonicalizeChatBody(body)).not.toBe(canonicalizeChatBody({ b: 1 }));
+  });
+
   it('sorts keys at every level', () => {
     expect(stringifyCanonical({ b: { d: 1, c: 2 }, a: [{ f: 1, e: 2 }] })).toBe(
       '{"a":[{"e":2,"f":1}],"b":{"c":2,"d":1}}',

@@ -8,7 +8,59 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** An array or object being written by {@link stringifyCanonical}, and how far it got. */
+/**
+ * How deep a value may nest for the fast path: a key-sorted copy written by the native
+ * `JSON.stringify`. Every request body fits (the body parser refuses more than 64 levels); a deeper
+ * value is written by {@link writeCanonicalIteratively}, which cannot overflow the call stack.
+ */
+const NATIVE_DEPTH_LIMIT = 256;
+
+/** Returned by {@link sortKeys} for a value nested deeper than {@link NATIVE_DEPTH_LIMIT}. */
+const TOO_DEEP: unique symbol = Symbol('too deep');
+
+/**
+ * JSON with object keys sorted at every level (see {@link canonicalKeyOrder}), so key order
+ * never changes a hash. Members whose value is `undefined`, a function or a symbol are left out of
+ * objects and written `null` in arrays, as `JSON.stringify` does. Safe for values of any depth.
+ */
+export function stringifyCanonical(value: unknown): string {
+  const sorted = sortKeys(value, 0);
+  return sorted === TOO_DEEP ? writeCanonicalIteratively(value) : JSON.stringify(sorted);
+}
+
+function sortKeys(value: unknown, depth: number): unknown {
+  if (!isContainer(value)) return value;
+  if (depth === NATIVE_DEPTH_LIMIT) return TOO_DEEP;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = new Array(value.length);
+    for (let index = 0; index < value.length; index += 1) {
+      const item = sortKeys(value[index], depth + 1);
+      if (item === TOO_DEEP) return TOO_DEEP;
+      copy[index] = item;
+    }
+    return copy;
+  }
+  const source = value as Record<string, unknown>;
+  const sorted: Record<string, unknown> = {};
+  // Inserted in sorted order, the copy lists its keys as canonicalKeyOrder does.
+  for (const key of Object.keys(source).sort()) {
+    if (source[key] === undefined) continue;
+    const child = sortKeys(source[key], depth + 1);
+    if (child === TOO_DEEP) return TOO_DEEP;
+    // A plain assignment to "__proto__" would set the copy's prototype and drop the member.
+    if (key === '__proto__') {
+      Object.defineProperty(sorted, key, {
+        value: child,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else sorted[key] = child;
+  }
+  return sorted;
+}
+
+/** An array or object being written by {@link writeCanonicalIteratively}, and how far it got. */
 type OpenContainer =
   | { kind: 'array'; items: readonly unknown[]; next: number }
   | {
@@ -19,14 +71,8 @@ type OpenContainer =
       written: number;
     };
 
-/**
- * JSON with object keys sorted at every level (see {@link canonicalKeyOrder}), so key order
- * never changes a hash. Written without
- * recursion (an explicit stack), so a value nested thousands of levels deep cannot overflow the
- * call stack; the output is what `JSON.stringify` gives for the key-sorted value (members whose
- * value is `undefined`, a function or a symbol left out of objects and `null` in arrays).
- */
-export function stringifyCanonical(value: unknown): string {
+/** {@link stringifyCanonical} with an explicit stack instead of recursion: the same output. */
+function writeCanonicalIteratively(value: unknown): string {
   if (!isContainer(value)) return JSON.stringify(value);
   let output = '';
   const stack: OpenContainer[] = [];
@@ -108,9 +154,8 @@ function isWritable(value: unknown): boolean {
  * out, so a streamed and a non-streamed request for the same completion share one cache entry.
  */
 export function canonicalizeChatBody(body: Record<string, unknown>): string {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (!TRANSPORT_FIELDS.has(key)) copy[key] = value;
-  }
-  return stringifyCanonical(copy);
+  // fromEntries defines members, so a "__proto__" member stays a member of the copy.
+  return stringifyCanonical(
+    Object.fromEntries(Object.entries(body).filter(([key]) => !TRANSPORT_FIELDS.has(key))),
+  );
 }

@@ -34,9 +34,28 @@ export class CompletionAssembler {
   private readonly toolCalls = new Map<number, Map<number, ChatCompletionToolCall>>();
   /** Whether the `[DONE]` event was seen. */
   done = false;
+  /**
+   * Whether the stream reported an error (`event: error`, or a chunk carrying `error`): servers
+   * like vLLM send one mid-stream and still end with `[DONE]`.
+   */
+  failed = false;
 
-  /** Feeds the `data` of one SSE event; returns false when it was not a parsable chunk. */
-  addEvent(data: string): boolean {
+  /**
+   * Whether the stream is a whole answer worth storing: it ended with `[DONE]`, reported no error,
+   * and every choice has its `finish_reason`.
+   */
+  get complete(): boolean {
+    if (!this.done || this.failed || this.choices.size === 0) return false;
+    for (const choice of this.choices.values()) if (!choice.finish_reason) return false;
+    return true;
+  }
+
+  /**
+   * Feeds the `data` of one SSE event (and its `event` field, when it had one); returns false when
+   * it was not a parsable chunk.
+   */
+  addEvent(data: string, eventType?: string): boolean {
+    if (eventType === 'error') this.failed = true;
     if (data.trim() === '[DONE]') {
       this.done = true;
       return true;
@@ -48,6 +67,7 @@ export class CompletionAssembler {
       system_fingerprint?: string | null;
       choices?: ChunkChoice[];
       usage?: ChatCompletion['usage'];
+      error?: unknown;
     };
     try {
       chunk = JSON.parse(data);
@@ -55,6 +75,7 @@ export class CompletionAssembler {
       return false;
     }
     if (typeof chunk !== 'object' || chunk === null) return false;
+    if (chunk.error !== undefined && chunk.error !== null) this.failed = true;
     if (chunk.id) this.id = chunk.id;
     if (chunk.created) this.created = chunk.created;
     if (chunk.model) this.model = chunk.model;

@@ -87,4 +87,35 @@ describe('stream replay and assembly', () => {
       { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"q":"x"}' } },
     ]);
   });
+
+  it('calls a stream complete only with [DONE], a finish_reason on every choice and no error', () => {
+    const chunk = (index: number, finish: string | null) =>
+      JSON.stringify({
+        id: 'c',
+        choices: [{ index, delta: { content: 'x' }, finish_reason: finish }],
+      });
+    const whole = new CompletionAssembler();
+    whole.addEvent(chunk(0, 'stop'));
+    whole.addEvent(chunk(1, 'length'));
+    whole.addEvent('[DONE]');
+    expect(whole.complete).toBe(true);
+
+    const unfinished = new CompletionAssembler();
+    unfinished.addEvent(chunk(0, 'stop'));
+    unfinished.addEvent(chunk(1, null));
+    unfinished.addEvent('[DONE]');
+    expect(unfinished.complete).toBe(false);
+
+    const errorData = new CompletionAssembler();
+    errorData.addEvent(chunk(0, 'stop'));
+    errorData.addEvent(JSON.stringify({ error: { message: 'boom' } }));
+    errorData.addEvent('[DONE]');
+    expect(errorData.complete).toBe(false);
+
+    const errorEvent = new CompletionAssembler();
+    errorEvent.addEvent(chunk(0, 'stop'));
+    errorEvent.addEvent('{"message":"boom"}', 'error');
+    errorEvent.addEvent('[DONE]');
+    expect(errorEvent.complete).toBe(false);
+  });
 });

@@ -1,16 +1,15 @@
+import { POLICY_VERSION_DEP_ID } from '@cachecore/core/protocol';
 import type { DepTag, Store } from '../store/store';
 
-/** The implicit dep every entry carries; its expected hash is the token's policy version. */
-export const POLICY_VERSION_DEP = 'cc:policy-version';
-
 /**
- * The deps a request writes with: its header deps plus `cc:policy-version`. When the header names a
- * dep twice, the last hash wins.
+ * The deps a request writes with: its header deps plus `cc:policy-version` (PROTOCOL §5), whose
+ * expected hash is the token's policy version; the header can never name it (the decoder refuses
+ * the reserved id). When the header names a dep twice, the last hash wins.
  */
 export function collectRequestDeps(headerDeps: readonly DepTag[], policyVersion: string): DepTag[] {
   const byId = new Map<string, string>();
   for (const dep of headerDeps) byId.set(dep.depId, dep.expectedHash);
-  if (!byId.has(POLICY_VERSION_DEP)) byId.set(POLICY_VERSION_DEP, policyVersion);
+  byId.set(POLICY_VERSION_DEP_ID, policyVersion);
   return [...byId].map(([depId, expectedHash]) => ({ depId, expectedHash }));
 }
 

@@ -30,6 +30,18 @@ async function ask(
   return { status: response.status, headers: response.headers, body };
 }
 
+/** A gateway whose threshold lets near misses through, so that only the guards stop them. */
+function startLenientGateway(): Promise<Gateway> {
+  return startGateway({
+    upstream: 'mock',
+    mockLatencyMs: 5,
+    jwtSecret: SECRET,
+    logLevel: 'silent',
+    debugHeaders: true,
+    l2Threshold: 0.3,
+  });
+}
+
 describe('semantic cache (L2) through the gateway', () => {
   let gateway: Gateway;
   let tenant = 0;
@@ -112,14 +124,7 @@ describe('semantic cache (L2) through the gateway', () => {
   });
 
   it('reports the vetoing guard when a candidate passes the threshold but differs in what matters', async () => {
-    await using lenient = await startGateway({
-      upstream: 'mock',
-      mockLatencyMs: 5,
-      jwtSecret: SECRET,
-      logLevel: 'silent',
-      debugHeaders: true,
-      l2Threshold: 0.3,
-    });
+    await using lenient = await startLenientGateway();
     const token = await freshToken();
     await ask(lenient, token, 'What is 15% of 200?');
     const vetoed = await ask(lenient, token, 'What is 25% of 200?');
@@ -138,6 +143,19 @@ describe('semantic cache (L2) through the gateway', () => {
     expect((await ask(unguarded, token, 'What is 25% of 200?')).headers.get('x-cache')).toBe(
       'HIT_L2',
     );
+  });
+
+  it('answers a miss when the best candidate is vetoed, never the next one down', async () => {
+    await using lenient = await startLenientGateway();
+    const token = await freshToken();
+    // Both pass the threshold; the closer one asks about 15%, the other would pass every guard.
+    await ask(lenient, token, 'Tell me, what is 25% of 200, please?');
+    await ask(lenient, token, 'What is 15% of 200?');
+    const incoming = await ask(lenient, token, 'What is 25% of 200?');
+    expect(incoming.headers.get('x-cache')).toBe('MISS');
+    expect(incoming.headers.get('x-cachecore-l2-veto')).toBe('number');
+    expect(Number(incoming.headers.get('x-cachecore-l2-best'))).toBeGreaterThan(0.7);
+    expect(incoming.body.choices[0].message.content).toBe('Echo: What is 25% of 200?');
   });
 
   it('stays exact-match only with l2 off', async () => {

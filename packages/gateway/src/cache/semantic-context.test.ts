@@ -30,11 +30,11 @@ import { type Gateway, startGateway } from '../gateway';
 const SECRET = 'semantic-context-secret';
 /**
  * Threshold of the GloVe test embedder, from its calibration on the context cases
- * (`test/measure-l2-judgement.ts`): the differing parts of rewordings score 0.44–0.93 (median
- * 0.76), of different questions 0.15–0.97; the most similar different questions that no guard
- * vetoes score 0.82, so 0.85 keeps a margin.
+ * (`test/measure-l2-judgement.ts`): the differing parts of rewordings score 0.27–0.93 (median
+ * 0.71), of different questions −0.09–0.97; the most similar different questions that no guard
+ * vetoes score 0.77, so 0.82 keeps a margin.
  */
-const SENTENCE_THRESHOLD = 0.85;
+const SENTENCE_THRESHOLD = 0.82;
 
 const devCases = readContextCases('l2-context-dev-cases.json');
 const extraCases = readContextCases('l2-context-extra-cases.json');
@@ -279,6 +279,28 @@ describe.each(setups)('context-heavy prompts with $name', (setup) => {
         'passed the threshold and were vetoed by a guard',
     );
     expect(vetoedAboveThreshold).toBeGreaterThanOrEqual(setup.nearMissesAboveThreshold);
+  });
+
+  it('reports the similarity of the differing parts, not of the whole prompts', async () => {
+    const token = await createTenantToken({ secret: SECRET, tenantId: `best-${setup.name}` });
+    const ask = (lines: string) =>
+      send(gateway, token, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: lines }] });
+    const contract = (question: string) =>
+      `Contract excerpt:\n${CONTRACT}\n\nQuestion: ${question}`;
+    await ask(contract("What is the Buyer's payment term for invoices?"));
+    const other = await ask(contract('Which sections survive termination of the agreement?'));
+    expect(other.cache).toBe('MISS');
+    // Whole, these prompts score 0.98 or more with either embedder; their questions far less.
+    expect(Number(other.best)).toBeLessThan(0.7);
+
+    // Short prompts that share an instruction line are judged on the other lines too.
+    await ask('Translate into French:\ngood morning');
+    const evening = await ask('Translate into French:\ngood evening');
+    expect(evening.cache).toBe('MISS');
+    expect(evening.answer).toBe('Echo: Translate into French:\ngood evening');
+    const retyped = await ask('Translate into French:\n\nGood morning!');
+    expect(retyped.cache).toBe('HIT_L2');
+    expect(retyped.answer).toBe('Echo: Translate into French:\ngood morning');
   });
 
   it('keeps near duplicates hitting and near misses missing (l2-dev-cases)', async () => {

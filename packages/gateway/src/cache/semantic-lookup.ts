@@ -73,7 +73,7 @@ export async function lookupSemantic(
     if (record) candidates.push({ text: record.text, score: match.score, payload: record });
   }
   const partEmbedder = semantic.partEmbedder ?? semantic.embedder;
-  const ranked = await judgeCandidates({ text: request.text, vector }, candidates, (texts) =>
+  const ranked = await judgeCandidates({ text: request.text }, candidates, (texts) =>
     partEmbedder.embed(texts, request.signal),
   );
   const result: SemanticLookupResult = { vector, bestSimilarity: ranked[0]?.similarity };

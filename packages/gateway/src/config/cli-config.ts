@@ -111,7 +111,7 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   {
     flag: 'max-memory-mb',
     type: 'number',
-    description: 'Memory bound of the in-memory store',
+    description: 'Memory budget of the cache (entries, dep hashes, L2 indexes)',
     defaultText: '256',
   },
   {

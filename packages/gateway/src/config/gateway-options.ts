@@ -54,7 +54,13 @@ export interface GatewayOptions {
   anonymous?: AnonymousAccess;
   /** Largest accepted request body, KiB. @default 1024 */
   maxBodyKb?: number;
-  /** Memory bound of the in-memory store, MiB. @default 256 */
+  /**
+   * Memory budget of the cache in this process, MiB. With the memory store, three quarters go to
+   * its entries, vectors and dep hashes and one quarter to the in-process L2 indexes; with Redis
+   * (which holds entries and dep hashes itself) all of it goes to the L2 indexes. Each part evicts
+   * its least recently used contents beyond its share.
+   * @default 256
+   */
   maxMemoryMb?: number;
   /** Upstream timeout, ms. @default 120000 */
   upstreamTimeoutMs?: number;

@@ -46,7 +46,11 @@ export const DEFAULT_OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
  * Threshold of the OpenAI embedder: the protocol's self-host default, calibrated for bge-small-class
  * 384-dim sentence models. No OpenAI-model calibration could be run offline; text-embedding-3
  * models spread similarities lower than bge, so 0.87 errs on the strict side (fewer hits, not wrong
- * ones), and the guards still veto near misses.
+ * ones), and the guards still veto near misses. Against the GloVe sentence stand-in of the tests
+ * (`test/measure-l2-judgement.ts`), where L2 compares the differing parts of two prompts, 0.87 lets
+ * no different question through and serves 6% of rewording pairs; the stand-in's own margin point
+ * is 0.82 (the closest different questions no guard vetoes score 0.77), so 0.87 stays: strict,
+ * as an uncalibrated default should be.
  */
 export const OPENAI_EMBEDDER_DEFAULT_THRESHOLD = 0.87;
 

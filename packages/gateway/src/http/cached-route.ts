@@ -9,6 +9,7 @@ import { toGatewayHttpError } from '../errors/to-gateway-http-error';
 import type { GatewayContext } from '../gateway-context';
 import type { ObservedRequest } from '../observation/observed-request';
 import { admitRequest } from '../pipeline/admit';
+import { AnalysisMemo } from '../pipeline/analysis-memo';
 import { countStat } from '../pipeline/count-stat';
 import { fillFromUpstream } from '../pipeline/fill';
 import { type CacheableRequest, identifyRequest } from '../pipeline/identify';
@@ -27,12 +28,18 @@ export interface CachedRoute {
   api: CachedApi;
   /** Validates and analyses the parsed body; throws a 400 for anything unusable. */
   analyze(parsed: unknown): ChatRequest & { uncachedReason?: string };
+  /** Analyses of recent bodies by their bytes, so a repeated request is not parsed again. */
+  memo: AnalysisMemo<ChatRequest & { uncachedReason?: string }>;
 }
+
+/** Memory each cached route may spend remembering body analyses, shared by every gateway. */
+const ANALYSIS_MEMO_BYTES = 4 * 1024 * 1024;
 
 /** `POST /v1/chat/completions`. */
 export const CHAT_COMPLETIONS_ROUTE: CachedRoute = {
   api: CHAT_COMPLETIONS_API,
   analyze: analyzeChatRequest,
+  memo: new AnalysisMemo(ANALYSIS_MEMO_BYTES),
 };
 
 /**
@@ -49,6 +56,7 @@ export const RESPONSES_ROUTE: CachedRoute = {
       uncachedReason: analysis.statefulReason,
     });
   },
+  memo: new AnalysisMemo(ANALYSIS_MEMO_BYTES),
 };
 
 /**
@@ -64,7 +72,7 @@ export async function handleCachedRoute(
 ): Promise<void> {
   const { source, identity } = await admitRequest(context, request, observation);
   const rawBody = await readRequestBody(request, context.settings.maxBodyBytes);
-  const chat = route.analyze(parseJsonBody(rawBody));
+  const chat = route.memo.analyze(rawBody, (raw) => route.analyze(parseJsonBody(raw)));
   observation.model = chat.model;
   observation.stream = chat.stream;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useMockGateway } from '../../test/support/mock-gateway';
 import { postJson } from '../../test/support/raw-http';
-import { MAX_JSON_DEPTH } from './read-body';
+import { MAX_JSON_DEPTH, parseJsonBody } from './read-body';
 
 /** `levels` arrays, one inside the other, around `inner`. */
 const nestedArrays = (levels: number, inner = '') =>
@@ -71,5 +71,22 @@ describe('deeply nested JSON bodies', () => {
     });
     expect(text.status).toBe(200);
     expect(fixture.upstream.requests).toHaveLength(2);
+  });
+});
+
+describe('parseJsonBody', () => {
+  const parse = (text: string) => () => parseJsonBody(Buffer.from(text));
+
+  it('counts depth after strings that end in escaped backslashes or hold escaped quotes', () => {
+    const tooDeep = nestedArrays(MAX_JSON_DEPTH);
+    expect(parse(`[${JSON.stringify('ends in \\')}, ${tooDeep}]`)).toThrow(/levels deep/);
+    expect(parse(`[${JSON.stringify('a "quoted" [[[[')}, ${tooDeep}]`)).toThrow(/levels deep/);
+    expect(
+      parse(`[${JSON.stringify('\\"[[[[[[')}, ${nestedArrays(MAX_JSON_DEPTH - 1)}]`),
+    ).not.toThrow();
+  });
+
+  it('leaves an unterminated string to the JSON parser', () => {
+    expect(parse(`["open ${'['.repeat(100)}`)).toThrow(/not valid JSON/);
   });
 });

@@ -6,9 +6,9 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
 /**
  * Escapes that would change the path's structure once decoded (`/`, `\`) or truncate it in a
- * C-string parser (NUL): a router and an upstream could read them differently.
+ * C-string parser (NUL): the gateway and an upstream could read them differently.
  */
-const STRUCTURAL_ESCAPES = new Set(['2F', '5C', '00']);
+const STRUCTURAL_ESCAPE = /%(?:2F|5C|00)/;
 
 /** What the router routes on, and what is forwarded upstream. */
 export interface RequestTarget {
@@ -25,8 +25,10 @@ export interface RequestTarget {
  * two things is refused with a 400 rather than guessed at, because `fetch` resolves `..` and `.`
  * segments (and their `%2e` spellings) before the request leaves: `/v1/../x` would otherwise reach
  * `<upstream host>/x` with the gateway's upstream key. Refused: targets not starting with `/`
- * (absolute or `*` form), dot segments, empty segments (`//`), backslashes, escaped `/`, `\` or
- * NUL, malformed `%` escapes, fragments, and characters `fetch` would re-encode.
+ * (absolute or `*` form), dot segments (also with `;parameters`), empty segments (`//`),
+ * backslashes, malformed `%` escapes, fragments, characters `fetch` would re-encode, and escaped
+ * `/`, `\` or NUL outside `/admin/` (an admin path may carry them inside a tenant id, which it
+ * decodes; it is never forwarded).
  *
  * @example
  * normalizeRequestTarget('/v1/%6dodels?limit=2'); // { pathname: '/v1/models', url: '/v1/models?limit=2' }
@@ -47,16 +49,19 @@ export function normalizeRequestTarget(rawTarget: string): RequestTarget {
       throw invalidPath(rawTarget, 'it contains a malformed "%" escape');
     }
     const upper = hex.toUpperCase();
-    if (STRUCTURAL_ESCAPES.has(upper)) {
-      throw invalidPath(rawTarget, `it contains an escaped "/", "\\" or NUL (%${upper})`);
-    }
     const character = String.fromCharCode(Number.parseInt(upper, 16));
     return UNRESERVED.test(character) ? character : `%${upper}`;
   });
 
+  const structural = pathname.match(STRUCTURAL_ESCAPE)?.[0];
+  if (structural && !pathname.startsWith('/admin/')) {
+    throw invalidPath(rawTarget, `it contains an escaped "/", "\\" or NUL (${structural})`);
+  }
   const segments = pathname.split('/').slice(1);
   segments.forEach((segment, index) => {
-    if (segment === '.' || segment === '..') {
+    // Some servers cut a segment's `;parameters` before resolving it: `..;` is `..` to them.
+    const bare = segment.replace(/(?:;|%3B).*$/, '');
+    if (bare === '.' || bare === '..') {
       throw invalidPath(rawTarget, 'it contains a "." or ".." segment');
     }
     if (segment === '' && index < segments.length - 1) {

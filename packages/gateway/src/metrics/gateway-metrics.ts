@@ -1,5 +1,6 @@
 import { cacheTierOf } from '@cachecore/core/protocol';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { MemoryReading } from '../store/memory-budget';
 
 /** Options of {@link createGatewayMetrics}. */
 export interface GatewayMetricsOptions {
@@ -52,6 +53,17 @@ export interface GatewayMetrics {
   recordStoreError(operation: string, code?: string): void;
   /** Counts an L2 candidate vetoed by a prompt guard. */
   recordL2Veto(guard: string): void;
+  /**
+   * Counts a request answered without an upstream call of its own: `hit` (served from the cache)
+   * or `collapsed` (a single-flight follower answered by another request's call, `X-Cache: MISS`).
+   */
+  recordAvoidedUpstreamCall(reason: 'hit' | 'collapsed'): void;
+  /**
+   * Exports what `read` reports (the store's and the L2 indexes' memory) as the gauges
+   * `memory_used_bytes{holder,part}`, `memory_budget_bytes{holder}` and `memory_items{holder,kind}`,
+   * read at every scrape. A later call replaces the source.
+   */
+  observeMemory(read: () => readonly (MemoryReading | undefined)[]): void;
   /** Every series in the Prometheus text exposition format. */
   renderMetrics(): Promise<string>;
 }
@@ -117,9 +129,58 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     registers,
   });
 
+  const avoidedUpstreamCalls = new Counter({
+    name: `${prefix}upstream_calls_avoided_total`,
+    help: 'Requests answered without an upstream call of their own, by reason (hit, collapsed).',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  let readMemory: () => readonly (MemoryReading | undefined)[] = () => [];
+  /** A gauge whose series are computed from the memory readings at every scrape. */
+  const addMemoryGauge = (
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    series: (reading: MemoryReading) => [Record<string, string>, number][],
+  ) =>
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        for (const reading of readMemory()) {
+          if (!reading) continue;
+          for (const [labels, value] of series(reading)) this.set(labels, value);
+        }
+      },
+    });
+  addMemoryGauge(
+    'memory_used_bytes',
+    'Estimated bytes the cache holds in this process, by holder (store, registry) and part.',
+    ['holder', 'part'],
+    (reading) => seriesByName(reading.holder, 'part', reading.bytes),
+  );
+  addMemoryGauge(
+    'memory_budget_bytes',
+    'Bytes each holder may keep in this process before it evicts (shares of --max-memory-mb).',
+    ['holder'],
+    (reading) => [[{ holder: reading.holder }, reading.budgetBytes]],
+  );
+  addMemoryGauge(
+    'memory_items',
+    'What the cache holds in this process: entries, vectors, dep hashes, L2 indexes and records.',
+    ['holder', 'kind'],
+    (reading) => seriesByName(reading.holder, 'kind', reading.items),
+  );
+
   return {
     registry,
     contentType: registry.contentType,
+    observeMemory(read) {
+      readMemory = read;
+    },
     recordRequest({ pathname, cacheStatus, statusCode, durationMs }) {
       const route = routeLabel(pathname);
       // Only the protocol's statuses become label values (PROTOCOL §2), each with its tier.
@@ -141,8 +202,20 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     recordL2Veto(guard) {
       l2Vetoes.inc({ guard });
     },
+    recordAvoidedUpstreamCall(reason) {
+      avoidedUpstreamCalls.inc({ reason });
+    },
     renderMetrics: () => registry.metrics(),
   };
+}
+
+/** One series per named value of a holder, the name under `label`. */
+function seriesByName(
+  holder: string,
+  label: string,
+  values: Record<string, number>,
+): [Record<string, string>, number][] {
+  return Object.entries(values).map(([name, value]) => [{ holder, [label]: name }, value]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isHitStatus } from '@cachecore/core/protocol';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ObservedRequest } from './observed-request';
 
@@ -14,4 +15,6 @@ export function recordRequestMetrics(
     metrics.recordTokensSaved(cache, observation.tokensSaved);
   }
   if (observation.l2Veto !== undefined) metrics.recordL2Veto(observation.l2Veto);
+  if (observation.flight === 'follower') metrics.recordAvoidedUpstreamCall('collapsed');
+  else if (cache !== undefined && isHitStatus(cache)) metrics.recordAvoidedUpstreamCall('hit');
 }

@@ -28,7 +28,11 @@ describe('fill stage', () => {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const cacheable = cacheableRequest(context, identity, '', { body });
+      const deps = request.headers['x-cachecore-deps'];
+      const cacheable = cacheableRequest(context, identity, '', {
+        body,
+        headers: typeof deps === 'string' ? { 'x-cachecore-deps': deps } : {},
+      });
       const observation: ObservedRequest = {};
       observations.push(observation);
       const miss = {
@@ -59,11 +63,23 @@ describe('fill stage', () => {
     observations.length = 0;
   });
 
-  const ask = (content: string, options: { stream?: boolean; writable?: boolean } = {}) =>
+  const ask = (
+    content: string,
+    options: { stream?: boolean; writable?: boolean; depsHash?: string } = {},
+  ) =>
     // The fill stage calls upstream at the request's own path, as the gateway's route does.
     fetch(`${server.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'x-test-writable': options.writable === false ? 'no' : 'yes' },
+      headers: {
+        'x-test-writable': options.writable === false ? 'no' : 'yes',
+        ...(options.depsHash === undefined
+          ? {}
+          : {
+              'x-cachecore-deps': Buffer.from(
+                JSON.stringify([{ dep_id: 'doc', expected_hash: options.depsHash }]),
+              ).toString('base64url'),
+            }),
+      },
       body: JSON.stringify({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content }],
@@ -83,6 +99,21 @@ describe('fill stage', () => {
     for (const answer of answers) expect(answer.choices[0].message.content).toBe('Echo: together');
     expect(observations.filter((observation) => observation.flight === 'follower')).toHaveLength(4);
     expect(await storedContent('together')).toBe('Echo: together');
+  });
+
+  it('never joins a flight started for other dep hashes', async () => {
+    const answers = await Promise.all([
+      ask('by version', { depsHash: 'v1' }),
+      ask('by version', { depsHash: 'v1' }),
+      ask('by version', { depsHash: 'v2' }),
+    ]);
+    for (const answer of answers) expect(answer.status).toBe(200);
+    expect(upstream.requestCount).toBe(2);
+    expect(observations.map((observation) => observation.flight).sort()).toEqual([
+      'follower',
+      'leader',
+      'leader',
+    ]);
   });
 
   it('passes a stream through and stores the assembled completion', async () => {

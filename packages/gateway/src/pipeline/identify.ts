@@ -1,11 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import {
+  CACHE_CONTROL_HEADER_LOWER,
+  DEPS_HEADER_LOWER,
+  NAMESPACE_HINT_HEADER_LOWER,
+  type ParsedCacheControl,
+  parseCacheControl,
+} from '@cachecore/core/protocol';
 import type { CachedApi } from '../apis/cached-api';
 import { CHAT_COMPLETIONS_API } from '../apis/chat-completions-api';
 import type { TenantIdentity } from '../auth/tenant-claims';
 import type { ChatRequest } from '../cache/chat-request';
 import { collectRequestDeps } from '../cache/dep-validation';
 import { decodeDepsHeader } from '../cache/deps-header';
-import { computeNamespace } from '../cache/namespace';
 import { resolveTtlPolicy, type TtlPolicy } from '../cache/ttl-policy';
 import type { GatewayContext } from '../gateway-context';
 import type { DepTag } from '../store/store';
@@ -23,7 +29,16 @@ export interface CacheableRequest {
   readonly indexKey: string | undefined;
   /** The request's deps, `cc:policy-version` included. */
   deps: DepTag[];
+  /**
+   * How long its answer is kept: the gateway's TTLs, overridden by the token's claims and shortened
+   * by a `cachecore-ttl` request directive.
+   */
   ttl: TtlPolicy;
+  /**
+   * The request's `Cache-Control` directives (PROTOCOL §1.5): `no-store` (answer, write nothing),
+   * `no-cache` (skip the read, refresh the entry), `max-age` (serve only younger entries).
+   */
+  directives: ParsedCacheControl;
   /** Headers for operators (`--debug-headers`), on every answer of this request. */
   debugHeaders: Record<string, string>;
 }
@@ -41,15 +56,10 @@ export function identifyRequest(
   rawBody: Buffer,
   api: CachedApi = CHAT_COMPLETIONS_API,
 ): CacheableRequest {
-  const headerDeps = decodeDepsHeader(headers['x-cachecore-deps']);
-  const namespace = computeNamespace({
-    tenantId: identity.tenantId,
-    permissions: identity.permissions,
-    systemText: chat.systemText,
-    toolsJson: chat.toolsJson,
-    policyVersion: identity.policyVersion,
-    embedderId: context.embedderId,
-  });
+  const headerDeps = decodeDepsHeader(headers[DEPS_HEADER_LOWER]);
+  const cacheControl = headers[CACHE_CONTROL_HEADER_LOWER];
+  const directives = cacheControl === undefined ? NO_DIRECTIVES : parseCacheControl(cacheControl);
+  const namespace = context.namespaceOf(identity, chat.systemText, chat.toolsJson);
   return {
     api,
     identity,
@@ -64,9 +74,27 @@ export function identifyRequest(
         : undefined;
     },
     deps: collectRequestDeps(headerDeps, identity.policyVersion),
-    ttl: resolveTtlPolicy(context.settings, identity),
+    ttl: applyTtlDirective(resolveTtlPolicy(context.settings, identity), directives),
+    directives,
     debugHeaders: context.settings.debugHeaders
-      ? { 'x-cachecore-namespace-hint': namespace.slice(0, 12) }
+      ? { [NAMESPACE_HINT_HEADER_LOWER]: namespace.slice(0, 12) }
       : {},
   };
+}
+
+/** What a request without `Cache-Control` asks for: nothing; shared, never mutated. */
+const NO_DIRECTIVES: ParsedCacheControl = Object.freeze({
+  noStore: false,
+  noCache: false,
+  maxAgeSeconds: null,
+  ttlSeconds: null,
+});
+
+/**
+ * A `cachecore-ttl=N` directive shortens the entry's freshness to N seconds; it never lengthens
+ * it past the gateway's (or the tenant's) own TTL, which is the limit an operator set.
+ */
+function applyTtlDirective(policy: TtlPolicy, directives: ParsedCacheControl): TtlPolicy {
+  if (directives.ttlSeconds === null) return policy;
+  return { ...policy, freshTtlSecs: Math.min(policy.freshTtlSecs, directives.ttlSeconds) };
 }

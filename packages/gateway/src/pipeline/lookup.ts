@@ -1,3 +1,4 @@
+import { L2_BEST_HEADER_LOWER, L2_VETO_HEADER_LOWER } from '@cachecore/core/protocol';
 import { areDepsCurrent, canServeEntry } from '../cache/dep-validation';
 import { lookupSemantic, type SemanticLookupResult } from '../cache/semantic-lookup';
 import { classifyFreshness, entryAgeSeconds } from '../cache/ttl-policy';
@@ -49,31 +50,39 @@ export async function lookupCache(
 ): Promise<LookupDecision> {
   const { store } = context;
   const tenantId = cacheable.identity.tenantId;
-  if (!(await areDepsCurrent(store, tenantId, cacheable.deps))) {
-    return {
-      kind: 'miss',
-      writable: false,
-      vector: undefined,
-      debugHeaders: cacheable.debugHeaders,
-    };
-  }
+  const { directives } = cacheable;
+  // `no-store` answers are never written; `no-cache` skips the read and refreshes the entry.
+  const writable = !directives.noStore;
+  const miss = (
+    depsCurrent: boolean,
+    vector?: Float32Array,
+    debugHeaders = cacheable.debugHeaders,
+  ): CacheMiss => ({
+    kind: 'miss',
+    writable: depsCurrent && writable,
+    vector,
+    debugHeaders,
+  });
+  if (directives.noCache) return miss(await areDepsCurrent(store, tenantId, cacheable.deps));
 
   const now = context.now();
-  const entry = await store.getEntry(cacheable.l1Key);
-  const freshness = entry ? classifyFreshness(entry, now) : 'expired';
-  if (
-    entry &&
-    freshness !== 'expired' &&
-    (await canServeEntry(store, tenantId, entry.deps, cacheable.deps))
-  ) {
-    const stale = freshness === 'stale';
-    countStat(context, tenantId, stale ? 'hits_l1_stale' : 'hits_l1');
-    countStat(context, tenantId, 'tokens_saved', entry.totalTokens);
+  const maxAgeMs = directives.maxAgeSeconds === null ? undefined : directives.maxAgeSeconds * 1000;
+  const youngEnough = (entry: CacheEntry) =>
+    maxAgeMs === undefined || now - entry.createdAt <= maxAgeMs;
+  const l1 = await readL1(context, cacheable, now, maxAgeMs !== undefined);
+  if (!l1.depsCurrent) return miss(false);
+  if (l1.hit && youngEnough(l1.hit.entry)) {
+    const { entry, freshness } = l1.hit;
+    // `lookupEntry` counts its hits itself; the two-step read (max-age) counts them here.
+    if (!l1.counted) {
+      countStat(context, tenantId, freshness === 'stale' ? 'hits_l1_stale' : 'hits_l1');
+      countStat(context, tenantId, 'tokens_saved', entry.totalTokens);
+    }
     observation.tokensSaved = entry.totalTokens;
     return {
       kind: 'hit',
       tier: 'l1',
-      stale,
+      stale: freshness === 'stale',
       entry,
       similarity: 1,
       ageSeconds: entryAgeSeconds(entry, now),
@@ -92,7 +101,7 @@ export async function lookupCache(
     });
     observation.l2Veto = semantic.veto.guard;
   }
-  if (semantic?.hit) {
+  if (semantic?.hit && youngEnough(semantic.hit.entry)) {
     const { entry: hitEntry, similarity } = semantic.hit;
     countStat(context, tenantId, 'hits_l2');
     countStat(context, tenantId, 'tokens_saved', hitEntry.totalTokens);
@@ -108,7 +117,44 @@ export async function lookupCache(
       debugHeaders,
     };
   }
-  return { kind: 'miss', writable: true, vector: semantic?.vector, debugHeaders };
+  return miss(true, semantic?.vector, debugHeaders);
+}
+
+/**
+ * The L1 read: one `lookupEntry` call (one round trip on Redis, the hit counted by the store), or,
+ * for a `max-age` request whose hit may still be refused for its age, the dep check and the entry
+ * read in two steps, uncounted.
+ */
+async function readL1(
+  context: GatewayContext,
+  cacheable: CacheableRequest,
+  now: number,
+  mayRefuse: boolean,
+): Promise<{
+  depsCurrent: boolean;
+  hit?: { entry: CacheEntry; freshness: 'fresh' | 'stale' };
+  counted: boolean;
+}> {
+  const { store } = context;
+  const tenantId = cacheable.identity.tenantId;
+  if (!mayRefuse) {
+    const result = await store.lookupEntry({
+      key: cacheable.l1Key,
+      tenantId,
+      deps: cacheable.deps,
+      now,
+    });
+    return { ...result, counted: true };
+  }
+  if (!(await areDepsCurrent(store, tenantId, cacheable.deps)))
+    return { depsCurrent: false, counted: false };
+  const entry = await store.getEntry(cacheable.l1Key);
+  const freshness = entry ? classifyFreshness(entry, now) : 'expired';
+  if (!entry || freshness === 'expired') return { depsCurrent: true, counted: false };
+  if (!(await canServeEntry(store, tenantId, entry.deps, cacheable.deps))) {
+    return { depsCurrent: true, counted: false };
+  }
+  return { depsCurrent: true, hit: { entry, freshness }, counted: false };
 }
 
 /** L2 must never fail a request: an embedder outage only costs the semantic lookup. */
@@ -145,8 +191,8 @@ function semanticDebugHeaders(
   if (!context.settings.debugHeaders || !semantic) return cacheable.debugHeaders;
   const headers = { ...cacheable.debugHeaders };
   if (semantic.bestSimilarity !== undefined) {
-    headers['x-cachecore-l2-best'] = semantic.bestSimilarity.toFixed(4);
+    headers[L2_BEST_HEADER_LOWER] = semantic.bestSimilarity.toFixed(4);
   }
-  if (semantic.veto) headers['x-cachecore-l2-veto'] = semantic.veto.guard;
+  if (semantic.veto) headers[L2_VETO_HEADER_LOWER] = semantic.veto.guard;
   return headers;
 }

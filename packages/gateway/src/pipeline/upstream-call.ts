@@ -4,7 +4,7 @@ import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { FlightOutcome, GatewayContext } from '../gateway-context';
 import type { ObservedRequest } from '../observation/observed-request';
 import { readUpstreamText, relayableHeaders } from '../upstream/upstream-client';
-import { createSseParser, SSE_HEADERS } from '../wire/sse';
+import { createSseEventParser, SSE_HEADERS } from '../wire/sse';
 import { watchClientGone } from '../wire/watch-client-gone';
 import { countStat } from './count-stat';
 import type { CacheableRequest } from './identify';
@@ -78,8 +78,8 @@ export async function callUpstream(
         undefined,
         clientGone.signal,
       );
-      observe(upstreamResponse.status, assembled.done ? 'ok' : 'aborted');
-      if (!assembled.done || !assembled.completion) return { kind: 'aborted' };
+      observe(upstreamResponse.status, assembled.complete ? 'ok' : 'aborted');
+      if (!assembled.complete || !assembled.completion) return { kind: 'aborted' };
       return completionOutcome(assembled.completion);
     }
 
@@ -92,7 +92,7 @@ export async function callUpstream(
       clientGone.signal,
     );
     if (!response.destroyed) response.end();
-    const complete = assembled.done && !clientGone.signal.aborted && !!assembled.completion;
+    const complete = assembled.complete && !clientGone.signal.aborted && !!assembled.completion;
     observe(upstreamResponse.status, complete ? 'ok' : 'aborted');
     if (!complete || !assembled.completion) return { kind: 'aborted' };
     return completionOutcome(assembled.completion);
@@ -123,29 +123,34 @@ function parseAnswer(api: CachedApi, text: string): FlightOutcome {
   };
 }
 
-/** Reads an upstream SSE body, optionally passing each chunk through to the client unchanged. */
+/**
+ * Reads an upstream SSE body, optionally passing each chunk through to the client unchanged.
+ * `complete` only when the stream is a whole answer (see `CompletionAssembler.complete`).
+ */
 async function assembleStream(
   api: CachedApi,
   upstreamResponse: Response,
   passThrough: ServerResponse | undefined,
   signal: AbortSignal,
-): Promise<{ done: boolean; completion: CachedAnswer | undefined }> {
+): Promise<{ complete: boolean; completion: CachedAnswer | undefined }> {
   const assembler = api.createAssembler();
-  const parser = createSseParser();
+  const parser = createSseEventParser();
   const decoder = new TextDecoder();
   const body = upstreamResponse.body;
-  if (!body) return { done: false, completion: assembler.result() };
+  if (!body) return { complete: false, completion: assembler.result() };
   try {
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
       if (signal.aborted) break;
       if (passThrough && !passThrough.destroyed) passThrough.write(chunk);
-      for (const data of parser.push(decoder.decode(chunk, { stream: true })))
-        assembler.addEvent(data);
+      for (const event of parser.push(decoder.decode(chunk, { stream: true })))
+        assembler.addEvent(event.data, event.event);
     }
-    if (!signal.aborted) for (const data of parser.flush()) assembler.addEvent(data);
+    if (!signal.aborted) {
+      for (const event of parser.flush()) assembler.addEvent(event.data, event.event);
+    }
   } catch {
     // A broken upstream stream is a truncated answer: relayed as far as it went, never cached.
-    return { done: false, completion: assembler.result() };
+    return { complete: false, completion: assembler.result() };
   }
-  return { done: assembler.done && !signal.aborted, completion: assembler.result() };
+  return { complete: assembler.complete && !signal.aborted, completion: assembler.result() };
 }

@@ -1,4 +1,5 @@
 import type { CachedAnswer } from '../apis/cached-api';
+import { areDepsCurrent } from '../cache/dep-validation';
 import { computeLifetime } from '../cache/ttl-policy';
 import type { GatewayContext } from '../gateway-context';
 import type { CacheEntry, DepTag } from '../store/store';
@@ -6,7 +7,9 @@ import type { CacheableRequest } from './identify';
 
 /**
  * Stores a completion in L1 (tagged with `deps`, the request's by default) and its prompt's vector
- * in L2. A failed write is logged, never answered: the client already has its completion.
+ * in L2, unless one of those deps was invalidated while the answer was on its way: such an entry
+ * could never be served, and would replace one that can. A failed write is logged, never
+ * answered: the client already has its completion.
  */
 export async function writeCompletion(
   context: GatewayContext,
@@ -33,6 +36,7 @@ export async function writeCompletion(
     indexKey: cacheable.indexKey,
   };
   try {
+    if (!(await areDepsCurrent(store, entry.tenantId, deps))) return;
     await store.setEntry(entry, ttlMs);
   } catch (error) {
     context.logger.warn('cache write failed', { error: (error as Error).message });

@@ -13,8 +13,9 @@ export class ResponseStreamAssembler {
   #completed: ResponseObject | undefined;
   #failed = false;
 
-  /** Feeds the `data` of one SSE event. */
-  addEvent(data: string): void {
+  /** Feeds the `data` of one SSE event, with its `event:` name when it had one. */
+  addEvent(data: string, eventType?: string): void {
+    if (eventType !== undefined && FAILURE_EVENTS.has(eventType)) this.#failed = true;
     let event: { type?: unknown; response?: unknown };
     try {
       event = JSON.parse(data);

@@ -27,7 +27,7 @@ export interface JudgedCandidate<Payload> {
 /**
  * Judges each candidate on what differs from the incoming prompt, not on what both share: the
  * segments two query texts have in common (the edges of one document, an instruction line) are
- * dropped, and the rest decides. A candidate whose segments are a strict subset or superset of the
+ * dropped, and so is a label both differing parts open with (`Question: `); the rest decides. A candidate whose segments are a strict subset or superset of the
  * incoming prompt's (one side adds a question or a condition) is left out: no similarity can say
  * what the missing part would have changed. Returns the others, best first.
  *
@@ -36,14 +36,14 @@ export interface JudgedCandidate<Payload> {
  *
  * @example
  * const ranked = await judgeCandidates(
- *   { text: 'Contract:\nA.\nQuestion: cause?', vector },
+ *   { text: 'Contract:\nA.\nQuestion: cause?' },
  *   [{ text: 'Contract:\nA.\nQuestion: convenience?', score: 0.99, payload: record }],
  *   (texts) => embedder.embed(texts),
  * );
  * ranked[0].similarity; // similarity of 'Question: cause?' and 'Question: convenience?'
  */
 export async function judgeCandidates<Payload>(
-  incoming: { text: string; vector: Float32Array },
+  incoming: { text: string },
   candidates: readonly SemanticCandidate<Payload>[],
   embed: (texts: string[]) => Promise<Float32Array[]>,
 ): Promise<JudgedCandidate<Payload>[]> {
@@ -66,7 +66,8 @@ export async function judgeCandidates<Payload>(
         incomingPart: difference.incoming,
       });
     } else {
-      pending.push({ candidate, cached: difference.cached, incoming: difference.incoming });
+      const [cached, incoming] = dropCommonLabel(difference.cached, difference.incoming);
+      pending.push({ candidate, cached, incoming });
     }
   }
   if (pending.length > 0) {
@@ -87,6 +88,23 @@ export async function judgeCandidates<Payload>(
   }
   // Stable: equal similarities keep the search order.
   return judged.sort((left, right) => right.similarity - left.similarity);
+}
+
+/** A label that opens a line of a template (`Question: `, `User request: `). */
+const LEADING_LABEL = /^\p{Lu}[\p{L} ]{0,30}: /u;
+
+/**
+ * Both parts without the label they both open with: `Question: When is check-out?` and `Question:
+ * What time must I leave?` are compared as the questions they are, without a shared word that
+ * makes any two of them look alike.
+ */
+function dropCommonLabel(cached: string, incoming: string): [string, string] {
+  const label = LEADING_LABEL.exec(cached)?.[0];
+  if (label === undefined || !incoming.startsWith(label)) return [cached, incoming];
+  const [cachedRest, incomingRest] = [cached.slice(label.length), incoming.slice(label.length)];
+  return cachedRest.trim() === '' || incomingRest.trim() === ''
+    ? [cached, incoming]
+    : [cachedRest, incomingRest];
 }
 
 /** Embedders return unit vectors (or all zeros for empty text), so the dot product is the cosine. */

@@ -49,9 +49,12 @@ export function isGuardName(name: string): name is GuardName {
  * Decides whether a cached answer for `cached` may be served for `incoming`, a different prompt that
  * the embedder found similar. Returns the first veto (which guard and what differed) or `null` when
  * every guard passes. Casing, punctuation, whitespace and British/American spelling never count as
- * differences; numbers, negations and opposites, named entities and high-information words
- * (languages, months, units, ...), quoted text, code-like tokens, and the order of such items
- * (`English to French` is not `French to English`) do.
+ * differences; numbers, negations and opposites taken on different sides, named entities,
+ * high-information words (languages, months, units, ...) and the parties' roles, quoted text,
+ * code-like tokens, the order of such items (`English to French` is not `French to English`), and
+ * one or two content words substituted in an otherwise identical sentence (`termination for cause`
+ * is not `termination for convenience`) do. The L2 lookup calls it on the parts where two prompts
+ * differ, so a shared document cannot make a guard fire, or keep one from firing.
  *
  * Throws a `RangeError` for an unknown guard name, so a typo in configuration fails at start-up.
  *

@@ -6,7 +6,7 @@ export {
   isGuardName,
   type PromptGuardOptions,
 } from './guards';
-export type { HnswOptions } from './hnsw-graph';
+export type { NativeIndexOptions } from './native-vector-index';
 export type { GuardVeto, VectorIndex, VectorMatch } from './types';
 export {
   createVectorIndex,

@@ -22,6 +22,9 @@ describe('describeMinimalEdit', () => {
         'Who owns the intellectual property in the source code?',
       ),
     ).toBe('words differ: deliverables vs source code');
+    // Differing parts under a shared instruction line can be this short.
+    expect(edit('good morning', 'good evening')).toBe('words differ: morning vs evening');
+    expect(edit('Apples', 'Pears')).toBe('words differ: apples vs pears');
   });
 
   it('passes inflections, spelling variants, synonyms and same-side opposites', () => {

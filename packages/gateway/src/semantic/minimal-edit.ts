@@ -13,8 +13,6 @@ import { matchCommonSubsequence } from './longest-common-subsequence';
 const MAX_EDITED_WORDS = 2;
 /** Most words (content or not) an edit may touch on each side. */
 const MAX_CHANGED_TOKENS = 4;
-/** Content words both prompts must share for the rest to count as "the same sentence". */
-const MIN_SHARED_CONTENT_WORDS = 2;
 
 const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
   SYNONYM_GROUPS.flatMap((group, index) => group.map((word) => [word, index] as const)),
@@ -26,7 +24,10 @@ const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
  * listed synonym; then `words differ: cause vs convenience`. A sentence embedder rates such pairs
  * highest of all (`termination for cause` / `termination for convenience` at 0.9+), and no word
  * list can name every modifier that changes a question, so the shape of the edit is the signal.
- * Rewordings that change more than that, or only add or drop words, are left to the similarity.
+ * The rest need not share a content word: differing parts are often that short (`good morning` /
+ * `good evening` under a shared `Translate into French:` line), and two different words alone are
+ * two different requests. Rewordings that change more than that, or only add or drop words, are
+ * left to the similarity.
  *
  * @example
  * describeMinimalEdit(tokenizeText('Is there a termination-for-cause clause?'),
@@ -66,8 +67,6 @@ export function describeMinimalEdit(
   ) {
     return null;
   }
-  const sharedContent = cached.filter(isContentWord).length - editedCached;
-  if (sharedContent < MIN_SHARED_CONTENT_WORDS) return null;
   for (const edit of edits) {
     const left = edit.cached.filter(
       (word) => !edit.incoming.some((other) => areInterchangeable(word, other)),

@@ -23,6 +23,10 @@ describe('splitPrompt', () => {
       (question: string) => `Contract:\n${contract}\n\nQuestion: ${question}`,
     ],
     [
+      'question right under the document',
+      (question: string) => `Contract:\n${contract}\nQuestion: ${question}`,
+    ],
+    [
       'question then document',
       (question: string) =>
         `Answer from the context only.\nQuestion: ${question}\nContext:\n${contract}`,

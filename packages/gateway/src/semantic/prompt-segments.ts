@@ -44,8 +44,8 @@ export function splitSegments(text: string): string[] {
 
 /**
  * Splits a prompt into query and context. A prompt under `SHORT_PROMPT_CHARS` is all query. A longer
- * one is cut into blocks (paragraphs separated by blank lines; a short line ending in a colon, such
- * as `Context:`, also starts one); the leading run takes whole blocks from the start while they fit
+ * one is cut into blocks (paragraphs separated by blank lines; a label line such as `Context:` or
+ * `Question: …` also starts one); the leading run takes whole blocks from the start while they fit
  * in `QUERY_RUN_CHARS` (or, when the first block is larger, its leading segments), and the trailing
  * run does the same from the end. Cutting at block boundaries keeps the interior, and so the
  * fingerprint, the same whatever the length of a question that sits in its own block; the
@@ -114,8 +114,12 @@ interface Block {
   chars: number;
 }
 
-/** A short line that introduces what follows (`Context:`, `Retrieved documents:`). */
-const LABEL_LINE = /^[^.!?]{1,60}:$/u;
+/**
+ * A line that starts a block of its own: a short line introducing what follows (`Context:`,
+ * `Retrieved documents:`), or a labelled line (`Question: …`, `User request: …`), which templates
+ * often put right under a document without a blank line.
+ */
+const BLOCK_START = /^(?:[^.!?]{1,60}:|\p{Lu}[\p{L} ]{0,30}: .*)$/u;
 
 function splitBlocks(text: string): Block[] {
   const blocks: Block[] = [];
@@ -126,7 +130,7 @@ function splitBlocks(text: string): Block[] {
       current = undefined;
       continue;
     }
-    if (current === undefined || LABEL_LINE.test(line)) {
+    if (current === undefined || BLOCK_START.test(line)) {
       current = { segments: [], chars: 0 };
       blocks.push(current);
     }

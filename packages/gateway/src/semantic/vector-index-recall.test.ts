@@ -1,7 +1,7 @@
 /**
  * Recall and latency of the vector index against exact flat search, on 384-dim random and
- * clustered data. By default it runs at a size that keeps the suite fast; the full measurement
- * (100k entries, a few minutes) runs with
+ * clustered data. By default it runs at a size that keeps the suite fast (a few seconds); the full
+ * measurement (100k entries, about a minute) runs with
  *   CACHECORE_INDEX_MEASURE_ENTRIES=100000 npx vitest run --project gateway vector-index-recall
  * Latencies are printed, never asserted: this machine is shared and noisy.
  */
@@ -17,10 +17,10 @@ import type { VectorIndex } from './types';
 import { createVectorIndex, flushVectorIndex } from './vector-index';
 
 const DIMENSIONS = 384;
-const ENTRIES = Number(process.env.CACHECORE_INDEX_MEASURE_ENTRIES ?? 1500);
+const ENTRIES = Number(process.env.CACHECORE_INDEX_MEASURE_ENTRIES ?? 3000);
 const QUERIES = 200;
-/** Milliseconds allowed per test: inserts cost about 1–2 ms each here. */
-const TIMEOUT = Math.max(60_000, ENTRIES * 8);
+/** Milliseconds allowed per test: inserts cost about 0.1 ms each here, the exact scans more. */
+const TIMEOUT = Math.max(60_000, ENTRIES * 2);
 
 function timeQueries(index: VectorIndex, queries: readonly Float32Array[]): string {
   const times = queries.map((query) => {
@@ -91,10 +91,11 @@ describe(`vector index at ${ENTRIES} entries of ${DIMENSIONS} dimensions`, () =>
           `recall@1 near ${nearRecall.toFixed(3)}, fresh ${freshRecall.toFixed(3)}; ` +
           `index ${timeQueries(approximate, near)}; flat ${timeQueries(exact, near.slice(0, 50))}`,
       );
-      // Only near queries decide hits. A fresh query's best match scores about 0.5 here, far below
-      // any threshold, among hundreds of entries within a few hundredths of it, so its recall is
-      // printed (1.0 at a few thousand entries, about 0.65 at 100k) but not required.
-      expect(nearRecall).toBeGreaterThanOrEqual(0.95);
+      // Near queries decide hits; fresh ones (best match about 0.5, among hundreds of entries within
+      // a few hundredths of it) are the harder case, and the exact re-scoring of the native
+      // index's candidates must still find their best match.
+      expect(nearRecall).toBeGreaterThanOrEqual(0.99);
+      expect(freshRecall).toBeGreaterThanOrEqual(0.99);
     },
     TIMEOUT,
   );
@@ -107,7 +108,8 @@ describe(`vector index at ${ENTRIES} entries of ${DIMENSIONS} dimensions`, () =>
       const near = pickNearQueries(vectors, 7);
       const nearRecall = measureRecall(approximate, exact, near);
       // Fresh uniform queries have no meaningful nearest neighbour in 384 dimensions (every entry
-      // scores about 0.2, far below any threshold); their recall is printed for completeness.
+      // scores about 0.2, far below any threshold, the best a few thousandths above the next); their
+      // recall is printed but not required.
       const freshRecall = measureRecall(
         approximate,
         exact,
@@ -118,7 +120,7 @@ describe(`vector index at ${ENTRIES} entries of ${DIMENSIONS} dimensions`, () =>
           `recall@1 near ${nearRecall.toFixed(3)}, fresh ${freshRecall.toFixed(3)}; ` +
           `index ${timeQueries(approximate, near)}; flat ${timeQueries(exact, near.slice(0, 50))}`,
       );
-      expect(nearRecall).toBeGreaterThanOrEqual(0.95);
+      expect(nearRecall).toBeGreaterThanOrEqual(0.99);
     },
     TIMEOUT,
   );

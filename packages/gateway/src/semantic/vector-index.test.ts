@@ -86,7 +86,7 @@ describe('createVectorIndex (across the flat limit)', () => {
     expect(index.search(vectors[0]!, 20).every((match) => stored.has(match.id))).toBe(true);
   });
 
-  it('replaces vectors and never returns removed ids in graph mode', () => {
+  it('replaces vectors and never returns removed ids above the flat limit', () => {
     const index = createVectorIndex(DIMENSIONS, { flatLimit: 20 });
     const vectors = createRandomVectors(200, DIMENSIONS, 3);
     vectors.forEach((vector, position) => {
@@ -103,7 +103,7 @@ describe('createVectorIndex (across the flat limit)', () => {
     expect(index.size).toBe(199);
   });
 
-  it('stays exact for near queries under churn that forces graph rebuilds', () => {
+  it('stays exact for near queries under churn that reuses freed native slots', () => {
     const gaussian = createGaussianSource(5);
     const index = createVectorIndex(DIMENSIONS, { flatLimit: 30 });
     const stored = new Map<string, Float32Array>();

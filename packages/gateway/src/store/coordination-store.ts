@@ -15,6 +15,13 @@ export interface CoordinationStore {
   acquireLock(key: string, ttlMs: number): Promise<string | null>;
   /** Releases a lock if `owner` still holds it. */
   releaseLock(key: string, owner: string): Promise<void>;
+  /**
+   * Extends a lock `owner` still holds to expire `ttlMs` from now: a lease its holder keeps alive
+   * while it works, so that a holder that dies frees the lock within one short lease. Returns
+   * false when `owner` no longer holds it. Optional: without it, locks are taken for the whole
+   * upstream timeout instead.
+   */
+  renewLock?(key: string, owner: string, ttlMs: number): Promise<boolean>;
 }
 
 /** State of one rate-limit window. */

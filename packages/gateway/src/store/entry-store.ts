@@ -27,6 +27,37 @@ export interface EntryStore {
   getDepHashes(tenantId: string, depIds: readonly string[]): Promise<(string | undefined)[]>;
   /** Records the current hash of a dep (what `/v1/invalidate` does first). */
   setDepHash(tenantId: string, depId: string, hash: string): Promise<void>;
+
+  /**
+   * The whole L1 lookup of a request in one step (one round trip on Redis): whether the deps the
+   * request expects are current, and, when they are, the entry under `key` if it may answer the
+   * request (not expired at `now`, every tag current, no request dep expecting another hash than
+   * the entry's tag). A hit is counted at once in the tenant's statistics (`hits_l1` or
+   * `hits_l1_stale`, plus `tokens_saved`), so the caller must not count it again.
+   */
+  lookupEntry(lookup: EntryLookup): Promise<EntryLookupResult>;
+}
+
+/** What {@link EntryStore.lookupEntry} looks up. */
+export interface EntryLookup {
+  /** The L1 key. */
+  key: string;
+  tenantId: string;
+  /** The deps the request expects (its header deps and `cc:policy-version`). */
+  deps: readonly DepTag[];
+  /** Now on the gateway's clock (epoch ms): decides between fresh, stale and expired. */
+  now: number;
+}
+
+/** The answer of {@link EntryStore.lookupEntry}. */
+export interface EntryLookupResult {
+  /**
+   * Whether every dep the request expects has that hash as its current one (or was never
+   * invalidated). When false, nothing was looked up: the answer must not be cached either.
+   */
+  depsCurrent: boolean;
+  /** The entry to serve, already counted: `fresh` is a `HIT_L1`, `stale` a `HIT_L1_STALE`. */
+  hit?: { entry: CacheEntry; freshness: 'fresh' | 'stale' };
 }
 
 /** One dependency tag: the entry is valid only while the dep's current hash equals `expectedHash`. */

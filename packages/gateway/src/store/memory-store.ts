@@ -1,12 +1,16 @@
+import { classifyServableEntry } from './entry-servability';
 import { createMemoryCoordinationStore } from './memory/memory-coordination-store';
 import { createMemoryStatisticsStore } from './memory/memory-statistics-store';
+import { type MemoryReading, splitMemoryBudget } from './memory-budget';
 import type { CacheEntry, Store, StoreChange, VectorRecord } from './store';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
   /**
-   * Upper bound of the memory used by entries and vectors, in MiB. The least recently used entries
-   * (with their vectors) are evicted beyond it.
+   * The gateway's memory budget in MiB, shared with the in-process L2 indexes: three quarters for
+   * this store's entries, their vectors and the dep hashes (least recently used entries are
+   * evicted beyond it, then the oldest dep hashes, each with the entries tagged with it), one
+   * quarter for the L2 indexes (`SemanticIndexRegistry`).
    * @default 256
    */
   maxMemoryMb?: number;
@@ -21,11 +25,37 @@ interface StoredEntry {
   vector?: VectorRecord;
 }
 
+/** The current hash of one dep of one tenant, kept until no entry tagged with the dep can remain. */
+interface DepRecord {
+  tenantId: string;
+  depId: string;
+  hash: string;
+  expiresAt: number;
+  bytes: number;
+}
+
+/** Everything kept per tenant, in nested maps: no joined key can make two tenants' data meet. */
+interface TenantData {
+  keys: Set<string>;
+  depKeys: Map<string, Set<string>>;
+  depRecords: Map<string, DepRecord>;
+}
+
 /** Rough fixed cost of one entry's bookkeeping (maps, object headers), in bytes. */
 const ENTRY_OVERHEAD_BYTES = 512;
+/** Rough fixed cost of one dep record (its object, map slots, insertion-order slot), in bytes. */
+const DEP_RECORD_OVERHEAD_BYTES = 160;
+/**
+ * Shortest lifetime of a dep hash: a request that read the old hash before the invalidation may
+ * still write its answer (tagged with the old hash) up to an upstream timeout later, and that
+ * answer must meet the new hash, not an empty slot that would accept any hash.
+ */
+const MIN_DEP_RECORD_TTL_MS = 10 * 60_000;
+/** Writes between two sweeps of expired entries and dep records. */
+const WRITES_PER_SWEEP = 1000;
 
 /**
- * The default store: everything in this process, L1 entries bounded by bytes with LRU eviction.
+ * The default store: everything in this process, within a byte budget with LRU eviction.
  *
  * @example
  * const store = createMemoryStore({ maxMemoryMb: 64 });
@@ -33,18 +63,20 @@ const ENTRY_OVERHEAD_BYTES = 512;
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const now = options.now ?? Date.now;
-  const maxBytes = Math.max(1, options.maxMemoryMb ?? 256) * 1024 * 1024;
+  const budget = splitMemoryBudget(options.maxMemoryMb, true);
+  const maxBytes = budget.storeBytes;
   // Map iteration order is insertion order: re-inserting on read makes it an LRU list.
   const entries = new Map<string, StoredEntry>();
-  const tenantKeys = new Map<string, Set<string>>();
-  const depKeys = new Map<string, Set<string>>();
-  const depHashes = new Map<string, string>();
+  const tenants = new Map<string, TenantData>();
+  // Dep records oldest first (a record is re-inserted when its hash changes).
+  const depRecords = new Set<DepRecord>();
   const vectorsByIndex = new Map<string, Map<string, VectorRecord>>();
   const listeners = new Set<(change: StoreChange) => void>();
-  let usedBytes = 0;
+  let entryBytes = 0;
+  let depRecordBytes = 0;
+  let vectorCount = 0;
+  let longestEntryTtlMs = 0;
   let writesSinceSweep = 0;
-
-  const depSetKey = (tenantId: string, depId: string) => `${tenantId}\u0000${depId}`;
 
   function emit(change: StoreChange): void {
     for (const listener of listeners) {
@@ -56,27 +88,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     }
   }
 
-  function addToSet(map: Map<string, Set<string>>, setKey: string, value: string): void {
-    let set = map.get(setKey);
-    if (!set) {
-      set = new Set();
-      map.set(setKey, set);
+  function tenant(tenantId: string): TenantData {
+    let data = tenants.get(tenantId);
+    if (!data) {
+      data = { keys: new Set(), depKeys: new Map(), depRecords: new Map() };
+      tenants.set(tenantId, data);
     }
-    set.add(value);
+    return data;
   }
 
-  function removeFromSet(map: Map<string, Set<string>>, setKey: string, value: string): void {
-    const set = map.get(setKey);
-    if (!set) return;
-    set.delete(value);
-    if (set.size === 0) map.delete(setKey);
+  function forgetTenantIfEmpty(tenantId: string, data: TenantData): void {
+    if (data.keys.size === 0 && data.depKeys.size === 0 && data.depRecords.size === 0) {
+      tenants.delete(tenantId);
+    }
   }
 
   function detachVector(stored: StoredEntry): void {
     const record = stored.vector;
     if (!record) return;
     stored.vector = undefined;
-    usedBytes -= vectorBytes(record);
+    vectorCount -= 1;
+    entryBytes -= vectorBytes(record);
     stored.bytes -= vectorBytes(record);
     const index = vectorsByIndex.get(record.indexKey);
     if (index?.delete(record.id)) {
@@ -90,25 +122,53 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     if (!stored) return false;
     detachVector(stored);
     entries.delete(key);
-    usedBytes -= stored.bytes;
-    removeFromSet(tenantKeys, stored.entry.tenantId, key);
-    for (const dep of stored.entry.deps) {
-      removeFromSet(depKeys, depSetKey(stored.entry.tenantId, dep.depId), key);
+    entryBytes -= stored.bytes;
+    const { tenantId } = stored.entry;
+    const data = tenants.get(tenantId);
+    if (data) {
+      data.keys.delete(key);
+      for (const dep of stored.entry.deps) {
+        const set = data.depKeys.get(dep.depId);
+        set?.delete(key);
+        if (set?.size === 0) data.depKeys.delete(dep.depId);
+      }
+      forgetTenantIfEmpty(tenantId, data);
     }
     return true;
   }
 
+  /** Drops a dep record, first deleting every entry tagged with the dep (none may outlive it). */
+  function removeDepRecord(record: DepRecord): void {
+    const data = tenants.get(record.tenantId);
+    for (const key of [...(data?.depKeys.get(record.depId) ?? [])]) removeStored(key);
+    depRecords.delete(record);
+    depRecordBytes -= record.bytes;
+    if (!data) return;
+    data.depRecords.delete(record.depId);
+    forgetTenantIfEmpty(record.tenantId, data);
+  }
+
   function evictToBound(): void {
     for (const key of entries.keys()) {
-      if (usedBytes <= maxBytes) return;
+      if (entryBytes + depRecordBytes <= maxBytes) return;
       removeStored(key);
+    }
+    for (const record of depRecords) {
+      if (entryBytes + depRecordBytes <= maxBytes) return;
+      removeDepRecord(record);
     }
   }
 
-  function sweepExpired(): void {
+  function countWriteAndSweep(): void {
+    writesSinceSweep += 1;
+    if (writesSinceSweep < WRITES_PER_SWEEP) return;
+    writesSinceSweep = 0;
     const current = now();
     for (const [key, stored] of entries) {
       if (stored.storeExpiresAt <= current) removeStored(key);
+    }
+    for (const record of depRecords) {
+      if (record.expiresAt <= current) removeDepRecord(record);
     }
   }
 
@@ -122,10 +182,35 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     return stored;
   }
 
+  function liveDepRecord(tenantId: string, depId: string): DepRecord | undefined {
+    const record = tenants.get(tenantId)?.depRecords.get(depId);
+    if (!record) return undefined;
+    if (record.expiresAt <= now()) {
+      removeDepRecord(record);
+      return undefined;
+    }
+    return record;
+  }
+
+  const statistics = createMemoryStatisticsStore();
+  const currentHash = (tenantId: string) => (depId: string) => liveDepRecord(tenantId, depId)?.hash;
+
   return {
     kind: 'memory',
     ...createMemoryCoordinationStore(now),
-    ...createMemoryStatisticsStore(),
+    ...statistics,
+
+    memory: {
+      indexBudgetBytes: budget.indexBytes,
+      read(): MemoryReading {
+        return {
+          holder: 'store',
+          budgetBytes: maxBytes,
+          bytes: { entries: entryBytes, dep_hashes: depRecordBytes },
+          items: { entries: entries.size, vectors: vectorCount, dep_hashes: depRecords.size },
+        };
+      },
+    },
 
     async getEntry(key) {
       const stored = liveStored(key);
@@ -137,18 +222,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
     async setEntry(entry, ttlMs) {
       removeStored(entry.key);
-      const bytes = entryBytes(entry);
-      entries.set(entry.key, { entry, storeExpiresAt: now() + Math.max(0, ttlMs), bytes });
-      usedBytes += bytes;
-      addToSet(tenantKeys, entry.tenantId, entry.key);
+      const ttl = Math.max(0, ttlMs);
+      const storeExpiresAt = now() + ttl;
+      longestEntryTtlMs = Math.max(longestEntryTtlMs, ttl);
+      const bytes = estimateEntryBytes(entry);
+      entries.set(entry.key, { entry, storeExpiresAt, bytes });
+      entryBytes += bytes;
+      const data = tenant(entry.tenantId);
+      data.keys.add(entry.key);
       for (const dep of entry.deps) {
-        addToSet(depKeys, depSetKey(entry.tenantId, dep.depId), entry.key);
+        let set = data.depKeys.get(dep.depId);
+        if (!set) {
+          set = new Set();
+          data.depKeys.set(dep.depId, set);
+        }
+        set.add(entry.key);
+        // The dep's current hash must outlive every entry tagged with the dep: were it to expire
+        // first, an entry written with an older hash would be served as if never invalidated.
+        const record = data.depRecords.get(dep.depId);
+        if (record && record.expiresAt < storeExpiresAt) record.expiresAt = storeExpiresAt;
       }
-      writesSinceSweep += 1;
-      if (writesSinceSweep >= 1000) {
-        writesSinceSweep = 0;
-        sweepExpired();
-      }
+      countWriteAndSweep();
       evictToBound();
     },
 
@@ -157,7 +251,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
 
     async countEntries(tenantId) {
-      const keys = tenantKeys.get(tenantId);
+      const keys = tenants.get(tenantId)?.keys;
       if (!keys) return 0;
       let count = 0;
       for (const key of [...keys]) if (liveStored(key)) count += 1;
@@ -165,7 +259,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
 
     async flushTenant(tenantId) {
-      const keys = [...(tenantKeys.get(tenantId) ?? [])];
+      const keys = [...(tenants.get(tenantId)?.keys ?? [])];
       let deleted = 0;
       for (const key of keys) if (removeStored(key)) deleted += 1;
       return deleted;
@@ -175,16 +269,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const stored = liveStored(record.entryKey);
       if (!stored) return;
       detachVector(stored);
-      stored.vector = record;
-      stored.bytes += vectorBytes(record);
-      usedBytes += vectorBytes(record);
-      let index = vectorsByIndex.get(record.indexKey);
+      // Records tell their expiry on the real clock (as Redis' do), whatever clock the store runs on.
+      const expiresAt = Date.now() + (stored.storeExpiresAt - now());
+      const kept: VectorRecord = { ...record, expiresAt };
+      stored.vector = kept;
+      vectorCount += 1;
+      stored.bytes += vectorBytes(kept);
+      entryBytes += vectorBytes(kept);
+      let index = vectorsByIndex.get(kept.indexKey);
       if (!index) {
         index = new Map();
-        vectorsByIndex.set(record.indexKey, index);
+        vectorsByIndex.set(kept.indexKey, index);
       }
-      index.set(record.id, record);
-      emit({ type: 'vector-added', record });
+      index.set(kept.id, kept);
+      emit({ type: 'vector-added', record: kept });
       evictToBound();
     },
 
@@ -215,18 +313,65 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
 
     async takeDepKeys(tenantId, depId) {
-      const setKey = depSetKey(tenantId, depId);
-      const keys = [...(depKeys.get(setKey) ?? [])];
-      depKeys.delete(setKey);
+      const data = tenants.get(tenantId);
+      const keys = [...(data?.depKeys.get(depId) ?? [])];
+      if (data) {
+        data.depKeys.delete(depId);
+        forgetTenantIfEmpty(tenantId, data);
+      }
       return keys;
     },
 
     async getDepHashes(tenantId, depIds) {
-      return depIds.map((depId) => depHashes.get(depSetKey(tenantId, depId)));
+      return depIds.map(currentHash(tenantId));
+    },
+
+    async lookupEntry({ key, tenantId, deps, now: at }) {
+      const hashOf = currentHash(tenantId);
+      const depsCurrent = deps.every((dep) => {
+        const current = hashOf(dep.depId);
+        return current === undefined || current === dep.expectedHash;
+      });
+      const stored = depsCurrent ? liveStored(key) : undefined;
+      if (!stored) return { depsCurrent };
+      const freshness = classifyServableEntry(stored.entry, deps, at, hashOf);
+      if (!freshness) return { depsCurrent };
+      entries.delete(key);
+      entries.set(key, stored);
+      const { entry } = stored;
+      await statistics.incrementStat(tenantId, freshness === 'fresh' ? 'hits_l1' : 'hits_l1_stale');
+      await statistics.incrementStat(tenantId, 'tokens_saved', entry.totalTokens);
+      return { depsCurrent, hit: { entry, freshness } };
     },
 
     async setDepHash(tenantId, depId, hash) {
-      depHashes.set(depSetKey(tenantId, depId), hash);
+      const data = tenant(tenantId);
+      const previous = data.depRecords.get(depId);
+      if (previous) {
+        depRecords.delete(previous);
+        depRecordBytes -= previous.bytes;
+      }
+      // Lives as long as the longest entry could, and at least as long as the entries tagged now.
+      let expiresAt = Math.max(
+        previous?.expiresAt ?? 0,
+        now() + Math.max(longestEntryTtlMs, MIN_DEP_RECORD_TTL_MS),
+      );
+      for (const key of data.depKeys.get(depId) ?? []) {
+        const stored = entries.get(key);
+        if (stored && stored.storeExpiresAt > expiresAt) expiresAt = stored.storeExpiresAt;
+      }
+      const record: DepRecord = {
+        tenantId,
+        depId,
+        hash,
+        expiresAt,
+        bytes: DEP_RECORD_OVERHEAD_BYTES + (tenantId.length + depId.length + hash.length) * 2,
+      };
+      data.depRecords.set(depId, record);
+      depRecords.add(record);
+      depRecordBytes += record.bytes;
+      countWriteAndSweep();
+      evictToBound();
     },
 
     async close() {
@@ -235,7 +380,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   };
 }
 
-function entryBytes(entry: CacheEntry): number {
+function estimateEntryBytes(entry: CacheEntry): number {
   // Strings are UTF-16 in V8; two bytes per code unit is the honest upper estimate.
   let bytes = ENTRY_OVERHEAD_BYTES + (entry.key.length + entry.body.length) * 2;
   for (const dep of entry.deps) bytes += (dep.depId.length + dep.expectedHash.length) * 2 + 64;

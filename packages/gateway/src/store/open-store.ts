@@ -8,6 +8,8 @@ export interface OpenStoreOptions {
   url: string;
   /** Key prefix of a Redis store. @default 'cc:' */
   redisPrefix?: string;
+  /** The gateway's memory budget, in MiB (see `RedisStoreOptions.maxMemoryMb`). @default 256 */
+  maxMemoryMb?: number;
   /** Receives the Redis store's connection warnings. */
   logger?: GatewayLogger;
   /**
@@ -32,7 +34,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store | unde
     } catch {
       throw new Error(`Invalid --store "${url}": not a valid redis:// URL.`);
     }
-    const store = createRedisStore({ url, prefix: options.redisPrefix, logger: options.logger });
+    const store = createRedisStore({
+      url,
+      prefix: options.redisPrefix,
+      maxMemoryMb: options.maxMemoryMb,
+      logger: options.logger,
+    });
     await store.waitUntilReady(options.connectWaitMs ?? 2000);
     return store;
   }

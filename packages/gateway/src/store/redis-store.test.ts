@@ -73,9 +73,13 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       await store.setEntry(makeEntry('k2', 'tenant:a', ['doc:1']), 120_000);
       await store.setEntry(makeEntry('k3', 'tenant:a', ['doc:1']), 5_000);
       expect(await inspector.pttl(`${prefix}dep:keys:tenant%3Aa:doc:1`)).toBeGreaterThan(118_000);
-      // Dep hashes never expire: an invalidation must outlive every entry it guards against.
+      // Dep hashes expire, but never before an entry of the tenant: an invalidation must outlive
+      // every entry it guards against, including ones written later with the old hash.
       await store.setDepHash('tenant:a', 'doc:1', 'v2');
-      expect(await inspector.pttl(`${prefix}dep:hash:tenant%3Aa`)).toBe(-1);
+      const depHashes = `${prefix}dep:hash:tenant%3Aa`;
+      expect(await inspector.pttl(depHashes)).toBeGreaterThan(118_000);
+      await store.setEntry(makeEntry('k4', 'tenant:a', ['doc:1']), 3_600_000);
+      expect(await inspector.pttl(depHashes)).toBeGreaterThan(3_590_000);
     });
 
     it('lays its keys out under the prefix as documented', async () => {
@@ -99,7 +103,7 @@ describe.skipIf(!redisAvailable)('redis store', () => {
           'lock:flight:k1',
           'window:rl:tenant:tenant-a:{window}',
           'stats:scopes',
-          'stats:tenant-a',
+          'stats:scope:tenant-a',
           'tenant:keys:tenant-a',
           'vec:index-1',
         ].sort(),
@@ -248,6 +252,38 @@ describe.skipIf(!redisAvailable)('redis store', () => {
     });
   });
 
+  describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('on a private Redis', () => {
+    it('answers an L1 lookup, hit counted, with a single command', async () => {
+      await using server = await startPrivateRedisServer();
+      await using store = disposable(
+        createRedisStore({ url: server.url, prefix: createTestPrefix('roundtrip') }),
+      );
+      const entry = makeEntry('k1', 'tenant-a', ['doc:1']);
+      await store.setEntry(entry, 60_000);
+      // Scripts are loaded on first use: one lookup first, so the watched one is a plain EVALSHA.
+      await store.lookupEntry({ key: 'k0', tenantId: 'tenant-a', deps: [], now: Date.now() });
+      const inspector = new Redis(server.url);
+      const monitor = await inspector.monitor();
+      const sent: string[] = [];
+      // MONITOR shows what clients send, and what scripts run with the source `lua`.
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source !== 'lua') sent.push(String(args[0]).toLowerCase());
+      });
+      const result = await store.lookupEntry({
+        key: 'k1',
+        tenantId: 'tenant-a',
+        deps: entry.deps,
+        now: Date.now(),
+      });
+      await sleep(100);
+      monitor.disconnect();
+      inspector.disconnect();
+      expect(result.hit?.freshness).toBe('fresh');
+      expect(sent).toEqual(['evalsha']);
+      expect((await store.readStats())['tenant-a']).toMatchObject({ hits_l1: 1, tokens_saved: 12 });
+    });
+  });
+
   describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('when Redis goes away', () => {
     it('fails fast while it is down, and works again once it is back', async () => {
       await using server = await startPrivateRedisServer();
@@ -319,6 +355,10 @@ describe('redis store without a server', () => {
         ['takeDepKeys', () => store.takeDepKeys('tenant-a', 'doc:1')],
         ['getDepHashes', () => store.getDepHashes('tenant-a', ['doc:1'])],
         ['setDepHash', () => store.setDepHash('tenant-a', 'doc:1', 'v2')],
+        [
+          'lookupEntry',
+          () => store.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps: [], now: Date.now() }),
+        ],
         ['incrementWindow', () => store.incrementWindow('rl:x', 1_000)],
         ['acquireLock', () => store.acquireLock('lock:1', 1_000)],
         ['readStats', () => store.readStats()],

@@ -1,3 +1,4 @@
+import { splitMemoryBudget } from './memory-budget';
 import { createRedisChangeFeed } from './redis/redis-change-feed';
 import {
   createRedisConnection,
@@ -23,6 +24,12 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
    * @default 'cc:'
    */
   prefix?: string;
+  /**
+   * The gateway's memory budget in MiB. Entries, vectors and dep hashes live in Redis (bounded by
+   * Redis' own `maxmemory`), so all of it goes to the in-process L2 indexes of this instance.
+   * @default 256
+   */
+  maxMemoryMb?: number;
 }
 
 /** A {@link Store} kept in Redis, shared by every gateway instance that uses the same URL and prefix. */
@@ -70,9 +77,11 @@ export interface RedisStore extends Store {
  *
  * **Invalidation.** `setDepHash` returns only after the primary acknowledged the write, and readers
  * check current dep hashes on every read, so an invalidation holds on all instances even before
- * its pub/sub message arrives. Dep hashes have no TTL: run Redis with `noeviction` or a `volatile-*`
- * eviction policy, never `allkeys-*`, so they cannot be evicted while entries remain. Redis Cluster
- * is not supported (scripts touch keys named inside entries); a primary with replicas is.
+ * its pub/sub message arrives. A tenant's dep hashes expire, but never before the tenant's last
+ * entry (every entry write stretches them), so no entry written with an old hash outlives the
+ * hash that invalidates it. Run Redis with `maxmemory-policy noeviction` (its default): an
+ * eviction policy could drop a dep hash while entries tagged with it remain. Redis Cluster is not
+ * supported (scripts touch keys named inside entries); a primary with replicas is.
  *
  * @example
  * const store = createRedisStore({ url: 'redis://127.0.0.1:6379/0', prefix: 'cc:' });
@@ -97,6 +106,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     subscribeWaitMs: options.unavailableWaitMs ?? 300,
   };
   const isUp = () => connection.client.status === 'ready';
+  const budget = splitMemoryBudget(options.maxMemoryMb, false);
 
   return {
     kind: 'redis',
@@ -108,6 +118,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     ...createRedisStatisticsStore(context),
 
     isReady: isUp,
+
+    memory: {
+      indexBudgetBytes: budget.indexBytes,
+      // Nothing of the cache is kept in this process: the L2 indexes report themselves.
+      read: () => ({ holder: 'store', budgetBytes: 0, bytes: {}, items: {} }),
+    },
 
     async waitUntilReady(timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;

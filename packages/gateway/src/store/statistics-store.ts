@@ -12,6 +12,7 @@ export type StatName =
   | 'hits_l1_stale'
   | 'hits_l2'
   | 'misses'
+  | 'collapsed'
   | 'bypass'
   | 'tokens_saved'
   | 'upstream_errors';
@@ -22,6 +23,7 @@ export const STAT_NAMES: readonly StatName[] = [
   'hits_l1_stale',
   'hits_l2',
   'misses',
+  'collapsed',
   'bypass',
   'tokens_saved',
   'upstream_errors',

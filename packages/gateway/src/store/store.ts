@@ -1,10 +1,18 @@
 import type { CoordinationStore } from './coordination-store';
 import type { EntryStore } from './entry-store';
+import type { StoreMemory } from './memory-budget';
 import type { StatisticsStore } from './statistics-store';
 import type { VectorStore } from './vector-store';
 
 export type { CoordinationStore, RateWindow } from './coordination-store';
-export type { CacheEntry, DepTag, EntryStore } from './entry-store';
+export type {
+  CacheEntry,
+  DepTag,
+  EntryLookup,
+  EntryLookupResult,
+  EntryStore,
+} from './entry-store';
+export type { MemoryReading, StoreMemory } from './memory-budget';
 export {
   BYPASS_STATS_SCOPE,
   STAT_NAMES,
@@ -34,6 +42,12 @@ export interface Store extends EntryStore, VectorStore, CoordinationStore, Stati
    * Returns the unsubscribe function.
    */
   subscribeErrors?(listener: (error: StoreFailure) => void): () => void;
+
+  /**
+   * Optional: what the store holds in this process and how much of the gateway's memory budget it
+   * leaves to the L2 indexes. Without it the indexes get `DEFAULT_MAX_MEMORY_MB`.
+   */
+  readonly memory?: StoreMemory;
 
   /** Releases connections and timers. */
   close(): Promise<void>;

@@ -28,6 +28,13 @@ export interface VectorRecord {
   /** The prompt text that was embedded, for the guards. */
   text: string;
   vector: Float32Array;
+  /**
+   * When the vector's entry leaves the store (epoch ms on `Date.now()`'s clock, even for a store
+   * given another clock), set by the store
+   * on the records it lists and announces, so in-process indexes drop them even when the store
+   * expires entries silently (Redis TTLs). Absent: no known expiry.
+   */
+  expiresAt?: number;
 }
 
 /**

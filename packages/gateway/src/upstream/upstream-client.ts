@@ -20,6 +20,8 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'accept-encoding',
   'authorization',
   'expect',
+  // Request directives for this gateway's cache (PROTOCOL §1.5), not for the provider.
+  'cache-control',
 ]);
 
 /** Upstream response headers not relayed: hop-by-hop, and the ones fetch already undid. */
@@ -31,6 +33,8 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'content-encoding',
   'upgrade',
   'trailer',
+  // An upstream cache's status would be read as this gateway's (PROTOCOL §2.1).
+  'cache-status',
 ]);
 
 /** What {@link UpstreamClient.send} needs. */

@@ -11,34 +11,43 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
   connection: 'keep-alive',
 };
 
+/** One parsed SSE event: its `event` field (when given) and its data. */
+export interface SseEvent {
+  event: string | undefined;
+  data: string;
+}
+
 /**
- * An incremental SSE parser: feed it text as it arrives, get back the `data` payloads of every
- * event completed so far. Multi-line data is joined with `\n`; comments and other fields are
- * skipped; `\r\n` line endings are accepted.
+ * An incremental SSE parser: feed it text as it arrives, get back every event completed so far,
+ * with its `event` field (error streams in the vLLM style say `event: error`). Multi-line data is
+ * joined with `\n`; comments and other fields are skipped; `\r\n` line endings are accepted.
  */
-export function createSseParser(): { push(text: string): string[]; flush(): string[] } {
+export function createSseEventParser(): { push(text: string): SseEvent[]; flush(): SseEvent[] } {
   let buffer = '';
   let dataLines: string[] = [];
+  let eventType: string | undefined;
 
-  function consumeLine(line: string, events: string[]): void {
+  function consumeLine(line: string, events: SseEvent[]): void {
     if (line === '') {
-      if (dataLines.length > 0) events.push(dataLines.join('\n'));
+      if (dataLines.length > 0) events.push({ event: eventType, data: dataLines.join('\n') });
       dataLines = [];
+      eventType = undefined;
       return;
     }
     if (line.startsWith(':')) return;
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
-    if (field !== 'data') return;
+    if (field !== 'data' && field !== 'event') return;
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    dataLines.push(value);
+    if (field === 'event') eventType = value;
+    else dataLines.push(value);
   }
 
   return {
     push(text) {
       buffer += text;
-      const events: string[] = [];
+      const events: SseEvent[] = [];
       let newline = buffer.indexOf('\n');
       while (newline !== -1) {
         let line = buffer.slice(0, newline);
@@ -50,11 +59,20 @@ export function createSseParser(): { push(text: string): string[]; flush(): stri
       return events;
     },
     flush() {
-      const events: string[] = [];
+      const events: SseEvent[] = [];
       if (buffer !== '') consumeLine(buffer, events);
       buffer = '';
       consumeLine('', events);
       return events;
     },
+  };
+}
+
+/** {@link createSseEventParser}, for callers that only need each event's data. */
+export function createSseParser(): { push(text: string): string[]; flush(): string[] } {
+  const parser = createSseEventParser();
+  return {
+    push: (text) => parser.push(text).map((event) => event.data),
+    flush: () => parser.flush().map((event) => event.data),
   };
 }

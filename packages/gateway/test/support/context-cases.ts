@@ -26,6 +26,7 @@ export type ContextPlacement =
   | 'user-document-then-question'
   | 'system-context'
   | 'rag-question-first'
+  | 'question-under-document'
   | 'earlier-turn'
   | 'tool-result'
   | 'array-content';
@@ -40,6 +41,7 @@ export const DEV_PLACEMENTS: readonly ContextPlacement[] = [
 /** Every placement the tests use. */
 export const ALL_PLACEMENTS: readonly ContextPlacement[] = [
   ...DEV_PLACEMENTS,
+  'question-under-document',
   'earlier-turn',
   'tool-result',
   'array-content',
@@ -113,6 +115,15 @@ export function buildContextRequest(
             role: 'user',
             content: `Answer from the context only.\nQuestion: ${question}\nContext:\n${document}`,
           },
+        ],
+      };
+    case 'question-under-document':
+      // The issue's compliance agent, without the blank line before the question.
+      return {
+        ...base,
+        messages: [
+          system,
+          { role: 'user', content: `Contract excerpt:\n${document}\nQuestion: ${question}` },
         ],
       };
     case 'earlier-turn':

@@ -4,6 +4,7 @@ import { createTenantToken } from '../../src/auth/create-tenant-token';
 import type { TenantIdentity } from '../../src/auth/tenant-claims';
 import { createTokenVerifier } from '../../src/auth/token-verifier';
 import { analyzeChatRequest } from '../../src/cache/chat-request';
+import { createNamespaceMemo } from '../../src/cache/namespace-memo';
 import { createSemanticCache } from '../../src/cache/semantic-setup';
 import { SingleFlight } from '../../src/cache/single-flight';
 import { type GatewayOptions, resolveGatewaySettings } from '../../src/config/gateway-options';
@@ -44,6 +45,7 @@ export async function createStageContext(
     monotonicNow: () => performance.now(),
     semantic,
     embedderId: semantic?.embedder.id ?? 'l2-off',
+    namespaceOf: createNamespaceMemo(semantic?.embedder.id ?? 'l2-off'),
     adminToken: undefined,
     metrics: createGatewayMetrics(),
     flights: new SingleFlight<FlightOutcome>(),

@@ -92,6 +92,68 @@ export function describeStoreContract(
       expect(await store.getDepHashes('tenant-b', ['doc:1'])).toEqual([undefined]);
     });
 
+    it('looks an entry up in one step: fresh, then stale, counted, and never with outdated deps', async () => {
+      const written = Date.now();
+      const entry = makeTestEntry('k1', 'tenant-a', ['doc:1'], {
+        freshUntil: written + 1_000,
+        expiresAt: written + 2_000,
+        totalTokens: 12,
+      });
+      await store.setEntry(entry, 60_000);
+      const deps = entry.deps;
+      const lookup = (now: number, requestDeps = deps, key = 'k1') =>
+        store.lookupEntry({ key, tenantId: 'tenant-a', deps: requestDeps, now });
+      expect(await lookup(written)).toEqual({
+        depsCurrent: true,
+        hit: { entry, freshness: 'fresh' },
+      });
+      expect(await lookup(written + 1_500)).toEqual({
+        depsCurrent: true,
+        hit: { entry, freshness: 'stale' },
+      });
+      expect(await lookup(written + 2_000)).toEqual({ depsCurrent: true });
+      expect(await lookup(written, deps, 'missing')).toEqual({ depsCurrent: true });
+      // Another client's idea of doc:1 (no invalidation yet): current for it, but not this entry.
+      const otherVersion = [deps[0]!, { depId: 'doc:1', expectedHash: 'v0' }];
+      expect(await lookup(written, otherVersion)).toEqual({ depsCurrent: true });
+      const stats = await store.readStats();
+      expect(stats['tenant-a']).toEqual({ hits_l1: 1, hits_l1_stale: 1, tokens_saved: 24 });
+
+      await store.setDepHash('tenant-a', 'doc:1', 'v2');
+      expect(await lookup(written)).toEqual({ depsCurrent: false });
+      const current = [deps[0]!, { depId: 'doc:1', expectedHash: 'v2' }];
+      // The request is current, but the entry was written for v1.
+      expect(await lookup(written, current)).toEqual({ depsCurrent: true });
+      expect((await store.readStats())['tenant-a']).toEqual(stats['tenant-a']);
+    });
+
+    it('keeps tenants and deps apart whatever characters their ids hold', async () => {
+      // Pairs whose tenant + dep would meet if the two were joined with a separator or escaped
+      // carelessly: NUL (the old memory-store join), ':' and '%' (the Redis key syntax).
+      const pairs: Array<[[string, string], [string, string]]> = [
+        [
+          ['x', 'y\u0000D'],
+          ['x\u0000y', 'D'],
+        ],
+        [
+          ['x', 'y:D'],
+          ['x:y', 'D'],
+        ],
+        [
+          ['x%3Ay', 'D'],
+          ['x:y', 'D'],
+        ],
+      ];
+      for (const [[tenantA, depA], [tenantB, depB]] of pairs) {
+        await store.setEntry(makeTestEntry(`a-${tenantA}-${depA}`, tenantA, [depA]), 60_000);
+        await store.setEntry(makeTestEntry(`b-${tenantB}-${depB}`, tenantB, [depB]), 60_000);
+        await store.setDepHash(tenantA, depA, 'v2');
+        expect(await store.takeDepKeys(tenantA, depA)).toEqual([`a-${tenantA}-${depA}`]);
+        expect(await store.getDepHashes(tenantB, [depB])).toEqual([undefined]);
+        expect(await store.takeDepKeys(tenantB, depB)).toEqual([`b-${tenantB}-${depB}`]);
+      }
+    });
+
     it('stores vectors with their entry, lists them per index and notifies subscribers', async () => {
       const changes: StoreChange[] = [];
       const unsubscribe = store.subscribe((change) => changes.push(change));
@@ -102,6 +164,9 @@ export function describeStoreContract(
       expect(listed).toHaveLength(1);
       expect(listed[0]?.text).toBe(record.text);
       expect([...(listed[0]?.vector ?? [])]).toEqual([1, 0, 0]);
+      // Listed records carry their entry's expiry, so in-process indexes can drop them in time.
+      expect(listed[0]?.expiresAt).toBeGreaterThan(Date.now() + 50_000);
+      expect(listed[0]?.expiresAt).toBeLessThanOrEqual(Date.now() + 60_000);
       expect(await store.listVectors('index-2')).toEqual([]);
 
       await store.deleteEntry('a1');
@@ -145,6 +210,18 @@ export function describeStoreContract(
       expect(second).toBeTypeOf('string');
       await advance(1_100);
       expect(await store.acquireLock('lock:1', 10_000)).toBeTypeOf('string');
+    });
+
+    it('renews a lock only for its holder, and not once it expired', async () => {
+      if (!store.renewLock) return;
+      const owner = await store.acquireLock('lease:1', 1_000);
+      expect(await store.renewLock('lease:1', 'someone-else', 5_000)).toBe(false);
+      expect(await store.renewLock('lease:1', owner!, 5_000)).toBe(true);
+      await advance(1_100);
+      // Renewed past its first lease: still held.
+      expect(await store.acquireLock('lease:1', 1_000)).toBeNull();
+      await store.releaseLock('lease:1', owner!);
+      expect(await store.renewLock('lease:1', owner!, 5_000)).toBe(false);
     });
 
     it('adds up statistics per scope', async () => {

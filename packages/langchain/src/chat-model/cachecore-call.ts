@@ -4,6 +4,7 @@ import {
   cachecoreHeaders,
   resolveCacheOptions,
 } from '@cachecore/core';
+import { CALL_CORRELATION_HEADER_LOWER } from '@cachecore/core/protocol';
 
 /**
  * The `cachecore` call option: per-call Cachecore settings (`deps`, `bypass`, `cacheControl`), the same fields as
@@ -32,7 +33,7 @@ interface OpenCall extends CachecoreCall {
 // Correlates a request seen by the fetch with the model call that made it. The id travels as a
 // request header because it is the one thing the openai client hands to `fetch` unchanged on every
 // attempt; the fetch removes it before anything goes on the wire.
-const CALL_ID_HEADER = 'x-cachecore-langchain-call';
+const CALL_ID_HEADER = CALL_CORRELATION_HEADER_LOWER;
 
 const openCalls = new Map<string, OpenCall>();
 

@@ -53,5 +53,12 @@ export function createMemoryCoordinationStore(now: () => number): CoordinationSt
     async releaseLock(key, owner) {
       if (locks.get(key)?.owner === owner) locks.delete(key);
     },
+
+    async renewLock(key, owner, ttlMs) {
+      const existing = locks.get(key);
+      if (!existing || existing.owner !== owner || existing.expiresAt <= now()) return false;
+      existing.expiresAt = now() + ttlMs;
+      return true;
+    },
   };
 }

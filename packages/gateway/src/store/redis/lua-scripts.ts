@@ -50,9 +50,11 @@ end
 `;
 
 /**
- * KEYS: entry hash, tenant set, dep sets… ARGV: ttl ms, raw key, body, meta JSON, dep sets JSON,
- * channel, origin. Replaces the previous version (its set memberships and vector go with it),
- * writes the entry with its TTL and makes every set live at least as long as the entry.
+ * KEYS: entry hash, tenant set, tenant dep hashes, dep sets… ARGV: ttl ms, raw key, body, meta
+ * JSON, dep sets JSON, channel, origin. Replaces the previous version (its set memberships and
+ * vector go with it), writes the entry with its TTL and makes every set live at least as long as
+ * the entry. The tenant's dep hashes are stretched too: were they to expire before an entry written
+ * with an older hash, that entry would be served as if its dep had never been invalidated.
  */
 export const SET_ENTRY_SCRIPT = defineScript(
   'setEntry',
@@ -62,11 +64,29 @@ local removed = {}
 drop_entry(KEYS[1], ARGV[2], ARGV[6], ARGV[7], removed)
 redis.call('HSET', KEYS[1], 'body', ARGV[3], 'meta', ARGV[4], 'tset', KEYS[2], 'dsets', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ttl)
-for index = 2, #KEYS do
+redis.call('SADD', KEYS[2], ARGV[2])
+extend_ttl(KEYS[2], ttl)
+if redis.call('EXISTS', KEYS[3]) == 1 then extend_ttl(KEYS[3], ttl) end
+for index = 4, #KEYS do
   redis.call('SADD', KEYS[index], ARGV[2])
   extend_ttl(KEYS[index], ttl)
 end
 return removed
+`,
+);
+
+/**
+ * KEYS: tenant dep hashes, tenant set. ARGV: dep id, hash, minimum ttl ms. Records the hash and
+ * keeps the tenant's dep hashes at least as long as every entry of the tenant (the tenant set
+ * lives as long as its longest entry) and at least the minimum.
+ */
+export const SET_DEP_HASH_SCRIPT = defineScript(
+  'setDepHash',
+  `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local ttl = math.max(tonumber(ARGV[3]), redis.call('PTTL', KEYS[2]), redis.call('PTTL', KEYS[1]))
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 1
 `,
 );
 
@@ -110,6 +130,50 @@ return {deleted, unpack(removed)}
 `,
 );
 
+/**
+ * KEYS: entry hash, tenant dep hashes, tenant stats, stats scopes. ARGV: now (ms, the gateway's
+ * clock), tenant scope, request deps JSON (`[[id, hash], …]`). The L1 lookup of a request in one
+ * round trip, checked the way `classifyServableEntry` checks it: `{0}` when a request dep is
+ * outdated, `{1}` when there is nothing to serve, `{1, 'fresh'|'stale', body, meta}` for a hit,
+ * which is counted in the tenant's statistics here.
+ */
+export const LOOKUP_ENTRY_SCRIPT = defineScript(
+  'lookupEntry',
+  `
+local request = cjson.decode(ARGV[3])
+for _, dep in ipairs(request) do
+  local current = redis.call('HGET', KEYS[2], dep[1])
+  if current and current ~= dep[2] then return {0} end
+end
+local found = redis.call('HMGET', KEYS[1], 'body', 'meta')
+if not found[1] or not found[2] then return {1} end
+local decoded, meta = pcall(cjson.decode, found[2])
+if not decoded or type(meta.deps) ~= 'table' then return {1} end
+local now = tonumber(ARGV[1])
+local fresh_until, expires_at = tonumber(meta.freshUntil), tonumber(meta.expiresAt)
+if not fresh_until or not expires_at or now >= expires_at then return {1} end
+local tagged = {}
+for _, dep in ipairs(meta.deps) do
+  tagged[dep.depId] = dep.expectedHash
+  local current = redis.call('HGET', KEYS[2], dep.depId)
+  if current and current ~= dep.expectedHash then return {1} end
+end
+for _, dep in ipairs(request) do
+  if tagged[dep[1]] ~= dep[2] then return {1} end
+end
+local freshness = 'stale'
+if now < fresh_until then freshness = 'fresh' end
+if freshness == 'fresh' then
+  redis.call('HINCRBY', KEYS[3], 'hits_l1', 1)
+else
+  redis.call('HINCRBY', KEYS[3], 'hits_l1_stale', 1)
+end
+redis.call('HINCRBY', KEYS[3], 'tokens_saved', tonumber(meta.totalTokens) or 0)
+redis.call('SADD', KEYS[4], ARGV[2])
+return {1, freshness, found[1], found[2]}
+`,
+);
+
 /** KEYS: dep set. Hands the members out and empties the set in one step. */
 export const TAKE_DEP_KEYS_SCRIPT = defineScript(
   'takeDepKeys',
@@ -121,20 +185,25 @@ return members
 );
 
 /**
- * KEYS: entry hash, vector hash. ARGV: id, packed vector, index key, added message, channel,
- * origin. Returns `{added, removed pairs…}`; `{0}` when the entry does not exist.
+ * KEYS: entry hash, vector hash. ARGV: id, packed vector, index key, entry key, text, vector values
+ * (base64), channel, origin. Returns `{added, entry pttl, removed pairs…}`; `{0}` when the entry
+ * does not exist. The published message carries the entry's remaining lifetime, so the other
+ * instances' indexes can drop the vector when Redis expires the entry (which announces nothing).
  */
 export const ADD_VECTOR_SCRIPT = defineScript(
   'addVector',
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 local removed = {}
-drop_vector(KEYS[1], ARGV[5], ARGV[6], removed)
+drop_vector(KEYS[1], ARGV[7], ARGV[8], removed)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[1], 'vkey', KEYS[2], 'vidx', ARGV[3], 'vid', ARGV[1])
-extend_ttl(KEYS[2], redis.call('PTTL', KEYS[1]))
-redis.call('PUBLISH', ARGV[5], ARGV[4])
-return {1, unpack(removed)}
+local ttl = redis.call('PTTL', KEYS[1])
+extend_ttl(KEYS[2], ttl)
+redis.call('PUBLISH', ARGV[7], cjson.encode({
+  o = ARGV[8], t = 'a', i = ARGV[3], id = ARGV[1], e = ARGV[4], x = ARGV[5], v = ARGV[6], p = ttl
+}))
+return {1, ttl, unpack(removed)}
 `,
 );
 
@@ -163,6 +232,15 @@ local key = ARGV[1] .. ':' .. string.format('%.0f', start)
 local count = redis.call('INCR', key)
 if count == 1 then redis.call('PEXPIRE', key, window + 1000) end
 return {count, string.format('%.0f', start + window)}
+`,
+);
+
+/** KEYS: lock. ARGV: owner, ttl ms. Extends the lock only if `owner` still holds it. */
+export const RENEW_LOCK_SCRIPT = defineScript(
+  'renewLock',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
 `,
 );
 

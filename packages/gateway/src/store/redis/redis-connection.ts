@@ -59,8 +59,6 @@ export interface RedisConnection {
     keys: readonly string[],
     args: readonly (string | number | Buffer)[],
   ): Promise<unknown>;
-  /** Calls `listener` every time the connection becomes ready (after a reconnection too). */
-  onReady(listener: () => void): () => void;
   /** Listens to every failed call. Returns the unsubscribe function. */
   subscribeErrors(listener: (error: RedisStoreError) => void): () => void;
   /** A second connection to the same server (same options), e.g. for pub/sub. */
@@ -77,7 +75,6 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   const displayUrl = maskRedisUrl(options.url);
   const errorListeners = new Set<(error: RedisStoreError) => void>();
   if (options.onError) errorListeners.add(options.onError);
-  const readyListeners = new Set<() => void>();
   const readyWaiters = new Set<{ resolve: () => void; reject: (error: Error) => void }>();
   let state: RedisConnectionState = 'connecting';
   let lastConnectionError: string | undefined;
@@ -114,7 +111,6 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     lastConnectionError = undefined;
     for (const waiter of readyWaiters) waiter.resolve();
     readyWaiters.clear();
-    for (const listener of readyListeners) listener();
   });
   client.on('close', () => {
     if (state !== 'ready') return;
@@ -196,13 +192,6 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       }
     },
 
-    onReady(listener) {
-      readyListeners.add(listener);
-      return () => {
-        readyListeners.delete(listener);
-      };
-    },
-
     subscribeErrors(listener) {
       errorListeners.add(listener);
       return () => {
@@ -215,7 +204,6 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     async close() {
       if (state === 'closed') return;
       state = 'closed';
-      readyListeners.clear();
       for (const waiter of readyWaiters) waiter.reject(closedError('close'));
       readyWaiters.clear();
       await disconnectRedis(client);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CoordinationStore } from '../coordination-store';
-import { INCREMENT_WINDOW_SCRIPT, RELEASE_LOCK_SCRIPT } from './lua-scripts';
+import { INCREMENT_WINDOW_SCRIPT, RELEASE_LOCK_SCRIPT, RENEW_LOCK_SCRIPT } from './lua-scripts';
 import type { RedisStoreContext } from './redis-store-context';
 
 /** Rate-limit windows on the Redis server's clock and single-flight locks with `SET NX PX`. */
@@ -36,6 +36,13 @@ export function createRedisCoordinationStore({
       } catch {
         // Reported through onError; the lock expires by itself, so there is nothing to undo.
       }
+    },
+
+    async renewLock(key, owner, ttlMs) {
+      const renewed = await run('renewLock', () =>
+        runScript(RENEW_LOCK_SCRIPT, [keys.lock(key)], [owner, Math.max(1, Math.ceil(ttlMs))]),
+      );
+      return Number(renewed) === 1;
     },
   };
 }

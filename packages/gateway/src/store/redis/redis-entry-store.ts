@@ -3,14 +3,25 @@ import {
   COUNT_ENTRIES_SCRIPT,
   DELETE_ENTRY_SCRIPT,
   FLUSH_TENANT_SCRIPT,
+  LOOKUP_ENTRY_SCRIPT,
+  SET_DEP_HASH_SCRIPT,
   SET_ENTRY_SCRIPT,
   TAKE_DEP_KEYS_SCRIPT,
 } from './lua-scripts';
 import type { RedisStoreContext } from './redis-store-context';
 
+/**
+ * Shortest lifetime of a tenant's dep hashes: a request that read the old hash before an
+ * invalidation may still write its answer (tagged with the old hash) up to an upstream timeout
+ * later, and that answer must meet the new hash, not a missing one that accepts any hash.
+ */
+const MIN_DEP_HASH_TTL_MS = 10 * 60_000;
+
 /** L1 entries, dep sets and dep hashes in Redis; removed vectors go out through the feed. */
 export function createRedisEntryStore({ connection, keys, feed }: RedisStoreContext): EntryStore {
   const { run, runScript, client } = connection;
+  // The longest entry lifetime this instance has written: a new dep hash lives at least this long.
+  let longestEntryTtlMs = 0;
   const entries: EntryStore = {
     getEntry(key) {
       return run('getEntry', async () => {
@@ -26,6 +37,7 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
         await entries.deleteEntry(entry.key);
         return;
       }
+      longestEntryTtlMs = Math.max(longestEntryTtlMs, ttl);
       const { body, ...meta } = entry;
       const depSetKeys = [
         ...new Set(entry.deps.map((dep) => keys.depKeys(entry.tenantId, dep.depId))),
@@ -33,7 +45,12 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
       const removed = await run('setEntry', () =>
         runScript(
           SET_ENTRY_SCRIPT,
-          [keys.entry(entry.key), keys.tenantKeys(entry.tenantId), ...depSetKeys],
+          [
+            keys.entry(entry.key),
+            keys.tenantKeys(entry.tenantId),
+            keys.depHashes(entry.tenantId),
+            ...depSetKeys,
+          ],
           [
             ttl,
             entry.key,
@@ -91,10 +108,33 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
       return hashes.map((hash) => hash ?? undefined);
     },
 
+    async lookupEntry({ key, tenantId, deps, now }) {
+      const reply = await run('lookupEntry', () =>
+        runScript(
+          LOOKUP_ENTRY_SCRIPT,
+          [keys.entry(key), keys.depHashes(tenantId), keys.stats(tenantId), keys.statScopes],
+          [now, tenantId, JSON.stringify(deps.map((dep) => [dep.depId, dep.expectedHash]))],
+        ),
+      );
+      if (!Array.isArray(reply) || Number(reply[0]) !== 1) return { depsCurrent: false };
+      const entry = reply.length >= 4 ? decodeEntry(String(reply[2]), String(reply[3])) : undefined;
+      if (!entry) return { depsCurrent: true };
+      return {
+        depsCurrent: true,
+        hit: { entry, freshness: reply[1] === 'fresh' ? 'fresh' : 'stale' },
+      };
+    },
+
     async setDepHash(tenantId, depId, hash) {
       // Resolves only once the primary has applied it; every instance reads the primary, so no
       // instance can read the old hash after this returns.
-      await run('setDepHash', () => client.hset(keys.depHashes(tenantId), depId, hash));
+      await run('setDepHash', () =>
+        runScript(
+          SET_DEP_HASH_SCRIPT,
+          [keys.depHashes(tenantId), keys.tenantKeys(tenantId)],
+          [depId, hash, Math.max(longestEntryTtlMs, MIN_DEP_HASH_TTL_MS)],
+        ),
+      );
     },
   };
   return entries;

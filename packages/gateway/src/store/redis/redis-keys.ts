@@ -7,15 +7,16 @@
  * | `{p}entry:{key}`                      | hash   | `body`, `meta` (entry JSON without body), the sets it is in, its vector |
  * | `{p}tenant:keys:{tenant}`             | set    | entry keys of a tenant (flush, count)          |
  * | `{p}dep:keys:{tenant}:{dep_id}`       | set    | entry keys tagged with a dep                   |
- * | `{p}dep:hash:{tenant}`                | hash   | dep id → current hash                          |
+ * | `{p}dep:hash:{tenant}`                | hash   | dep id → current hash; expires after the tenant's last entry |
  * | `{p}vec:{indexKey}`                   | hash   | vector id → packed vector (entry key, text, Float32 LE) |
  * | `{p}window:{key}:{windowStart}`       | string | rate-limit window counter                      |
  * | `{p}lock:{key}`                       | string | single-flight lock owner                       |
- * | `{p}stats:{scope}` / `{p}stats:scopes`| hash / set | statistics counters, and the scopes that have some |
+ * | `{p}stats:scope:{scope}` / `{p}stats:scopes` | hash / set | statistics counters, and the scopes that have some |
  * | `{p}l2` (channel)                     | pub/sub| vector-added / vector-removed notifications    |
  *
  * Tenant ids are escaped (`%` and `:`) where another part follows them, so `a:b` + `c` and `a` +
- * `b:c` never share a dep set.
+ * `b:c` never share a dep set. A name that ends with a free-form part never meets another kind's
+ * name either: each kind's fixed part ends with `:` (`stats:scope:` cannot be `stats:scopes`).
  */
 export interface RedisKeys {
   readonly prefix: string;
@@ -45,7 +46,7 @@ export function createRedisKeys(prefix: string): RedisKeys {
     vectors: (indexKey) => `${prefix}vec:${indexKey}`,
     rateWindow: (key) => `${prefix}window:${key}`,
     lock: (key) => `${prefix}lock:${key}`,
-    stats: (scope) => `${prefix}stats:${scope}`,
+    stats: (scope) => `${prefix}stats:scope:${scope}`,
     statScopes: `${prefix}stats:scopes`,
     changesChannel: `${prefix}l2`,
   };

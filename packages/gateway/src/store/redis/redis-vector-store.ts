@@ -1,7 +1,7 @@
 import type { VectorRecord, VectorStore } from '../vector-store';
 import { ADD_VECTOR_SCRIPT, REMOVE_VECTOR_SCRIPT } from './lua-scripts';
 import type { RedisStoreContext } from './redis-store-context';
-import { encodeVectorAddedMessage, packVector, unpackVector } from './vector-codec';
+import { encodeVectorValues, packVector, unpackVector } from './vector-codec';
 
 /** L2 vectors in one Redis hash per index, tied to their entries; changes go out through the feed. */
 export function createRedisVectorStore({
@@ -21,15 +21,17 @@ export function createRedisVectorStore({
             record.id,
             packVector(record),
             record.indexKey,
-            encodeVectorAddedMessage(feed.origin, record),
+            record.entryKey,
+            record.text,
+            encodeVectorValues(record.vector),
             keys.changesChannel,
             feed.origin,
           ],
         ),
       );
       if (!Array.isArray(reply) || Number(reply[0]) !== 1) return;
-      feed.emitRemoved(reply, 1);
-      feed.emit({ type: 'vector-added', record });
+      feed.emitRemoved(reply, 2);
+      feed.emit({ type: 'vector-added', record: withRemainingTtl(record, Number(reply[1])) });
     },
 
     async removeVector(indexKey, id) {
@@ -62,12 +64,12 @@ export function createRedisVectorStore({
         if (records.length === 0) return records;
         // A vector lives only as long as its entry; entries that expired leave theirs behind.
         const pipeline = client.pipeline();
-        for (const record of records) pipeline.exists(keys.entry(record.entryKey));
-        const exists = (await pipeline.exec()) ?? [];
-        const live = records.filter((_, index) => exists[index]?.[1] === 1);
-        const dead = records
-          .filter((_, index) => exists[index]?.[1] === 0)
-          .map((record) => record.id);
+        for (const record of records) pipeline.pttl(keys.entry(record.entryKey));
+        const ttls = ((await pipeline.exec()) ?? []).map(([, ttl]) => Number(ttl ?? -2));
+        const live = records
+          .map((record, index) => withRemainingTtl(record, ttls[index] ?? -1))
+          .filter((_, index) => ttls[index] !== -2);
+        const dead = records.filter((_, index) => ttls[index] === -2).map((record) => record.id);
         if (dead.length > 0) void client.hdel(vectorsKey, ...dead).catch(() => {});
         return live;
       });
@@ -75,4 +77,9 @@ export function createRedisVectorStore({
 
     subscribe: (listener) => feed.subscribe(listener),
   };
+}
+
+/** The record with the expiry of its entry, from the entry's `PTTL` (negative: none known). */
+function withRemainingTtl(record: VectorRecord, remainingMs: number): VectorRecord {
+  return remainingMs >= 0 ? { ...record, expiresAt: Date.now() + remainingMs } : record;
 }

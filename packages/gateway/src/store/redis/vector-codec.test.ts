@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VectorRecord } from '../store';
-import {
-  decodeChangeMessage,
-  encodeVectorAddedMessage,
-  packVector,
-  unpackVector,
-} from './vector-codec';
+import { decodeChangeMessage, encodeVectorValues, packVector, unpackVector } from './vector-codec';
 
 const record: VectorRecord = {
   id: 'ns:abc',
@@ -31,9 +26,25 @@ describe('vector codec', () => {
     expect(unpackVector('id', 'index', badHeader)).toBeUndefined();
   });
 
-  it('round-trips vector-added messages and decodes removals written by the Lua scripts', () => {
-    const added = decodeChangeMessage(encodeVectorAddedMessage('instance-1', record));
-    expect(added).toEqual({ origin: 'instance-1', change: { type: 'vector-added', record } });
+  it('decodes the vector-added and removal messages the Lua scripts write', () => {
+    // What ADD_VECTOR_SCRIPT publishes with cjson: the fields, and the entry's remaining ms.
+    const message = JSON.stringify({
+      o: 'instance-1',
+      t: 'a',
+      i: record.indexKey,
+      id: record.id,
+      e: record.entryKey,
+      x: record.text,
+      v: encodeVectorValues(record.vector),
+      p: 5_000,
+    });
+    expect(decodeChangeMessage(message, 1_000)).toEqual({
+      origin: 'instance-1',
+      change: { type: 'vector-added', record: { ...record, expiresAt: 6_000 } },
+    });
+    // An entry without a TTL (PTTL -1) gives a record without an expiry.
+    const lasting = decodeChangeMessage(message.replace('"p":5000', '"p":-1'), 1_000);
+    expect(lasting?.change).toEqual({ type: 'vector-added', record });
     // cjson escapes slashes; JSON.parse reads them back.
     expect(decodeChangeMessage('{"o":"instance-2","t":"r","i":"ns\\/ctx","id":"ns:abc"}')).toEqual({
       origin: 'instance-2',

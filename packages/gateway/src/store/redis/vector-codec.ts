@@ -43,33 +43,29 @@ export function unpackVector(
 }
 
 /**
- * A change notification on the pub/sub channel. `o` is the id of the publishing store instance,
- * so an instance skips its own echo (it has already told its listeners). Removals are published
- * by Lua scripts with `cjson`, hence the short field names shared by both sides.
+ * A change notification on the pub/sub channel, written by the Lua scripts with `cjson` (hence the
+ * short field names). `o` is the id of the publishing store instance, so an instance skips its own
+ * echo (it has already told its listeners); `p` is how many ms the entry of an added vector has
+ * left (relative, so the instances' clocks need not agree; -1 for none).
  */
 type ChangeMessage =
-  | { o: string; t: 'a'; i: string; id: string; e: string; x: string; v: string }
+  | { o: string; t: 'a'; i: string; id: string; e: string; x: string; v: string; p?: number }
   | { o: string; t: 'r'; i: string; id: string };
 
-/** The `vector-added` message for a record, published by the script that stores it. */
-export function encodeVectorAddedMessage(origin: string, record: VectorRecord): string {
-  const floats = Buffer.allocUnsafe(record.vector.length * 4);
-  writeFloats(record.vector, floats, 0);
-  const message: ChangeMessage = {
-    o: origin,
-    t: 'a',
-    i: record.indexKey,
-    id: record.id,
-    e: record.entryKey,
-    x: record.text,
-    v: floats.toString('base64'),
-  };
-  return JSON.stringify(message);
+/** The values of a vector as base64 of Float32 LE, as `vector-added` messages carry them. */
+export function encodeVectorValues(vector: Float32Array): string {
+  const floats = Buffer.allocUnsafe(vector.length * 4);
+  writeFloats(vector, floats, 0);
+  return floats.toString('base64');
 }
 
-/** Decodes a channel message; `undefined` for anything malformed (never throws). */
+/**
+ * Decodes a channel message received at `receivedAt`; `undefined` for anything malformed (never
+ * throws).
+ */
 export function decodeChangeMessage(
   raw: string,
+  receivedAt = Date.now(),
 ): { origin: string; change: StoreChange } | undefined {
   let message: Partial<ChangeMessage> & Record<string, unknown>;
   try {
@@ -83,18 +79,15 @@ export function decodeChangeMessage(
     return undefined;
   if (message.t === 'r') return { origin, change: { type: 'vector-removed', indexKey, id } };
   if (message.t !== 'a') return undefined;
-  const { e: entryKey, x: text, v: base64 } = message;
+  const { e: entryKey, x: text, v: base64, p: remainingMs } = message;
   if (typeof entryKey !== 'string' || typeof text !== 'string' || typeof base64 !== 'string')
     return undefined;
   const floats = Buffer.from(base64, 'base64');
   if (floats.length % 4 !== 0) return undefined;
-  return {
-    origin,
-    change: {
-      type: 'vector-added',
-      record: { id, indexKey, entryKey, text, vector: readFloats(floats, 0) },
-    },
-  };
+  const record: VectorRecord = { id, indexKey, entryKey, text, vector: readFloats(floats, 0) };
+  if (typeof remainingMs === 'number' && remainingMs >= 0)
+    record.expiresAt = receivedAt + remainingMs;
+  return { origin, change: { type: 'vector-added', record } };
 }
 
 function writeFloats(vector: Float32Array, target: Buffer, offset: number): void {

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkTestRedis,
+  createTestPrefix,
+  deleteKeysWithPrefix,
+  TEST_REDIS_URL,
+} from '../test/support/redis-test-support';
+import { startVersionedUpstream, type VersionedUpstream } from '../test/support/versioned-upstream';
+import { createTenantToken } from './auth/create-tenant-token';
+import { type Gateway, startGateway } from './gateway';
+
+const SECRET = 'consistency-secret';
+const redisAvailable = await checkTestRedis();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function depsHeader(hash: string): string {
+  return Buffer.from(JSON.stringify([{ dep_id: 'doc', expected_hash: hash }])).toString(
+    'base64url',
+  );
+}
+
+async function ask(gateway: Gateway, token: string, prompt: string, hash: string) {
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-cachecore-token': token,
+      'x-cachecore-deps': depsHeader(hash),
+    },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }),
+  });
+  const body = (await response.json()) as { choices?: { message: { content: string } }[] };
+  return { status: response.status, content: body.choices?.[0]?.message.content ?? '' };
+}
+
+/**
+ * Readers that expect the old hash start upstream calls; mid-call the data changes (the upstream's
+ * version goes up) and the dep is invalidated; once that answered ok, waves of readers that expect
+ * the new hash ask the same question on every instance, while the old calls finish and write.
+ * Returns every answer the new readers got that was made from the old data.
+ */
+async function staleAnswersAfterInvalidation(
+  gateways: Gateway[],
+  upstream: VersionedUpstream,
+  latencyMs: number,
+  runs: number,
+): Promise<string[]> {
+  const tenantId = `consistency-${Math.random().toString(36).slice(2)}`;
+  const token = await createTenantToken({ secret: SECRET, tenantId });
+  const stale: string[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const prompt = `what does the document say? (${run})`;
+    const oldReaders = gateways.flatMap((gateway) =>
+      [0, 1, 2].map(() => ask(gateway, token, prompt, `h${run}`)),
+    );
+    await sleep(latencyMs / 3);
+    upstream.version += 1;
+    const invalidated = await fetch(`${gateways[0]!.url}/v1/invalidate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cachecore-token': token },
+      body: JSON.stringify({ dep_id: 'doc', new_hash: `h${run + 1}` }),
+    });
+    expect(((await invalidated.json()) as { ok: boolean }).ok).toBe(true);
+    const newReaders: Promise<{ status: number; content: string }>[] = [];
+    for (let wave = 0; wave < 4; wave += 1) {
+      if (wave > 0) await sleep(latencyMs / 2);
+      for (const gateway of gateways) {
+        for (let reader = 0; reader < 5; reader += 1) {
+          newReaders.push(ask(gateway, token, prompt, `h${run + 1}`));
+        }
+      }
+    }
+    const answers = await Promise.all(newReaders);
+    await Promise.all(oldReaders);
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      if (!answer.content.startsWith(`v${upstream.version}:`)) stale.push(answer.content);
+    }
+  }
+  return stale;
+}
+
+describe.each([100, 300])(
+  'readers sending the new dep hash after /v1/invalidate answered ok (upstream %i ms)',
+  (latencyMs) => {
+    let upstream: VersionedUpstream;
+
+    beforeAll(async () => {
+      upstream = await startVersionedUpstream(latencyMs);
+    });
+    afterAll(() => upstream.close());
+
+    it('get no pre-invalidation answer from one memory instance', async () => {
+      await using gateway = await startGateway({
+        upstream: upstream.url,
+        jwtSecret: SECRET,
+        logLevel: 'silent',
+        l2: false,
+      });
+      expect(await staleAnswersAfterInvalidation([gateway], upstream, latencyMs, 4)).toEqual([]);
+    }, 30_000);
+
+    it.skipIf(!redisAvailable)(
+      'get no pre-invalidation answer from two instances on one Redis',
+      async () => {
+        const prefix = createTestPrefix('consistency');
+        const options = {
+          upstream: upstream.url,
+          jwtSecret: SECRET,
+          logLevel: 'silent' as const,
+          l2: false,
+          store: TEST_REDIS_URL,
+          redisPrefix: prefix,
+        };
+        const gateways = [await startGateway(options), await startGateway(options)];
+        try {
+          expect(await staleAnswersAfterInvalidation(gateways, upstream, latencyMs, 4)).toEqual([]);
+        } finally {
+          await Promise.all(gateways.map((gateway) => gateway.close()));
+          await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
+        }
+      },
+      30_000,
+    );
+  },
+);
