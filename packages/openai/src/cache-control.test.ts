@@ -3,6 +3,7 @@ import { lastUserText, useTestGateway } from '@cachecore/test-support/gateway';
 import { describe, expect, it } from 'vitest';
 import { cachecoreRequestOptions } from './cachecore-request-options';
 import { createCachecoreOpenAI } from './create-cachecore-openai';
+import { getCacheStatus } from './get-cache-status';
 
 const gateway = useTestGateway({ recordRequests: true });
 
@@ -54,6 +55,23 @@ describe('cache directives', () => {
     expect(sentCacheControl('From the scope')).toBe('max-age=60');
     expect(sentCacheControl('From the request')).toBe('cachecore-ttl=30');
     expect(sentCacheControl('None at all')).toBeUndefined();
+  });
+
+  it('lets the gateway answer without keeping the answer (noStore) and refresh an entry (noCache)', async () => {
+    const openai = createCachecoreOpenAI(await gateway.freshTenant());
+    gateway.closeAfterAll(openai.cachecore);
+    const ask = (cacheControl?: { noStore?: boolean; noCache?: boolean }) =>
+      openai.chat.completions
+        .create(chatBody('Keep or refresh'), cachecoreRequestOptions({ cacheControl }))
+        .then((completion) => getCacheStatus(completion)?.status);
+
+    expect(await ask({ noStore: true })).toBe('MISS');
+    expect(await ask()).toBe('MISS'); // nothing was written by the no-store request
+    expect(await ask()).toBe('HIT_L1');
+    const upstreamCalls = gateway.mockUpstream.requestCount;
+    expect(await ask({ noCache: true })).toBe('MISS');
+    expect(gateway.mockUpstream.requestCount).toBe(upstreamCalls + 1);
+    expect(await ask()).toBe('HIT_L1');
   });
 
   it('rejects malformed directives before any request', () => {

@@ -322,6 +322,18 @@ describe('CachecoreChatOpenAI cache directives', () => {
     expect(sentHeader(cleared, 'cache-control')).toBeUndefined();
   });
 
+  it('lets the gateway answer without keeping the answer (noStore) and refresh an entry (noCache)', async () => {
+    const prompt = uniquePrompt('Keep or refresh');
+    const ask = async (cacheControl?: { noStore?: boolean; noCache?: boolean }) =>
+      statusOf(await llm.invoke(prompt, { cachecore: { cacheControl } }));
+
+    expect(await ask({ noStore: true })).toBe('MISS');
+    expect(await ask()).toBe('MISS'); // nothing was written by the no-store call
+    expect(await ask()).toBe('HIT_L1');
+    expect(await ask({ noCache: true })).toBe('MISS');
+    expect(await ask()).toBe('HIT_L1');
+  });
+
   it('rejects malformed directives before any request', async () => {
     const before = gateway.requests.length;
     await expect(

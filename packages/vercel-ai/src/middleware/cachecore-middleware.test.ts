@@ -271,6 +271,26 @@ describe('cache directives', () => {
     expect(sentCacheControl('No directives')).toBeUndefined();
   });
 
+  it('lets the gateway answer without keeping the answer (noStore) and refresh an entry (noCache)', async () => {
+    const { model } = await createWrappedModel('gw', recording);
+    const ask = (cacheControl?: { noStore?: boolean; noCache?: boolean }) =>
+      statusOf(
+        generateText({
+          model,
+          prompt: 'Keep or refresh',
+          providerOptions: { cachecore: { ...(cacheControl && { cacheControl }) } },
+        }),
+      );
+
+    expect(await ask({ noStore: true })).toBe('MISS');
+    expect(await ask()).toBe('MISS'); // nothing was written by the no-store call
+    expect(await ask()).toBe('HIT_L1');
+    const upstreamCalls = recording.mockUpstream.requestCount;
+    expect(await ask({ noCache: true })).toBe('MISS');
+    expect(recording.mockUpstream.requestCount).toBe(upstreamCalls + 1);
+    expect(await ask()).toBe('HIT_L1');
+  });
+
   it('rejects malformed directives before any request', async () => {
     const { model } = await createWrappedModel('gw', recording);
     const before = recording.requests.length;
