@@ -1,5 +1,10 @@
 import { CachecoreError } from '@cachecore/core';
-import { lastUserText, useTestGateway } from '@cachecore/test-support/gateway';
+import {
+  type AskWithDirectives,
+  expectCacheDirectivesHonoured,
+  lastUserText,
+  useTestGateway,
+} from '@cachecore/test-support/gateway';
 import { describe, expect, it } from 'vitest';
 import { cachecoreRequestOptions } from './cachecore-request-options';
 import { createCachecoreOpenAI } from './create-cachecore-openai';
@@ -60,18 +65,11 @@ describe('cache directives', () => {
   it('lets the gateway answer without keeping the answer (noStore) and refresh an entry (noCache)', async () => {
     const openai = createCachecoreOpenAI(await gateway.freshTenant());
     gateway.closeAfterAll(openai.cachecore);
-    const ask = (cacheControl?: { noStore?: boolean; noCache?: boolean }) =>
+    const ask: AskWithDirectives = (cacheControl) =>
       openai.chat.completions
         .create(chatBody('Keep or refresh'), cachecoreRequestOptions({ cacheControl }))
         .then((completion) => getCacheStatus(completion)?.status);
-
-    expect(await ask({ noStore: true })).toBe('MISS');
-    expect(await ask()).toBe('MISS'); // nothing was written by the no-store request
-    expect(await ask()).toBe('HIT_L1');
-    const upstreamCalls = gateway.mockUpstream.requestCount;
-    expect(await ask({ noCache: true })).toBe('MISS');
-    expect(gateway.mockUpstream.requestCount).toBe(upstreamCalls + 1);
-    expect(await ask()).toBe('HIT_L1');
+    await expectCacheDirectivesHonoured(ask, gateway.mockUpstream);
   });
 
   it('rejects malformed directives before any request', () => {

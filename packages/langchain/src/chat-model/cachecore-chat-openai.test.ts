@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CachecoreError, type CacheStatus, Dep, encodeDepsHeader } from '@cachecore/core';
 import {
+  type AskWithDirectives,
   clearGatewayEnvironment,
   createFreshTenantToken,
+  expectCacheDirectivesHonoured,
   lastUserText,
   setGatewayEnvironment,
   uniquePrompt,
@@ -324,14 +326,9 @@ describe('CachecoreChatOpenAI cache directives', () => {
 
   it('lets the gateway answer without keeping the answer (noStore) and refresh an entry (noCache)', async () => {
     const prompt = uniquePrompt('Keep or refresh');
-    const ask = async (cacheControl?: { noStore?: boolean; noCache?: boolean }) =>
+    const ask: AskWithDirectives = async (cacheControl) =>
       statusOf(await llm.invoke(prompt, { cachecore: { cacheControl } }));
-
-    expect(await ask({ noStore: true })).toBe('MISS');
-    expect(await ask()).toBe('MISS'); // nothing was written by the no-store call
-    expect(await ask()).toBe('HIT_L1');
-    expect(await ask({ noCache: true })).toBe('MISS');
-    expect(await ask()).toBe('HIT_L1');
+    await expectCacheDirectivesHonoured(ask, gateway.mockUpstream);
   });
 
   it('rejects malformed directives before any request', async () => {

@@ -2,7 +2,9 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { CachecoreClient, cachecoreHeaders } from '@cachecore/core';
 import {
+  type AskWithDirectives,
   createFreshTenantToken,
+  expectCacheDirectivesHonoured,
   lastUserText,
   type TestGatewayHandle,
   useTestGateway,
@@ -273,7 +275,7 @@ describe('cache directives', () => {
 
   it('lets the gateway answer without keeping the answer (noStore) and refresh an entry (noCache)', async () => {
     const { model } = await createWrappedModel('gw', recording);
-    const ask = (cacheControl?: { noStore?: boolean; noCache?: boolean }) =>
+    const ask: AskWithDirectives = (cacheControl) =>
       statusOf(
         generateText({
           model,
@@ -281,14 +283,7 @@ describe('cache directives', () => {
           providerOptions: { cachecore: { ...(cacheControl && { cacheControl }) } },
         }),
       );
-
-    expect(await ask({ noStore: true })).toBe('MISS');
-    expect(await ask()).toBe('MISS'); // nothing was written by the no-store call
-    expect(await ask()).toBe('HIT_L1');
-    const upstreamCalls = recording.mockUpstream.requestCount;
-    expect(await ask({ noCache: true })).toBe('MISS');
-    expect(recording.mockUpstream.requestCount).toBe(upstreamCalls + 1);
-    expect(await ask()).toBe('HIT_L1');
+    await expectCacheDirectivesHonoured(ask, recording.mockUpstream);
   });
 
   it('rejects malformed directives before any request', async () => {
