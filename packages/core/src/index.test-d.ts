@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   CACHE_STATUSES,
+  type CacheControlOptions,
   CachecoreClient,
   type CachecoreError,
   CachecoreRateLimitError,
@@ -35,7 +36,12 @@ describe('public types', () => {
 
   it('types scopes, headers and deps', () => {
     expectTypeOf(getCacheContext()).toEqualTypeOf<
-      { readonly deps: readonly Dep[]; readonly bypass: boolean } | undefined
+      | {
+          readonly deps: readonly Dep[];
+          readonly bypass: boolean;
+          readonly cacheControl?: Readonly<CacheControlOptions>;
+        }
+      | undefined
     >();
     expectTypeOf(cachecoreHeaders({ deps: ['a'], bypass: true })).toEqualTypeOf<
       Record<string, string>

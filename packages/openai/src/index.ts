@@ -1,4 +1,5 @@
 export {
+  type CacheControlOptions,
   CachecoreAuthError,
   CachecoreClient,
   type CachecoreClientOptions,

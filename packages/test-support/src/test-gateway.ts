@@ -6,7 +6,7 @@ import {
   type MockUpstream,
   startGateway,
 } from '@cachecore/gateway';
-import { afterAll, beforeAll, onTestFinished, vi } from 'vitest';
+import { afterAll, beforeAll, expect, onTestFinished, vi } from 'vitest';
 import { type RecordedRequest, startRecordingServer } from './recording-server';
 
 // The gateway's tests use their own setups; the adapters only need this one, so the secret is fixed.
@@ -226,4 +226,28 @@ export function clearGatewayEnvironment(): void {
   });
   vi.stubEnv('CACHECORE_GATEWAY_URL', '');
   vi.stubEnv('CACHECORE_TENANT_JWT', '');
+}
+
+/** One call through an adapter with the given cache directives, resolving to its cache status. */
+export type AskWithDirectives = (cacheControl?: {
+  noStore?: boolean;
+  noCache?: boolean;
+}) => Promise<string | undefined>;
+
+/**
+ * Checks, through an adapter's own call, what a user of `noStore` and `noCache` notices at the
+ * gateway: a no-store call leaves nothing behind, a no-cache call goes upstream and refreshes the
+ * entry. `ask` must send the same prompt every time, for a tenant with an empty cache.
+ */
+export async function expectCacheDirectivesHonoured(
+  ask: AskWithDirectives,
+  mockUpstream: MockUpstream,
+): Promise<void> {
+  expect(await ask({ noStore: true })).toBe('MISS');
+  expect(await ask()).toBe('MISS'); // nothing was written by the no-store call
+  expect(await ask()).toBe('HIT_L1');
+  const upstreamCalls = mockUpstream.requestCount;
+  expect(await ask({ noCache: true })).toBe('MISS');
+  expect(mockUpstream.requestCount).toBe(upstreamCalls + 1);
+  expect(await ask()).toBe('HIT_L1');
 }

@@ -73,4 +73,22 @@ describe('runWithCacheContext', () => {
       expect(storage?.getStore().deps.map((dep) => dep.id)).toEqual(['table:shared']);
     });
   });
+
+  it('reports the cache directives in effect, inherited by nested scopes and replaced as a whole', () => {
+    runWithCacheContext({ cacheControl: { noStore: true } }, () => {
+      expect(getCacheContext()?.cacheControl).toEqual({ noStore: true });
+      runWithCacheContext({ deps: ['inner'] }, () => {
+        expect(getCacheContext()?.cacheControl).toEqual({ noStore: true });
+      });
+      runWithCacheContext({ cacheControl: { maxAgeSeconds: 30 } }, () => {
+        expect(getCacheContext()?.cacheControl).toEqual({ maxAgeSeconds: 30 });
+      });
+    });
+    runWithCacheContext({ deps: ['plain'] }, () => {
+      expect(getCacheContext()).not.toHaveProperty('cacheControl');
+    });
+    expect(() => runWithCacheContext({ cacheControl: { ttlSeconds: 0 } }, () => 1)).toThrow(
+      CachecoreError,
+    );
+  });
 });

@@ -13,6 +13,8 @@ export interface CacheContext {
   readonly deps: readonly Dep[];
   /** Whether gateway requests in the scope skip the cache. */
   readonly bypass: boolean;
+  /** Cache directives of every gateway request in the scope, when the scope (or an outer one) set them. */
+  readonly cacheControl?: Readonly<CacheControlOptions>;
 }
 
 /** Options of a scope opened with {@link runWithCacheContext} or `cc.requestContext()`. */
@@ -121,7 +123,18 @@ export function runWithCacheContext<Result>(
       depsHeader: outer?.depsHeader,
     };
   }
-  next = { ...next, cacheControlHeader: cacheControlHeader ?? outer?.cacheControlHeader };
+  next =
+    cacheControlHeader === undefined
+      ? {
+          ...next,
+          cacheControl: outer?.cacheControl,
+          cacheControlHeader: outer?.cacheControlHeader,
+        }
+      : {
+          ...next,
+          cacheControl: Object.freeze({ ...options.cacheControl }),
+          cacheControlHeader,
+        };
   return storage.run(Object.freeze(next), fn);
 }
 
@@ -138,7 +151,8 @@ export function runWithCacheContext<Result>(
 export function getCacheContext(): CacheContext | undefined {
   const stored = findStorage()?.getStore();
   if (!stored) return undefined;
-  return { deps: stored.deps, bypass: stored.bypass };
+  const { deps, bypass, cacheControl } = stored;
+  return cacheControl === undefined ? { deps, bypass } : { deps, bypass, cacheControl };
 }
 
 /** The scope as the transport needs it (deps pre-encoded when possible), or `undefined` outside any scope. */

@@ -6,24 +6,25 @@ import { resolveCacheOptions } from './resolve-cache-options';
 
 describe('resolveCacheOptions', () => {
   it('fills every field with the default outside a scope', () => {
-    expect(resolveCacheOptions(undefined)).toEqual({ deps: [], bypass: false });
+    expect(resolveCacheOptions(undefined)).toEqual({ deps: [], bypass: false, cacheControl: {} });
     expect(resolveCacheOptions({ deps: ['doc:1'] })).toEqual({
       deps: [new Dep('doc:1')],
       bypass: false,
+      cacheControl: {},
     });
   });
 
   it('takes what the call leaves out from the scope, field by field', () => {
     runWithCacheContext({ deps: ['table:scope'], bypass: true }, () => {
-      expect(resolveCacheOptions(undefined)).toEqual({
+      expect(resolveCacheOptions(undefined)).toMatchObject({
         deps: [new Dep('table:scope')],
         bypass: true,
       });
-      expect(resolveCacheOptions({ bypass: false })).toEqual({
+      expect(resolveCacheOptions({ bypass: false })).toMatchObject({
         deps: [new Dep('table:scope')],
         bypass: false,
       });
-      expect(resolveCacheOptions({ deps: ['table:call'], bypass: undefined })).toEqual({
+      expect(resolveCacheOptions({ deps: ['table:call'], bypass: undefined })).toMatchObject({
         deps: [new Dep('table:call')],
         bypass: true,
       });
@@ -37,11 +38,25 @@ describe('resolveCacheOptions', () => {
     });
   });
 
+  it("takes the cache directives of the scope, or the call's as a whole", () => {
+    runWithCacheContext({ cacheControl: { noStore: true, ttlSeconds: 60 } }, () => {
+      expect(resolveCacheOptions(undefined).cacheControl).toEqual({
+        noStore: true,
+        ttlSeconds: 60,
+      });
+      expect(resolveCacheOptions({ cacheControl: { noCache: true } }).cacheControl).toEqual({
+        noCache: true,
+      });
+      expect(resolveCacheOptions({ cacheControl: {} }).cacheControl).toEqual({});
+    });
+  });
+
   it('resolves against a given scope rather than the current one', () => {
     const scope = { deps: [new Dep('row:1', { hash: 'h2' })], bypass: false };
     expect(resolveCacheOptions({ bypass: true }, scope)).toEqual({
       deps: scope.deps,
       bypass: true,
+      cacheControl: {},
     });
   });
 

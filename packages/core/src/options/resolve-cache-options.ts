@@ -13,7 +13,8 @@ export type ResolvedCacheOptions = CacheContext & Omit<CachecoreHeadersOptions, 
 /**
  * Resolves one call's Cachecore options against the surrounding scope, field by field: a field the
  * call sets wins, a field it leaves out (`undefined`) comes from the scope, then from the default
- * (no deps, no bypass). Deps are replaced, never merged, so an explicit empty list means "no deps"
+ * (no deps, no bypass, no cache directives: `cacheControl: {}`). `cacheControl` is replaced as a
+ * whole, like deps. Deps are replaced, never merged, so an explicit empty list means "no deps"
  * even inside a scope that has some; `bypass: false` forces a cached request inside a bypass scope.
  * The deps are validated here (a `CachecoreError` with `code: 'invalid_deps'` before any request).
  *
@@ -29,7 +30,7 @@ export type ResolvedCacheOptions = CacheContext & Omit<CachecoreHeadersOptions, 
  * ```ts
  * runWithCacheContext({ deps: ['table:products'], bypass: true }, () => {
  *   resolveCacheOptions({ bypass: false });
- *   // → { deps: [Dep { id: 'table:products', hash: 'v1' }], bypass: false }
+ *   // → { deps: [Dep { id: 'table:products', hash: 'v1' }], bypass: false, cacheControl: {} }
  * });
  * ```
  */
@@ -45,7 +46,8 @@ export function resolveCacheOptions(
   }
   // Generic over the fields, so that an option added to the per-request options resolves the same
   // way without a change here: what the call sets, else what the scope has.
-  const resolved: Record<string, unknown> = { deps: [], bypass: false, ...scope };
+  // `cacheControl: {}` is "no directives", sent explicitly like the other defaults.
+  const resolved: Record<string, unknown> = { deps: [], bypass: false, cacheControl: {}, ...scope };
   for (const [field, value] of Object.entries(callOptions ?? {})) {
     if (value !== undefined) resolved[field] = value;
   }

@@ -7,7 +7,7 @@ import {
 import { CALL_CORRELATION_HEADER_LOWER } from '@cachecore/core/protocol';
 
 /**
- * The `cachecore` call option: per-call Cachecore settings (`deps`, `bypass`), the same fields as
+ * The `cachecore` call option: per-call Cachecore settings (`deps`, `bypass`, `cacheControl`), the same fields as
  * core's per-request options. Each field given wins over the surrounding `requestContext()` scope;
  * `deps` replace the scope's deps (an empty list means none), `bypass: false` caches the call even
  * inside a bypass scope.

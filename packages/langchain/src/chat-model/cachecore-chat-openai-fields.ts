@@ -9,7 +9,7 @@ import type { CachecoreCallSettings } from './cachecore-call';
 declare module '@langchain/core/runnables' {
   interface RunnableConfig {
     /**
-     * Cachecore settings for the `CachecoreChatOpenAI` calls this run makes (deps, bypass); each
+     * Cachecore settings for the `CachecoreChatOpenAI` calls this run makes (deps, bypass, cacheControl); each
      * given field wins over the surrounding `requestContext()` scope. Other models ignore it.
      * @default the scope's settings
      */
@@ -20,7 +20,7 @@ declare module '@langchain/core/runnables' {
 /** Call options of `CachecoreChatOpenAI`: ChatOpenAI's, plus `cachecore`. */
 export interface CachecoreChatOpenAICallOptions extends ChatOpenAICallOptions {
   /**
-   * Cachecore settings for this call (deps, bypass). Each given field wins over the surrounding
+   * Cachecore settings for this call (deps, bypass, cacheControl). Each given field wins over the surrounding
    * `llm.cachecore.requestContext()` scope. Also accepted by `withConfig()`, `batch()` and chains.
    * @default the scope's settings
    */

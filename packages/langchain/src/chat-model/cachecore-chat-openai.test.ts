@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CachecoreError, type CacheStatus, Dep, encodeDepsHeader } from '@cachecore/core';
 import {
+  type AskWithDirectives,
   clearGatewayEnvironment,
   createFreshTenantToken,
+  expectCacheDirectivesHonoured,
   lastUserText,
   setGatewayEnvironment,
   uniquePrompt,
@@ -35,11 +37,16 @@ function statusOf(message: { response_metadata: Record<string, unknown> }): stri
   return (message.response_metadata.cachecore as { status?: string } | undefined)?.status;
 }
 
-/** The deps header the gateway received for the request whose last message is `text`. */
-function depsHeaderFor(text: string): string | undefined {
+/** A header the gateway received on the request whose last message is `text`. */
+function sentHeader(text: string, name: string): string | undefined {
   const request = gateway.requests.find((recorded) => lastUserText(recorded) === text);
   if (request === undefined) throw new Error(`no request reached the gateway for "${text}"`);
-  return request.headers['x-cachecore-deps'] as string | undefined;
+  return request.headers[name] as string | undefined;
+}
+
+/** The deps header the gateway received for the request whose last message is `text`. */
+function depsHeaderFor(text: string): string | undefined {
+  return sentHeader(text, 'x-cachecore-deps');
 }
 
 async function streamToMessage(
@@ -287,6 +294,51 @@ describe.each(methods)('deps and bypass with %s', (method) => {
       false,
       true,
     ]);
+  });
+});
+
+describe('CachecoreChatOpenAI cache directives', () => {
+  it('sends the cacheControl call option as Cache-Control on invoke() and stream()', async () => {
+    const invoked = uniquePrompt('Directives on invoke');
+    await llm.invoke(invoked, { cachecore: { cacheControl: { noStore: true, ttlSeconds: 600 } } });
+    expect(sentHeader(invoked, 'cache-control')).toBe('no-store, cachecore-ttl=600');
+
+    const streamed = uniquePrompt('Directives on stream');
+    await streamToMessage(
+      await llm.stream(streamed, { cachecore: { cacheControl: { noCache: true } } }),
+    );
+    expect(sentHeader(streamed, 'cache-control')).toBe('no-cache');
+  });
+
+  it('takes the directives of a scope, which the call option replaces as a whole', async () => {
+    const scoped = uniquePrompt('Directives of the scope');
+    const replaced = uniquePrompt('Directives of the call');
+    const cleared = uniquePrompt('No directives');
+    await llm.cachecore.requestContext({ cacheControl: { maxAgeSeconds: 60 } }, async () => {
+      await llm.invoke(scoped);
+      await llm.invoke(replaced, { cachecore: { cacheControl: { ttlSeconds: 30 } } });
+      await llm.invoke(cleared, { cachecore: { cacheControl: {} } });
+    });
+    expect(sentHeader(scoped, 'cache-control')).toBe('max-age=60');
+    expect(sentHeader(replaced, 'cache-control')).toBe('cachecore-ttl=30');
+    expect(sentHeader(cleared, 'cache-control')).toBeUndefined();
+  });
+
+  it('lets the gateway answer without keeping the answer (noStore) and refresh an entry (noCache)', async () => {
+    const prompt = uniquePrompt('Keep or refresh');
+    const ask: AskWithDirectives = async (cacheControl) =>
+      statusOf(await llm.invoke(prompt, { cachecore: { cacheControl } }));
+    await expectCacheDirectivesHonoured(ask, gateway.mockUpstream);
+  });
+
+  it('rejects malformed directives before any request', async () => {
+    const before = gateway.requests.length;
+    await expect(
+      llm.invoke(uniquePrompt('Bad directives'), {
+        cachecore: { cacheControl: { ttlSeconds: 0 } },
+      }),
+    ).rejects.toThrow(CachecoreError);
+    expect(gateway.requests.length).toBe(before);
   });
 });
 

@@ -1,4 +1,4 @@
-import { CachecoreError, type DepLike } from '@cachecore/core';
+import { type CacheControlOptions, CachecoreError, type DepLike } from '@cachecore/core';
 
 /** The key of the Cachecore options inside a call's `providerOptions`. */
 export const CACHECORE_OPTIONS_KEY = 'cachecore';
@@ -30,9 +30,18 @@ export type CachecoreCallOptions = {
    * @default the scope's setting, otherwise false
    */
   bypass?: boolean;
+  /**
+   * Cache directives of this call, sent as a `Cache-Control` request header: `noStore` (answer, but
+   * do not write the answer), `noCache` (skip the read and refresh the entry), `maxAgeSeconds`
+   * (accept only an entry at most that old), `ttlSeconds` (TTL of the entry this call writes).
+   * Replaces the directives of a scope wrapping the call; `{}` sends none.
+   * @default the scope's directives, otherwise none
+   */
+  // A mapped copy of core's interface: providerOptions values must be JSON-typed aliases.
+  cacheControl?: Pick<CacheControlOptions, keyof CacheControlOptions>;
 };
 
-const knownKeys = new Set(['deps', 'bypass']);
+const knownKeys = new Set(['deps', 'bypass', 'cacheControl']);
 
 /**
  * Checks the shape of `providerOptions.cachecore` and returns it typed, or `undefined` when absent.
@@ -43,18 +52,18 @@ export function parseCachecoreCallOptions(value: unknown): CachecoreCallOptions 
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new CachecoreError(
-      `Invalid providerOptions.cachecore: expected an object like { deps, bypass }, got ${describe(value)}.`,
+      `Invalid providerOptions.cachecore: expected an object like { deps, bypass, cacheControl }, got ${describe(value)}.`,
       { code: 'invalid_options' },
     );
   }
   const unknownKeys = Object.keys(value).filter((key) => !knownKeys.has(key));
   if (unknownKeys.length > 0) {
     throw new CachecoreError(
-      `Invalid providerOptions.cachecore: unknown option ${unknownKeys.map((key) => `"${key}"`).join(', ')}; the options are "deps" and "bypass".`,
+      `Invalid providerOptions.cachecore: unknown option ${unknownKeys.map((key) => `"${key}"`).join(', ')}; the options are "deps", "bypass" and "cacheControl".`,
       { code: 'invalid_options' },
     );
   }
-  const { deps, bypass } = value as Record<string, unknown>;
+  const { deps, bypass, cacheControl } = value as Record<string, unknown>;
   if (deps !== undefined && !Array.isArray(deps)) {
     throw new CachecoreError(
       `Invalid providerOptions.cachecore.deps: expected an array of Dep or string ids, got ${describe(deps)}.`,
@@ -67,7 +76,18 @@ export function parseCachecoreCallOptions(value: unknown): CachecoreCallOptions 
       { code: 'invalid_bypass' },
     );
   }
-  return { deps: deps as CachecoreCallOptions['deps'], bypass };
+  // The directives themselves are validated by core when they are encoded.
+  if (cacheControl !== undefined && (typeof cacheControl !== 'object' || cacheControl === null)) {
+    throw new CachecoreError(
+      `Invalid providerOptions.cachecore.cacheControl: expected an object like { noStore: true }, got ${describe(cacheControl)}.`,
+      { code: 'invalid_options' },
+    );
+  }
+  return {
+    deps: deps as CachecoreCallOptions['deps'],
+    bypass,
+    cacheControl: cacheControl as CachecoreCallOptions['cacheControl'],
+  };
 }
 
 function describe(value: unknown): string {

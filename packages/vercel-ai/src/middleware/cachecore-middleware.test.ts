@@ -1,7 +1,14 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { CachecoreClient, cachecoreHeaders } from '@cachecore/core';
-import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
+import {
+  type AskWithDirectives,
+  createFreshTenantToken,
+  expectCacheDirectivesHonoured,
+  lastUserText,
+  type TestGatewayHandle,
+  useTestGateway,
+} from '@cachecore/test-support/gateway';
 import { generateText, type ProviderMetadata, streamText, wrapLanguageModel } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { getCachecoreMetadata } from './cachecore-metadata';
@@ -9,13 +16,9 @@ import { cachecoreMiddleware } from './cachecore-middleware';
 
 const gateway = useTestGateway();
 
-/** A plain OpenAI-compatible model pointed at the gateway, wrapped with the middleware. */
-async function createWrappedModel(providerName = 'gw') {
-  const client = new CachecoreClient({
-    gatewayUrl: gateway.url,
-    tenantJwt: await createFreshTenantToken(),
-  });
-  gateway.closeAfterAll(client);
+/** A plain OpenAI-compatible model pointed at a test gateway, wrapped with the middleware. */
+async function createWrappedModel(providerName = 'gw', on: TestGatewayHandle = gateway) {
+  const client = on.closeAfterAll(new CachecoreClient(await on.freshTenant()));
   const provider = createOpenAICompatible({
     name: providerName,
     baseURL: client.baseURL,
@@ -231,5 +234,71 @@ describe('cachecoreMiddleware', () => {
       status: 'UNKNOWN',
       isHit: false,
     });
+  });
+});
+
+describe('cache directives', () => {
+  const recording = useTestGateway({ recordRequests: true });
+
+  it("sends providerOptions.cachecore.cacheControl as Cache-Control, replacing a scope's directives", async () => {
+    const { client, model } = await createWrappedModel('gw', recording);
+    const sentCacheControl = (prompt: string) =>
+      recording.requests.find((request) => lastUserText(request) === prompt)?.headers[
+        'cache-control'
+      ];
+
+    await generateText({
+      model,
+      prompt: 'Directives per call',
+      providerOptions: { cachecore: { cacheControl: { noStore: true, ttlSeconds: 600 } } },
+    });
+    expect(sentCacheControl('Directives per call')).toBe('no-store, cachecore-ttl=600');
+
+    await client.requestContext({ cacheControl: { maxAgeSeconds: 60 } }, async () => {
+      await generateText({ model, prompt: 'Directives of the scope' });
+      await generateText({
+        model,
+        prompt: 'Directives of the call',
+        providerOptions: { cachecore: { cacheControl: { noCache: true } } },
+      });
+      const stream = streamText({
+        model,
+        prompt: 'No directives',
+        providerOptions: { cachecore: { cacheControl: {} } },
+      });
+      await stream.text;
+    });
+    expect(sentCacheControl('Directives of the scope')).toBe('max-age=60');
+    expect(sentCacheControl('Directives of the call')).toBe('no-cache');
+    expect(sentCacheControl('No directives')).toBeUndefined();
+  });
+
+  it('lets the gateway answer without keeping the answer (noStore) and refresh an entry (noCache)', async () => {
+    const { model } = await createWrappedModel('gw', recording);
+    const ask: AskWithDirectives = (cacheControl) =>
+      statusOf(
+        generateText({
+          model,
+          prompt: 'Keep or refresh',
+          providerOptions: { cachecore: { ...(cacheControl && { cacheControl }) } },
+        }),
+      );
+    await expectCacheDirectivesHonoured(ask, recording.mockUpstream);
+  });
+
+  it('rejects malformed directives before any request', async () => {
+    const { model } = await createWrappedModel('gw', recording);
+    const before = recording.requests.length;
+    for (const cacheControl of ['no-store', { ttlSeconds: 0 }, { noStore: 'yes' }]) {
+      await expect(
+        generateText({
+          model,
+          prompt: 'Bad directives',
+          maxRetries: 0,
+          providerOptions: { cachecore: { cacheControl } as never },
+        }),
+      ).rejects.toThrow(/cacheControl/);
+    }
+    expect(recording.requests.length).toBe(before);
   });
 });

@@ -14,7 +14,7 @@ type StreamPart = StreamResult['stream'] extends ReadableStream<infer Part> ? Pa
  * AI SDK language model middleware that carries Cachecore options on each request and reports the
  * cache outcome in `providerMetadata.cachecore`.
  *
- * - Before the call: `providerOptions.cachecore` (`{ deps, bypass }`) becomes the request's Cachecore
+ * - Before the call: `providerOptions.cachecore` (`{ deps, bypass, cacheControl }`) becomes the request's Cachecore
  *   headers, which win over headers set on the call and, in the transport, over a `requestContext`
  *   scope wrapping the call (the transport fills in what the call leaves out). The `cachecore` key is
  *   removed from `providerOptions`, because `@ai-sdk/openai-compatible` copies its provider's options

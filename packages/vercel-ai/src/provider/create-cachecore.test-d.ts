@@ -51,6 +51,7 @@ describe('types', () => {
     const cachecore: CachecoreCallOptions = {
       deps: ['table:orders', { id: 'doc:42', hash: 'v2' }],
       bypass: false,
+      cacheControl: { noStore: true, ttlSeconds: 600 },
     };
     void generateText({
       model: createCachecore({ cachecore: client })('m'),

@@ -3,6 +3,7 @@ import {
   CachecoreClient,
   type CachecoreClientOptions,
   CachecoreError,
+  type GatewayOptions,
   resolveGatewayOptions,
 } from '@cachecore/core';
 import { NoSuchModelError, wrapLanguageModel } from 'ai';
@@ -40,18 +41,8 @@ export interface CachecoreModelSettings {
 export type CachecoreProviderClientOptions = Omit<
   CachecoreClientOptions,
   'gatewayUrl' | 'tenantJwt'
-> & {
-  /**
-   * Root URL of the Cachecore gateway, without `/v1`.
-   * @default process.env.CACHECORE_GATEWAY_URL
-   */
-  gatewayUrl?: CachecoreClientOptions['gatewayUrl'];
-  /**
-   * The tenant token.
-   * @default process.env.CACHECORE_TENANT_JWT
-   */
-  tenantJwt?: string;
-};
+> &
+  GatewayOptions;
 
 /** Options of {@link createCachecore}: either the client's options, or an existing client. */
 export type CreateCachecoreOptions = CachecoreModelSettings &
@@ -94,7 +85,7 @@ export interface CachecoreProvider {
 /**
  * Creates an AI SDK provider that sends Chat Completions requests through a Cachecore gateway.
  *
- * Per-call options go in `providerOptions.cachecore` (`{ deps, bypass }`); a
+ * Per-call options go in `providerOptions.cachecore` (`{ deps, bypass, cacheControl }`); a
  * `cachecore.client.requestContext(...)` scope also applies, and the call option wins. Wrap the
  * whole `streamText(...)` call in the scope, not just the reading of the stream: it sends its
  * request as soon as it is called. Works with AI SDK 6 (with `@ai-sdk/openai-compatible` 2) and
