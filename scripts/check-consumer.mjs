@@ -45,6 +45,8 @@ run(
     '@langchain/openai@latest',
     '@langchain/core@latest',
     'ai@latest',
+    // The AI SDK provider's peer, paired with `ai` deliberately.
+    '@ai-sdk/openai-compatible@latest',
     'zod@latest',
     'tsx@4',
   ],

@@ -65,13 +65,14 @@ export interface CachecoreClientOptions {
  * @example
  * ```ts
  * import OpenAI from 'openai';
- * import { CachecoreClient } from '@cachecore/core';
+ * import { CachecoreClient, PLACEHOLDER_API_KEY } from '@cachecore/core';
  *
  * await using cc = new CachecoreClient({
- *   gatewayUrl: 'https://gateway.cachecore.it',
- *   tenantJwt: process.env.CACHECORE_TOKEN!,
+ *   gatewayUrl: process.env.CACHECORE_GATEWAY_URL!,
+ *   tenantJwt: process.env.CACHECORE_TENANT_JWT!,
  * });
- * const openai = new OpenAI({ baseURL: cc.baseURL, fetch: cc.fetch });
+ * // The gateway holds the provider key; the SDK only needs some apiKey to start.
+ * const openai = new OpenAI({ baseURL: cc.baseURL, fetch: cc.fetch, apiKey: PLACEHOLDER_API_KEY });
  *
  * await cc.requestContext({ deps: ['table:products'] }, () =>
  *   openai.chat.completions.create({ model: 'gpt-4o-mini', messages }),
