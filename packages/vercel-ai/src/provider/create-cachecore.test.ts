@@ -7,6 +7,8 @@ import {
   useTestGateway,
 } from '@cachecore/test-support/gateway';
 import {
+  embed,
+  embedMany,
   generateText,
   NoSuchModelError,
   stepCountIs,
@@ -55,6 +57,41 @@ const weatherTools = {
   }),
 };
 
+describe('embeddings through the provider', () => {
+  it('reports the per-input cache in providerMetadata.cachecore for embed and embedMany', async () => {
+    const cachecore = await createTestProvider();
+    const model = cachecore.embeddingModel('text-embedding-3-small');
+    const chunks = ['Refund window is 14 days', 'Rail passes are final', 'Bikes need a seat'];
+    const first = await embedMany({ model, values: chunks.slice(0, 2) });
+    expect(first.providerMetadata?.cachecore).toMatchObject({ status: 'MISS', isHit: false });
+
+    const before = gateway.mockUpstream.requests.length;
+    const all = await embedMany({ model, values: chunks });
+    const sent = gateway.mockUpstream.requests
+      .slice(before)
+      .flatMap((request) => (request.body as { input: string[] }).input);
+    expect(sent).toEqual(['Bikes need a seat']);
+    expect(all.embeddings.slice(0, 2)).toEqual(first.embeddings);
+
+    const again = await embedMany({ model, values: chunks });
+    expect(again.providerMetadata?.cachecore).toMatchObject({ status: 'HIT_L1', isHit: true });
+    const one = await embed({ model, value: 'Refund window is 14 days' });
+    expect(one.providerMetadata?.cachecore).toMatchObject({ status: 'HIT_L1' });
+    expect(one.embedding).toEqual(first.embeddings[0]);
+  });
+
+  it('takes deps from the client scope, so invalidating them re-embeds', async () => {
+    const cachecore = await createTestProvider();
+    const model = cachecore.embeddingModel('text-embedding-3-small');
+    const run = () =>
+      cachecore.client.requestContext({ deps: ['doc:faq'] }, () => embed({ model, value: 'FAQ' }));
+    await run();
+    expect((await run()).providerMetadata?.cachecore).toMatchObject({ status: 'HIT_L1' });
+    await cachecore.client.invalidate('doc:faq');
+    expect((await run()).providerMetadata?.cachecore).toMatchObject({ status: 'MISS' });
+  });
+});
+
 describe('createCachecore', () => {
   it('creates Chat Completions models wrapped with the Cachecore middleware and exposes the client', async () => {
     const cachecore = await createTestProvider();
@@ -77,7 +114,6 @@ describe('createCachecore', () => {
       expect(model.modelId).toBe('gpt-4o-mini');
       expect(model.provider).toBe('cachecore-gateway.chat');
     }
-    expect(() => cachecore.embeddingModel('text-embedding-3-small')).toThrow(NoSuchModelError);
     expect(() => cachecore.imageModel('gpt-image-1')).toThrow(NoSuchModelError);
   });
 

@@ -7,6 +7,8 @@ import {
   resolveGatewayOptions,
 } from '@cachecore/core';
 import { NoSuchModelError, wrapLanguageModel } from 'ai';
+import { CACHECORE_OPTIONS_KEY } from '../middleware/cachecore-call-options';
+import { readCachecoreMetadata } from '../middleware/cachecore-metadata';
 import { cachecoreMiddleware } from '../middleware/cachecore-middleware';
 
 /**
@@ -60,6 +62,11 @@ export type CreateCachecoreOptions = CachecoreModelSettings &
  */
 export type CachecoreLanguageModel = ReturnType<typeof wrapLanguageModel>;
 
+/** An embeddings model of the installed `@ai-sdk/openai-compatible`, reporting the cache outcome. */
+export type CachecoreEmbeddingModel = ReturnType<
+  ReturnType<typeof createOpenAICompatible>['embeddingModel']
+>;
+
 /**
  * An AI SDK provider for a Cachecore gateway. Every model uses the Chat Completions API
  * (`POST /v1/chat/completions`), the only route the gateway caches, and reports the cache outcome
@@ -74,8 +81,11 @@ export interface CachecoreProvider {
   languageModel(modelId: string): CachecoreLanguageModel;
   /** Same as calling the provider. */
   chatModel(modelId: string): CachecoreLanguageModel;
-  /** Throws `NoSuchModelError`: the gateway caches chat completions only. */
-  embeddingModel(modelId: string): never;
+  /**
+   * An embeddings model (`POST /v1/embeddings`, which the gateway caches per input), for `embed`
+   * and `embedMany`; the cache outcome is in `providerMetadata.cachecore`.
+   */
+  embeddingModel(modelId: string): CachecoreEmbeddingModel;
   /** Throws `NoSuchModelError`: the gateway caches chat completions only. */
   imageModel(modelId: string): never;
   /** The client the requests go through: `requestContext`, `invalidate`, `close`, … */
@@ -138,13 +148,7 @@ export function createCachecore(options: CreateCachecoreOptions = {}): Cachecore
     client,
     languageModel: createChatModel,
     chatModel: createChatModel,
-    embeddingModel: (modelId: string): never => {
-      throw new NoSuchModelError({
-        modelId,
-        modelType: 'embeddingModel',
-        message: `The Cachecore provider has chat models only; no embedding model "${modelId}".`,
-      });
-    },
+    embeddingModel: (modelId: string) => withCacheMetadata(gateway.embeddingModel(modelId)),
     imageModel: (modelId: string): never => {
       throw new NoSuchModelError({
         modelId,
@@ -179,4 +183,24 @@ function resolveClient(options: CreateCachecoreOptions): CachecoreClient {
     );
   }
   return options.cachecore;
+}
+
+/**
+ * The embeddings model with the gateway's cache outcome (`X-Cache*` response headers) added to the
+ * `providerMetadata.cachecore` of every `doEmbed` answer. Everything else is the model's own: the
+ * wrapper inherits from it, so its settings and getters behave as they do unwrapped.
+ */
+function withCacheMetadata(model: CachecoreEmbeddingModel): CachecoreEmbeddingModel {
+  const wrapped = Object.create(model) as CachecoreEmbeddingModel;
+  wrapped.doEmbed = async (options) => {
+    const result = await model.doEmbed(options);
+    return {
+      ...result,
+      providerMetadata: {
+        ...result.providerMetadata,
+        [CACHECORE_OPTIONS_KEY]: readCachecoreMetadata(result.response?.headers),
+      },
+    };
+  };
+  return wrapped;
 }
