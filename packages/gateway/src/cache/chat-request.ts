@@ -1,6 +1,7 @@
 import { GatewayHttpError } from '../errors/gateway-http-error';
 import { splitPrompt } from '../semantic/prompt-segments';
 import { canonicalizeChatBody, sha256Hex, stringifyCanonical } from './canonical-body';
+import { readModelRequestBody } from './model-request-body';
 
 /** A validated chat completion request and the cache-relevant facts derived from it. */
 export interface ChatRequest {
@@ -37,15 +38,7 @@ interface ChatMessage {
 
 /** Validates a parsed `/v1/chat/completions` body (400 on anything unusable) and analyses it. */
 export function analyzeChatRequest(parsed: unknown): ChatRequest {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new GatewayHttpError(400, 'The request body must be a JSON object.');
-  }
-  const body = parsed as Record<string, unknown>;
-  if (typeof body.model !== 'string' || body.model.trim() === '') {
-    throw new GatewayHttpError(400, 'The request body needs a `model` string.', {
-      code: 'invalid_model',
-    });
-  }
+  const { body, model } = readModelRequestBody(parsed);
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     throw new GatewayHttpError(400, 'The request body needs a non-empty `messages` array.', {
       code: 'invalid_messages',
@@ -81,7 +74,7 @@ export function analyzeChatRequest(parsed: unknown): ChatRequest {
 
   return {
     body,
-    model: body.model,
+    model,
     stream: body.stream === true,
     includeUsage: body.stream === true && streamOptions?.include_usage === true,
     bodyHash: sha256Hex(canonicalizeChatBody(body)),

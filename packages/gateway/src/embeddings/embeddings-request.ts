@@ -1,4 +1,5 @@
 import { sha256Hex, stringifyCanonical } from '../cache/canonical-body';
+import { readModelRequestBody } from '../cache/model-request-body';
 import { GatewayHttpError } from '../errors/gateway-http-error';
 
 /** Most inputs one embeddings request may carry (OpenAI's own limit). */
@@ -28,15 +29,7 @@ export interface EmbeddingsRequest {
  * upstream could not accept either is a 400 here, before any lookup.
  */
 export function analyzeEmbeddingsRequest(parsed: unknown): EmbeddingsRequest {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new GatewayHttpError(400, 'The request body must be a JSON object.');
-  }
-  const body = parsed as Record<string, unknown>;
-  if (typeof body.model !== 'string' || body.model.trim() === '') {
-    throw new GatewayHttpError(400, 'The request body needs a `model` string.', {
-      code: 'invalid_model',
-    });
-  }
+  const { body, model } = readModelRequestBody(parsed);
   const dimensions = body.dimensions;
   if (
     dimensions !== undefined &&
@@ -53,10 +46,10 @@ export function analyzeEmbeddingsRequest(parsed: unknown): EmbeddingsRequest {
     });
   }
   const inputs = readInputs(body.input);
-  const keyBase = ['cachecore-embedding-v1', body.model, dimensions ?? null] as const;
+  const keyBase = ['cachecore-embedding-v1', model, dimensions ?? null] as const;
   return {
     body,
-    model: body.model,
+    model,
     dimensions,
     encoding,
     inputs,

@@ -1,4 +1,5 @@
 import { canonicalizeChatBody, sha256Hex, stringifyCanonical } from '../cache/canonical-body';
+import { readModelRequestBody } from '../cache/model-request-body';
 import { GatewayHttpError } from '../errors/gateway-http-error';
 import { splitPrompt } from '../semantic/prompt-segments';
 
@@ -40,15 +41,7 @@ interface InputItem {
  * cached the way chat completions are.
  */
 export function analyzeResponsesRequest(parsed: unknown): ResponsesRequest {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new GatewayHttpError(400, 'The request body must be a JSON object.');
-  }
-  const body = parsed as Record<string, unknown>;
-  if (typeof body.model !== 'string' || body.model.trim() === '') {
-    throw new GatewayHttpError(400, 'The request body needs a `model` string.', {
-      code: 'invalid_model',
-    });
-  }
+  const { body, model } = readModelRequestBody(parsed);
   const input = body.input;
   if (typeof input !== 'string' && !Array.isArray(input)) {
     throw new GatewayHttpError(400, 'The request body needs an `input` string or array.', {
@@ -83,7 +76,7 @@ export function analyzeResponsesRequest(parsed: unknown): ResponsesRequest {
   let contextKey: string | undefined | null = null;
   return {
     body,
-    model: body.model,
+    model,
     stream: body.stream === true,
     statefulReason: statefulReason(body),
     bodyHash: sha256Hex(canonicalizeChatBody(body)),
