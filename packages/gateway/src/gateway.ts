@@ -280,18 +280,21 @@ async function routeRequest(
     const durationMs = context.monotonicNow() - started;
     const statusCode = status ?? response.statusCode;
     recordRequestMetrics(context.metrics, { pathname, statusCode, durationMs }, observation);
-    context.logger.info(
-      'request',
-      addObservationLogFields(
-        {
-          method,
-          route: pathname,
-          status: statusCode,
-          latency_ms: Number(durationMs.toFixed(2)),
-        },
-        observation,
-      ),
-    );
+    // The request line is assembled only when somebody reads it.
+    if (context.logger.isLevelEnabled?.('info') !== false) {
+      context.logger.info(
+        'request',
+        addObservationLogFields(
+          {
+            method,
+            route: pathname,
+            status: statusCode,
+            latency_ms: Number(durationMs.toFixed(2)),
+          },
+          observation,
+        ),
+      );
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { useMockGateway } from '../../test/support/mock-gateway';
 import { postJson } from '../../test/support/raw-http';
@@ -88,5 +89,64 @@ describe('parseJsonBody', () => {
 
   it('leaves an unterminated string to the JSON parser', () => {
     expect(parse(`["open ${'['.repeat(100)}`)).toThrow(/not valid JSON/);
+  });
+});
+
+describe('request bodies cut off or sent in pieces', () => {
+  const fixture = useMockGateway();
+
+  /** Sends `head` and `parts` over a raw socket, one write each, and returns the socket. */
+  const sendParts = (parts: string[]) => {
+    const { hostname, port } = new URL(fixture.gateway.url);
+    const socket = connect(Number(port), hostname);
+    socket.on('error', () => {});
+    return new Promise<Socket>((resolve) => {
+      socket.on('connect', async () => {
+        for (const part of parts) {
+          socket.write(part);
+          await new Promise((done) => setTimeout(done, 20));
+        }
+        resolve(socket);
+      });
+    });
+  };
+  const chatBody = JSON.stringify({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'a body in pieces' }],
+  });
+  const head = (length: number) =>
+    `POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\n` +
+    `x-cachecore-token: ${fixture.token}\r\ncontent-length: ${length}\r\n\r\n`;
+
+  it('forwards nothing for a body the client abandons half-way, and keeps serving', async () => {
+    const socket = await sendParts([head(chatBody.length), chatBody.slice(0, 20)]);
+    socket.destroy();
+    await new Promise((done) => setTimeout(done, 100));
+    expect(fixture.upstream.requests).toEqual([]);
+    const answer = await postJson(fixture.gateway.url, '/v1/chat/completions', chatBody, {
+      'x-cachecore-token': fixture.token,
+    });
+    expect(answer.status).toBe(200);
+    expect(fixture.upstream.requests).toHaveLength(1);
+  });
+
+  it('joins a body that arrives in several writes into the same request', async () => {
+    const chatBody = JSON.stringify({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'another body in pieces' }],
+    });
+    const parts = [head(chatBody.length), chatBody.slice(0, 10), chatBody.slice(10, 40)];
+    const socket = await sendParts([...parts, chatBody.slice(40)]);
+    const text = await new Promise<string>((resolve) => {
+      let received = '';
+      socket.on('data', (chunk) => {
+        received += chunk.toString('utf8');
+        if (received.includes('"choices"')) resolve(received);
+      });
+    });
+    socket.destroy();
+    expect(text).toMatch(/^HTTP\/1\.1 200/);
+    const forwarded = fixture.upstream.requests[0]?.body as { messages: { content: string }[] };
+    expect(forwarded.messages[0]?.content).toBe('another body in pieces');
   });
 });

@@ -82,10 +82,27 @@ export function normalizeRequestTarget(rawTarget: string): RequestTarget {
  * target {@link normalizeRequestTarget} refuses; nothing has been read or forwarded by then.
  */
 export function confineRequestPath(request: IncomingMessage): string {
-  const target = normalizeRequestTarget(request.url ?? '/');
+  const rawTarget = request.url ?? '/';
+  let target = normalizedTargets.get(rawTarget);
+  if (!target) {
+    target = normalizeRequestTarget(rawTarget);
+    if (rawTarget.length <= MAX_REMEMBERED_TARGET_LENGTH) {
+      if (normalizedTargets.size >= MAX_REMEMBERED_TARGETS) normalizedTargets.clear();
+      normalizedTargets.set(rawTarget, target);
+    }
+  }
   request.url = target.url;
   return target.pathname;
 }
+
+/**
+ * Targets already normalised, by their raw text: a gateway sees the same few paths again and
+ * again, and normalising one (escapes, segments, a URL parse) costs more than the rest of routing.
+ * Refused targets are never remembered, so each is refused with its own reason.
+ */
+const normalizedTargets = new Map<string, RequestTarget>();
+const MAX_REMEMBERED_TARGETS = 1024;
+const MAX_REMEMBERED_TARGET_LENGTH = 512;
 
 function invalidPath(rawTarget: string, reason: string): GatewayHttpError {
   const shown = rawTarget.length > 200 ? `${rawTarget.slice(0, 200)}…` : rawTarget;

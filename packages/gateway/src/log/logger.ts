@@ -10,6 +10,11 @@ export interface GatewayLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
   debug(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * Whether records of `level` are written at all, so a caller can skip assembling fields nobody
+   * reads (the gateway's per-request line). Absent: every level is assumed to be written.
+   */
+  isLevelEnabled?(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 /** Options of {@link createJsonLogger}. */
@@ -48,7 +53,13 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): GatewayLogger
         JSON.stringify({ time: new Date(now()).toISOString(), level, msg: message, ...fields }),
       );
     };
-  return { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') };
+  return {
+    error: log('error'),
+    warn: log('warn'),
+    info: log('info'),
+    debug: log('debug'),
+    isLevelEnabled: (level) => LEVEL_RANK[level] <= threshold,
+  };
 }
 
 let pendingLines: string[] = [];
