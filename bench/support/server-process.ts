@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -22,8 +23,24 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
 }
 
+interface StartOptions extends ServerProcessOptions {
+  /** The script is JavaScript: run it with plain node, without the TypeScript loader. */
+  javascript?: boolean;
+}
+
 const TSX = import.meta.resolve('tsx');
-const GATEWAY_CLI = fileURLToPath(new URL('../../packages/gateway/src/cli.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The CLI as it ships (`npx cachecore-gateway` runs this file). */
+const GATEWAY_CLI = fileURLToPath(new URL('../../packages/gateway/dist/cli.js', import.meta.url));
+const GATEWAY_SOURCE_CLI = fileURLToPath(
+  new URL('../../packages/gateway/src/cli.ts', import.meta.url),
+);
+/**
+ * `CACHECORE_BENCH_FROM_SOURCE=1` runs the gateway from its TypeScript through tsx instead: handy
+ * while editing, but tsx's transform (it keeps function names with a helper call per closure)
+ * costs the hit path several microseconds that the shipped build does not.
+ */
+const FROM_SOURCE = process.env.CACHECORE_BENCH_FROM_SOURCE === '1';
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const HONO_SERVER = fileURLToPath(new URL('./hono-server.ts', import.meta.url));
 const READY_LINE = /listening on (http:\/\/\S+)/;
@@ -44,12 +61,35 @@ export const MOCK_GATEWAY_ARGS: readonly string[] = [
   BENCH_JWT_SECRET,
 ];
 
-/** Starts the gateway CLI from source with `args` (a port is chosen for it). */
-export function startGatewayProcess(
+/**
+ * Starts the gateway CLI with `args` (a port is chosen for it): the built CLI, what users run,
+ * built first when the sources changed (see {@link buildGateway}).
+ */
+export async function startGatewayProcess(
   args: readonly string[],
   options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
-  return startProcess([GATEWAY_CLI, '--port', '0', ...args], options);
+  if (FROM_SOURCE) return startProcess([GATEWAY_SOURCE_CLI, '--port', '0', ...args], options);
+  await buildGateway();
+  return startProcess([GATEWAY_CLI, '--port', '0', ...args], { ...options, javascript: true });
+}
+
+let gatewayBuild: Promise<void> | undefined;
+
+/**
+ * Builds the gateway and what it depends on with turbo, once per benchmark run: a few seconds
+ * after a change, a cache hit otherwise. Rejects with turbo's output when the build fails.
+ */
+export function buildGateway(): Promise<void> {
+  gatewayBuild ??= new Promise<void>((resolve, reject) => {
+    const pnpm = join(REPO_ROOT, 'node_modules', '.bin', 'pnpm');
+    const args = ['exec', 'turbo', 'run', 'build', '--filter=@cachecore/gateway...'];
+    execFile(pnpm, [...args, '--output-logs=errors-only'], { cwd: REPO_ROOT }, (error, stdout) => {
+      if (error) reject(new Error(`building the gateway failed: ${error.message}\n${stdout}`));
+      else resolve();
+    });
+  });
+  return gatewayBuild;
 }
 
 /**
@@ -80,14 +120,9 @@ function withResponseFile(
     : options;
 }
 
-async function startProcess(args: string[], options: ServerProcessOptions): Promise<ServerProcess> {
-  const nodeArgs = [
-    ...(options.nodeArgs ?? []),
-    '--conditions=@cachecore/source',
-    '--import',
-    TSX,
-    ...args,
-  ];
+async function startProcess(args: string[], options: StartOptions): Promise<ServerProcess> {
+  const loader = options.javascript ? [] : ['--conditions=@cachecore/source', '--import', TSX];
+  const nodeArgs = [...(options.nodeArgs ?? []), ...loader, ...args];
   const [command, commandArgs] =
     options.core === undefined
       ? [process.execPath, nodeArgs]

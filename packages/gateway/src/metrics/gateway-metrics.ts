@@ -1,6 +1,7 @@
 import { cacheTierOf } from '@cachecore/core/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { MemoryReading } from '../store/memory-budget';
+import { HotCounter, HotHistogram } from './hot-series';
 
 /** Options of {@link createGatewayMetrics}. */
 export interface GatewayMetricsOptions {
@@ -91,18 +92,17 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix });
   const registers = [registry];
 
-  const requests = new Counter({
+  const requests = new HotCounter({
     name: `${prefix}requests_total`,
     help: 'HTTP requests answered, by route, cache status (X-Cache), cache tier and HTTP status.',
     labelNames: ['route', 'cache_status', 'tier', 'code'] as const,
-    registers,
+    registry,
   });
-  const requestDuration = new Histogram({
+  const requestDuration = new HotHistogram<'route' | 'tier'>({
     name: `${prefix}request_duration_seconds`,
     help: 'Time to answer a request, by route and cache tier.',
-    labelNames: ['route', 'tier'] as const,
     buckets: REQUEST_BUCKETS,
-    registers,
+    registry,
   });
   const upstreamDuration = new Histogram({
     name: `${prefix}upstream_duration_seconds`,
@@ -111,11 +111,11 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     buckets: UPSTREAM_BUCKETS,
     registers,
   });
-  const tokensSaved = new Counter({
+  const tokensSaved = new HotCounter({
     name: `${prefix}tokens_saved_total`,
     help: 'Upstream tokens not spent thanks to cache hits, by cache status.',
     labelNames: ['cache_status'] as const,
-    registers,
+    registry,
   });
   const storeErrors = new Counter({
     name: `${prefix}store_errors_total`,
@@ -187,15 +187,25 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       // Only the protocol's statuses become label values (PROTOCOL §2), each with its tier.
       const tier = cacheStatus === undefined ? undefined : cacheTierOf(cacheStatus);
       const status = tier === undefined ? 'NONE' : (cacheStatus as string);
-      requests.inc({ route, cache_status: status, tier: tier ?? 'none', code: String(statusCode) });
-      requestDuration.observe({ route, tier: tier ?? 'none' }, Math.max(0, durationMs) / 1000);
+      const tierLabel = tier ?? 'none';
+      requests.add(`${route} ${status} ${statusCode}`, () => ({
+        route,
+        cache_status: status,
+        tier: tierLabel,
+        code: String(statusCode),
+      }));
+      requestDuration.observe(
+        `${route} ${tierLabel}`,
+        () => ({ route, tier: tierLabel }),
+        Math.max(0, durationMs) / 1000,
+      );
     },
     recordUpstreamCall({ durationMs, outcome }) {
       upstreamDuration.observe({ outcome }, Math.max(0, durationMs) / 1000);
     },
     recordTokensSaved(cacheStatus, tokens) {
       if (!(tokens > 0)) return;
-      tokensSaved.inc({ cache_status: cacheStatus }, tokens);
+      tokensSaved.add(cacheStatus, () => ({ cache_status: cacheStatus }), tokens);
     },
     recordStoreError(operation, code = 'store_unavailable') {
       storeErrors.inc({ operation, code });
