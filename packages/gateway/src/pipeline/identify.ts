@@ -60,26 +60,58 @@ export function identifyRequest(
   const cacheControl = headers[CACHE_CONTROL_HEADER_LOWER];
   const directives = cacheControl === undefined ? NO_DIRECTIVES : parseCacheControl(cacheControl);
   const namespace = context.namespaceOf(identity, chat.systemText, chat.toolsJson);
-  return {
+  return new IdentifiedRequest(
     api,
     identity,
     chat,
     rawBody,
     namespace,
-    l1Key: `${namespace}:${api.keyPrefix}${chat.bodyHash}`,
-    // A getter: the context key costs a second canonicalisation, which an L1 hit never needs.
-    get indexKey() {
-      return context.semantic && chat.contextKey
-        ? `${namespace}:${api.keyPrefix}${chat.contextKey}`
-        : undefined;
-    },
-    deps: collectRequestDeps(headerDeps, identity.policyVersion),
-    ttl: applyTtlDirective(resolveTtlPolicy(context.settings, identity), directives),
+    context.semantic !== undefined,
+    collectRequestDeps(headerDeps, identity.policyVersion),
+    applyTtlDirective(resolveTtlPolicy(context.settings, identity), directives),
     directives,
-    debugHeaders: context.settings.debugHeaders
+    context.settings.debugHeaders
       ? { [NAMESPACE_HINT_HEADER_LOWER]: namespace.slice(0, 12) }
-      : {},
-  };
+      : NO_DEBUG_HEADERS,
+  );
+}
+
+/** Shared by every request without debug headers; never mutated. */
+const NO_DEBUG_HEADERS: Record<string, string> = Object.freeze({});
+
+/**
+ * A {@link CacheableRequest} as a class: one object shape for every request, and the L2 index key
+ * computed only when asked for (it costs a second canonicalisation, which an L1 hit never needs).
+ */
+class IdentifiedRequest implements CacheableRequest {
+  readonly l1Key: string;
+  #indexKey: string | undefined | null = null;
+
+  constructor(
+    readonly api: CachedApi,
+    readonly identity: TenantIdentity,
+    readonly chat: ChatRequest,
+    readonly rawBody: Buffer,
+    readonly namespace: string,
+    private readonly semantic: boolean,
+    readonly deps: DepTag[],
+    readonly ttl: TtlPolicy,
+    readonly directives: ParsedCacheControl,
+    readonly debugHeaders: Record<string, string>,
+  ) {
+    this.l1Key = `${namespace}:${api.keyPrefix}${chat.bodyHash}`;
+  }
+
+  get indexKey(): string | undefined {
+    if (this.#indexKey === null) {
+      const { contextKey } = this.chat;
+      this.#indexKey =
+        this.semantic && contextKey
+          ? `${this.namespace}:${this.api.keyPrefix}${contextKey}`
+          : undefined;
+    }
+    return this.#indexKey;
+  }
 }
 
 /** What a request without `Cache-Control` asks for: nothing; shared, never mutated. */
