@@ -47,6 +47,12 @@ export interface CachedApi {
   clientEventFilter?(request: ChatRequest): ((data: string) => string | undefined) | undefined;
   /** The SSE payload replaying a stored answer the way the API streams it. */
   formatReplay(answer: CachedAnswer, request: ChatRequest): string;
+  /**
+   * Names what of the request {@link CachedApi.formatReplay} depends on (`''` when nothing): the
+   * replay of a stored answer is remembered per variant, so a repeated streamed hit is not
+   * rebuilt. Absent: replays are built for every hit.
+   */
+  replayVariant?(request: ChatRequest): string;
   /** Tokens the answer cost upstream, counted as saved on every hit. */
   countTokens(answer: CachedAnswer): number;
 }

@@ -35,6 +35,7 @@ export const CHAT_COMPLETIONS_API: CachedApi = {
     for (const chunk of chunks) payload += formatSseEvent(chunk);
     return payload + formatSseEvent('[DONE]');
   },
+  replayVariant: (request) => (request.includeUsage ? 'usage' : 'plain'),
   countTokens: (answer) => countCompletionTokens(answer as ChatCompletion),
   // Every stream is asked for its usage, so an entry first filled by a stream without
   // `include_usage` still answers later JSON requests and `include_usage` streams with one.

@@ -29,5 +29,6 @@ export const RESPONSES_API: CachedApi = {
   },
   formatReplay: (answer) =>
     formatResponseReplay(buildResponseReplayEvents(answer as ResponseObject)),
+  replayVariant: () => '',
   countTokens: (answer) => countResponseTokens(answer as ResponseObject),
 };

@@ -1,3 +1,5 @@
+import { BoundedMemo } from './bounded-memo';
+
 /** Bodies up to this size are remembered; larger ones are analysed every time. */
 const MAX_MEMOIZED_BODY_BYTES = 16 * 1024;
 
@@ -8,36 +10,28 @@ const MAX_MEMOIZED_BODY_BYTES = 16 * 1024;
  * treated as immutable by their users. Oldest first out.
  */
 export class AnalysisMemo<Analysis> {
-  readonly #entries = new Map<string, { analysis: Analysis; bytes: number }>();
-  readonly #maxBytes: number;
-  #usedBytes = 0;
+  readonly #memo: BoundedMemo<Analysis>;
+  readonly #enabled: boolean;
 
   constructor(maxBytes: number) {
-    this.#maxBytes = maxBytes;
+    this.#memo = new BoundedMemo(maxBytes);
+    this.#enabled = maxBytes > 0;
   }
 
   /** The analysis of `rawBody`, from memory or by `analyze` (which may throw: nothing is kept). */
   analyze(rawBody: Buffer, analyze: (rawBody: Buffer) => Analysis): Analysis {
-    if (rawBody.length > MAX_MEMOIZED_BODY_BYTES || this.#maxBytes <= 0) return analyze(rawBody);
-    // latin1 maps every byte to one character: a cheap, exact key for the bytes.
-    const key = rawBody.toString('latin1');
-    const known = this.#entries.get(key);
-    if (known) return known.analysis;
-    const analysis = analyze(rawBody);
-    // The key, the parsed body and the derived strings: about three times the raw size.
-    const bytes = rawBody.length * 3 + 256;
-    this.#entries.set(key, { analysis, bytes });
-    this.#usedBytes += bytes;
-    for (const [oldKey, entry] of this.#entries) {
-      if (this.#usedBytes <= this.#maxBytes) break;
-      this.#entries.delete(oldKey);
-      this.#usedBytes -= entry.bytes;
-    }
-    return analysis;
+    if (rawBody.length > MAX_MEMOIZED_BODY_BYTES || !this.#enabled) return analyze(rawBody);
+    // latin1 maps every byte to one character: a cheap, exact key for the bytes. The key, the
+    // parsed body and the derived strings take about three times the raw size.
+    return this.#memo.remember(
+      rawBody.toString('latin1'),
+      () => analyze(rawBody),
+      () => rawBody.length * 3 + 256,
+    );
   }
 
   /** Bytes held, estimated. */
   get usedBytes(): number {
-    return this.#usedBytes;
+    return this.#memo.usedBytes;
   }
 }

@@ -64,7 +64,9 @@ describe('respond stage', () => {
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'hi' }],
         stream,
-        stream_options: { include_usage: true },
+        ...(request.headers['x-test-usage'] !== 'no' && {
+          stream_options: { include_usage: true },
+        }),
       });
       const answer = answers[String(request.headers['x-test-answer'])];
       if (!answer) throw new Error('unknown answer');
@@ -74,10 +76,19 @@ describe('respond stage', () => {
   });
   afterAll(() => server.close());
 
-  const get = (answer: string, stream = false) =>
+  const get = (answer: string, stream = false, usage = true) =>
     fetch(server.url, {
-      headers: { 'x-test-answer': answer, 'x-test-stream': stream ? 'yes' : 'no' },
+      headers: {
+        'x-test-answer': answer,
+        'x-test-stream': stream ? 'yes' : 'no',
+        'x-test-usage': usage ? 'yes' : 'no',
+      },
     });
+  const replayChunks = async (response: Response) => {
+    const events = (await response.text()).trim().split('\n\n');
+    expect(events.at(-1)).toBe('data: [DONE]');
+    return events.slice(0, -1).map((event) => JSON.parse(event.slice('data: '.length)));
+  };
 
   it('answers an L2 hit as JSON with its status, similarity and age', async () => {
     const response = await get('l2');
@@ -96,6 +107,19 @@ describe('respond stage', () => {
     const chunks = events.slice(0, -1).map((event) => JSON.parse(event.slice('data: '.length)));
     expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('')).toBe('Hi there');
     expect(chunks.at(-1).usage.total_tokens).toBe(4);
+  });
+
+  it('replays one stored answer with and without usage, as each request asks, again and again', async () => {
+    for (let round = 0; round < 3; round++) {
+      const withUsage = await replayChunks(await get('stale', true, true));
+      expect(withUsage.at(-1).usage.total_tokens).toBe(4);
+      expect(withUsage.slice(0, -1).every((chunk) => chunk.usage === null)).toBe(true);
+      const without = await replayChunks(await get('stale', true, false));
+      expect(without.some((chunk) => 'usage' in chunk)).toBe(false);
+      expect(without.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('')).toBe(
+        'Hi there',
+      );
+    }
   });
 
   it('relays an upstream error with its status and headers, and a cut-off answer as 502', async () => {

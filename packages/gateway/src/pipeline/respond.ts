@@ -7,6 +7,7 @@ import type { FlightOutcome } from '../gateway-context';
 import { type CacheStatusValue, cacheHeaders } from '../wire/cache-headers';
 import { sendJson } from '../wire/send-json';
 import { SSE_HEADERS } from '../wire/sse';
+import { BoundedMemo } from './bounded-memo';
 import type { CacheHit, CacheMiss } from './lookup';
 
 /** The `X-Cache` status of a hit. */
@@ -38,7 +39,34 @@ export function respondWithHit(
     sendJson(response, 200, hit.entry.body, headers);
     return;
   }
-  writeReplay(response, api, chat, JSON.parse(hit.entry.body) as CachedAnswer, headers);
+  response.writeHead(200, { ...SSE_HEADERS, ...headers });
+  response.end(replayOfStoredAnswer(api, hit.entry.body, chat));
+}
+
+/** Memory the SSE replays of stored answers may take, per variant of each API, in this process. */
+const REPLAY_MEMO_BYTES = 2 * 1024 * 1024;
+const replayMemos = new WeakMap<CachedApi, Map<string, BoundedMemo<string>>>();
+
+/**
+ * The replay of a stored answer (its JSON text), remembered by the exact text and the variant the
+ * request asks for: a hot streamed hit skips parsing the answer and building its chunks.
+ */
+function replayOfStoredAnswer(api: CachedApi, body: string, chat: ChatRequest): string {
+  const build = () => api.formatReplay(JSON.parse(body) as CachedAnswer, chat);
+  const variant = api.replayVariant?.(chat);
+  if (variant === undefined) return build();
+  let byVariant = replayMemos.get(api);
+  if (!byVariant) {
+    byVariant = new Map();
+    replayMemos.set(api, byVariant);
+  }
+  let memo = byVariant.get(variant);
+  if (!memo) {
+    memo = new BoundedMemo(REPLAY_MEMO_BYTES);
+    byVariant.set(variant, memo);
+  }
+  // Two bytes per character of the key and of the payload, plus the map entry.
+  return memo.remember(body, build, (payload) => (body.length + payload.length) * 2 + 128);
 }
 
 /**
