@@ -49,18 +49,18 @@ export function describeStoreContract(
     it('reads back an entry exactly as written, and deletes it', async () => {
       const entry = makeTestEntry('k1', 'tenant-a');
       await store.setEntry(entry, 60_000);
-      expect(await store.getEntry('k1')).toEqual(entry);
-      expect(await store.getEntry('missing')).toBeUndefined();
-      expect(await store.deleteEntry('k1')).toBe(true);
-      expect(await store.deleteEntry('k1')).toBe(false);
-      expect(await store.getEntry('k1')).toBeUndefined();
+      expect(await store.getEntry('tenant-a', 'k1')).toEqual(entry);
+      expect(await store.getEntry('tenant-a', 'missing')).toBeUndefined();
+      expect(await store.deleteEntry('tenant-a', 'k1')).toBe(true);
+      expect(await store.deleteEntry('tenant-a', 'k1')).toBe(false);
+      expect(await store.getEntry('tenant-a', 'k1')).toBeUndefined();
     });
 
     it('forgets an entry once its TTL has passed', async () => {
       await store.setEntry(makeTestEntry('short', 'tenant-a'), 200);
-      expect(await store.getEntry('short')).toBeDefined();
+      expect(await store.getEntry('tenant-a', 'short')).toBeDefined();
       await advance(1_100);
-      expect(await store.getEntry('short')).toBeUndefined();
+      expect(await store.getEntry('tenant-a', 'short')).toBeUndefined();
     });
 
     it('counts and flushes entries per tenant without touching other tenants', async () => {
@@ -70,7 +70,7 @@ export function describeStoreContract(
       expect(await store.countEntries('tenant-a')).toBe(2);
       expect(await store.flushTenant('tenant-a')).toBe(2);
       expect(await store.countEntries('tenant-a')).toBe(0);
-      expect(await store.getEntry('b1')).toBeDefined();
+      expect(await store.getEntry('tenant-b', 'b1')).toBeDefined();
     });
 
     it('indexes entries by dep per tenant and hands the keys out once', async () => {
@@ -158,35 +158,35 @@ export function describeStoreContract(
       const changes: StoreChange[] = [];
       const unsubscribe = store.subscribe((change) => changes.push(change));
       await store.setEntry(makeTestEntry('a1', 'tenant-a'), 60_000);
-      const record = makeVector('a1', 'index-1', [1, 0, 0]);
+      const record = makeTestVector('a1', 'index-1', [1, 0, 0]);
       await store.addVector(record);
-      const listed = await store.listVectors('index-1');
+      const listed = await store.listVectors('tenant-a', 'index-1');
       expect(listed).toHaveLength(1);
       expect(listed[0]?.text).toBe(record.text);
       expect([...(listed[0]?.vector ?? [])]).toEqual([1, 0, 0]);
       // Listed records carry their entry's expiry, so in-process indexes can drop them in time.
       expect(listed[0]?.expiresAt).toBeGreaterThan(Date.now() + 50_000);
       expect(listed[0]?.expiresAt).toBeLessThanOrEqual(Date.now() + 60_000);
-      expect(await store.listVectors('index-2')).toEqual([]);
+      expect(await store.listVectors('tenant-a', 'index-2')).toEqual([]);
 
-      await store.deleteEntry('a1');
-      expect(await store.listVectors('index-1')).toEqual([]);
+      await store.deleteEntry('tenant-a', 'a1');
+      expect(await store.listVectors('tenant-a', 'index-1')).toEqual([]);
       await waitFor(() => changes.some((change) => change.type === 'vector-removed'));
       expect(changes.map((change) => change.type)).toEqual(['vector-added', 'vector-removed']);
       unsubscribe();
     });
 
     it('ignores a vector whose entry does not exist', async () => {
-      await store.addVector(makeVector('ghost', 'index-1', [0, 1, 0]));
-      expect(await store.listVectors('index-1')).toEqual([]);
+      await store.addVector(makeTestVector('ghost', 'index-1', [0, 1, 0]));
+      expect(await store.listVectors('tenant-a', 'index-1')).toEqual([]);
     });
 
     it('removes a single vector but keeps its entry', async () => {
       await store.setEntry(makeTestEntry('a1', 'tenant-a'), 60_000);
-      await store.addVector(makeVector('a1', 'index-1', [1, 0, 0]));
-      expect(await store.removeVector('index-1', 'a1')).toBe(true);
-      expect(await store.listVectors('index-1')).toEqual([]);
-      expect(await store.getEntry('a1')).toBeDefined();
+      await store.addVector(makeTestVector('a1', 'index-1', [1, 0, 0]));
+      expect(await store.removeVector('tenant-a', 'index-1', 'a1')).toBe(true);
+      expect(await store.listVectors('tenant-a', 'index-1')).toEqual([]);
+      expect(await store.getEntry('tenant-a', 'a1')).toBeDefined();
     });
 
     it('counts rate-limit windows and resets them when the window is over', async () => {
@@ -262,9 +262,16 @@ export function makeTestEntry(
   };
 }
 
-function makeVector(entryKey: string, indexKey: string, values: number[]): VectorRecord {
+/** An L2 vector for store tests, pointing at the entry `entryKey` of `tenantId`. */
+export function makeTestVector(
+  entryKey: string,
+  indexKey: string,
+  values: number[],
+  tenantId = 'tenant-a',
+): VectorRecord {
   return {
     id: entryKey,
+    tenantId,
     entryKey,
     indexKey,
     text: `prompt of ${entryKey}`,

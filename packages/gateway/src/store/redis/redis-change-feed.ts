@@ -16,8 +16,11 @@ export interface RedisChangeFeed {
   readonly origin: string;
   /** Tells local listeners about a change this instance made. */
   emit(change: StoreChange): void;
-  /** Tells local listeners about the `(indexKey, id)` pairs of a script's reply, from `start` on. */
-  emitRemoved(reply: unknown, start: number): void;
+  /**
+   * Tells local listeners about the vectors of `tenantId` a script removed: the `(indexKey, id)`
+   * pairs of its reply, from `start` on.
+   */
+  emitRemoved(tenantId: string, reply: unknown, start: number): void;
   subscribe(listener: (change: StoreChange) => void): () => void;
   /** Whether nobody listens or the subscription is active. */
   isSubscribed(): boolean;
@@ -110,11 +113,12 @@ export function createRedisChangeFeed(options: RedisChangeFeedOptions): RedisCha
     origin,
     emit,
 
-    emitRemoved(reply, start) {
+    emitRemoved(tenantId, reply, start) {
       if (!Array.isArray(reply)) return;
       for (let index = start; index + 1 < reply.length; index += 2) {
         emit({
           type: 'vector-removed',
+          tenantId,
           indexKey: String(reply[index]),
           id: String(reply[index + 1]),
         });

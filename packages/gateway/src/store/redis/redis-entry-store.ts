@@ -23,7 +23,7 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
   // The longest entry lifetime this instance has written: a new dep hash lives at least this long.
   let longestEntryTtlMs = 0;
   const entries: EntryStore = {
-    getEntry(key) {
+    getEntry(_tenantId, key) {
       return run('getEntry', async () => {
         const [body, meta] = await client.hmget(keys.entry(key), 'body', 'meta');
         if (typeof body !== 'string' || typeof meta !== 'string') return undefined;
@@ -34,7 +34,7 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
     async setEntry(entry, ttlMs) {
       const ttl = Math.ceil(ttlMs);
       if (!(ttl > 0)) {
-        await entries.deleteEntry(entry.key);
+        await entries.deleteEntry(entry.tenantId, entry.key);
         return;
       }
       longestEntryTtlMs = Math.max(longestEntryTtlMs, ttl);
@@ -59,17 +59,22 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
             JSON.stringify(depSetKeys),
             keys.changesChannel,
             feed.origin,
+            entry.tenantId,
           ],
         ),
       );
-      feed.emitRemoved(removed, 0);
+      feed.emitRemoved(entry.tenantId, removed, 0);
     },
 
-    async deleteEntry(key) {
+    async deleteEntry(tenantId, key) {
       const reply = await run('deleteEntry', () =>
-        runScript(DELETE_ENTRY_SCRIPT, [keys.entry(key)], [key, keys.changesChannel, feed.origin]),
+        runScript(
+          DELETE_ENTRY_SCRIPT,
+          [keys.entry(key)],
+          [key, keys.changesChannel, feed.origin, tenantId],
+        ),
       );
-      feed.emitRemoved(reply, 1);
+      feed.emitRemoved(tenantId, reply, 1);
       return Array.isArray(reply) && Number(reply[0]) === 1;
     },
 
@@ -86,10 +91,10 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
         runScript(
           FLUSH_TENANT_SCRIPT,
           [keys.tenantKeys(tenantId)],
-          [keys.entryPrefix, keys.changesChannel, feed.origin],
+          [keys.entryPrefix, keys.changesChannel, feed.origin, tenantId],
         ),
       );
-      feed.emitRemoved(reply, 1);
+      feed.emitRemoved(tenantId, reply, 1);
       return Array.isArray(reply) ? Number(reply[0]) : 0;
     },
 

@@ -26,30 +26,31 @@ export function createRedisVectorStore({
             encodeVectorValues(record.vector),
             keys.changesChannel,
             feed.origin,
+            record.tenantId,
           ],
         ),
       );
       if (!Array.isArray(reply) || Number(reply[0]) !== 1) return;
-      feed.emitRemoved(reply, 2);
+      feed.emitRemoved(record.tenantId, reply, 2);
       feed.emit({ type: 'vector-added', record: withRemainingTtl(record, Number(reply[1])) });
     },
 
-    async removeVector(indexKey, id) {
+    async removeVector(tenantId, indexKey, id) {
       const removed = await run('removeVector', async () =>
         Number(
           await runScript(
             REMOVE_VECTOR_SCRIPT,
             [keys.vectors(indexKey)],
-            [id, indexKey, keys.changesChannel, feed.origin],
+            [id, indexKey, keys.changesChannel, feed.origin, tenantId],
           ),
         ),
       );
       if (removed !== 1) return false;
-      feed.emit({ type: 'vector-removed', indexKey, id });
+      feed.emit({ type: 'vector-removed', tenantId, indexKey, id });
       return true;
     },
 
-    async listVectors(indexKey) {
+    async listVectors(tenantId, indexKey) {
       // Changes made after this snapshot must reach the index built from it: let a fresh
       // subscription become active first (bounded, so a slow one never blocks the lookup).
       await feed.settle(subscribeWaitMs);
@@ -58,7 +59,7 @@ export function createRedisVectorStore({
         const packed = await client.hgetallBuffer(vectorsKey);
         const records: VectorRecord[] = [];
         for (const [id, bytes] of Object.entries(packed)) {
-          const record = unpackVector(id, indexKey, bytes);
+          const record = unpackVector(id, tenantId, indexKey, bytes);
           if (record) records.push(record);
         }
         if (records.length === 0) return records;
