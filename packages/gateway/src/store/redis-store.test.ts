@@ -60,27 +60,24 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       const { prefix } = store;
       await store.setEntry(makeEntry('k1', 'tenant:a', ['doc:1']), 60_000);
       await store.addVector(makeTestVector('k1', 'index-1', [1, 0, 0], 'tenant:a'));
-      const entryTtl = await inspector.pttl(`${prefix}entry:k1`);
+      // Every key of the tenant starts with its hash tag, the tenant id escaped (`:` included).
+      const tenant = `${prefix}{tenant%3Aa}:`;
+      const entryTtl = await inspector.pttl(`${tenant}entry:k1`);
       expect(entryTtl).toBeGreaterThan(58_000);
       expect(entryTtl).toBeLessThanOrEqual(60_000);
-      // The tenant id is escaped where a dep id follows it, so `:` cannot forge another set.
-      for (const key of [
-        `${prefix}dep:keys:tenant%3Aa:doc:1`,
-        `${prefix}tenant:keys:tenant%3Aa`,
-        `${prefix}vec:index-1`,
-      ]) {
+      for (const key of [`${tenant}dep:keys:doc:1`, `${tenant}keys`, `${tenant}vec:index-1`]) {
         expect(await inspector.pttl(key), key).toBeGreaterThan(58_000);
       }
-      expect(await inspector.smembers(`${prefix}dep:keys:tenant%3Aa:doc:1`)).toEqual(['k1']);
+      expect(await inspector.smembers(`${tenant}dep:keys:doc:1`)).toEqual(['k1']);
 
       // A longer-lived entry in the same dep set extends the set; a shorter one never shortens it.
       await store.setEntry(makeEntry('k2', 'tenant:a', ['doc:1']), 120_000);
       await store.setEntry(makeEntry('k3', 'tenant:a', ['doc:1']), 5_000);
-      expect(await inspector.pttl(`${prefix}dep:keys:tenant%3Aa:doc:1`)).toBeGreaterThan(118_000);
+      expect(await inspector.pttl(`${tenant}dep:keys:doc:1`)).toBeGreaterThan(118_000);
       // Dep hashes expire, but never before an entry of the tenant: an invalidation must outlive
       // every entry it guards against, including ones written later with the old hash.
       await store.setDepHash('tenant:a', 'doc:1', 'v2');
-      const depHashes = `${prefix}dep:hash:tenant%3Aa`;
+      const depHashes = `${tenant}dep:hash`;
       expect(await inspector.pttl(depHashes)).toBeGreaterThan(118_000);
       await store.setEntry(makeEntry('k4', 'tenant:a', ['doc:1']), 3_600_000);
       expect(await inspector.pttl(depHashes)).toBeGreaterThan(3_590_000);
@@ -96,20 +93,20 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       await store.setDepHash('tenant-a', 'doc:2', 'v1');
       const keys = await listKeysWithPrefix(inspector, store.prefix);
       const layout = keys.map((key) =>
-        key.slice(store.prefix.length).replace(/:\d{13,}$/, ':{window}'),
+        key.slice(store.prefix.length).replace(/:\d{13,}$/, ':<start>'),
       );
       expect(layout.sort()).toEqual(
         [
-          'dep:hash:tenant-a',
-          'dep:keys:tenant-a:cc:policy-version',
-          'dep:keys:tenant-a:doc:1',
-          'entry:k1',
+          '{tenant-a}:dep:hash',
+          '{tenant-a}:dep:keys:cc:policy-version',
+          '{tenant-a}:dep:keys:doc:1',
+          '{tenant-a}:entry:k1',
+          '{tenant-a}:keys',
+          '{tenant-a}:stats',
+          '{tenant-a}:vec:index-1',
+          '{rl%3Atenant%3Atenant-a}:window:<start>',
           'lock:flight:k1',
-          'window:rl:tenant:tenant-a:{window}',
           'stats:scopes',
-          'stats:scope:tenant-a',
-          'tenant:keys:tenant-a',
-          'vec:index-1',
         ].sort(),
       );
       // clear() removes exactly this store's keys.

@@ -8,6 +8,7 @@ import {
 import { createRedisCoordinationStore } from './redis/redis-coordination-store';
 import { createRedisEntryStore } from './redis/redis-entry-store';
 import { createRedisKeys } from './redis/redis-keys';
+import { createRedisStatScopes } from './redis/redis-stat-scopes';
 import { createRedisStatisticsStore } from './redis/redis-statistics-store';
 import type { RedisStoreContext } from './redis/redis-store-context';
 import type { RedisStoreError } from './redis/redis-store-error';
@@ -99,10 +100,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     channel: keys.changesChannel,
     logger: options.logger,
   });
+  const scopes = createRedisStatScopes(connection, keys);
   const context: RedisStoreContext = {
     connection,
     keys,
     feed,
+    scopes,
     subscribeWaitMs: options.unavailableWaitMs ?? 300,
   };
   const isUp = () => connection.client.status === 'ready';
@@ -148,6 +151,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
           cursor = next;
           if (found.length > 0) deleted += await client.unlink(...found);
         } while (cursor !== '0');
+        // The scopes set is gone: scopes must be registered again.
+        scopes.forget();
         return deleted;
       });
     },

@@ -56,6 +56,25 @@ export function describeStoreContract(
       expect(await store.getEntry('tenant-a', 'k1')).toBeUndefined();
     });
 
+    it("keeps each tenant's entries and vectors under its own keys", async () => {
+      const ofA = makeTestEntry('k1', 'tenant-a', [], { body: 'answer of a' });
+      const ofB = makeTestEntry('k1', 'tenant-b', [], { body: 'answer of b' });
+      await store.setEntry(ofA, 60_000);
+      await store.setEntry(ofB, 60_000);
+      expect(await store.getEntry('tenant-a', 'k1')).toEqual(ofA);
+      expect(await store.getEntry('tenant-b', 'k1')).toEqual(ofB);
+      expect(await store.getEntry('tenant-c', 'k1')).toBeUndefined();
+      await store.addVector(makeTestVector('k1', 'index-1', [1, 0, 0], 'tenant-a'));
+      expect(await store.listVectors('tenant-b', 'index-1')).toEqual([]);
+      expect(await store.removeVector('tenant-b', 'index-1', 'k1')).toBe(false);
+      expect(await store.listVectors('tenant-a', 'index-1')).toHaveLength(1);
+
+      expect(await store.deleteEntry('tenant-b', 'k1')).toBe(true);
+      expect(await store.getEntry('tenant-a', 'k1')).toEqual(ofA);
+      expect(await store.listVectors('tenant-a', 'index-1')).toHaveLength(1);
+      expect(await store.countEntries('tenant-a')).toBe(1);
+    });
+
     it('forgets an entry once its TTL has passed', async () => {
       await store.setEntry(makeTestEntry('short', 'tenant-a'), 200);
       expect(await store.getEntry('tenant-a', 'short')).toBeDefined();
@@ -129,7 +148,8 @@ export function describeStoreContract(
 
     it('keeps tenants and deps apart whatever characters their ids hold', async () => {
       // Pairs whose tenant + dep would meet if the two were joined with a separator or escaped
-      // carelessly: NUL (the old memory-store join), ':' and '%' (the Redis key syntax).
+      // carelessly: NUL (the old memory-store join), ':' and '%' (the Redis key syntax), '{' and
+      // '}' (Redis hash tags).
       const pairs: Array<[[string, string], [string, string]]> = [
         [
           ['x', 'y\u0000D'],
@@ -143,6 +163,19 @@ export function describeStoreContract(
           ['x%3Ay', 'D'],
           ['x:y', 'D'],
         ],
+        // Braces: the Redis hash tag of a tenant must neither end early nor start another.
+        [
+          ['x}', 'y'],
+          ['x', '}y'],
+        ],
+        [
+          ['{x}', 'D'],
+          ['x', 'D'],
+        ],
+        [
+          ['a}b', 'D'],
+          ['a', 'D'],
+        ],
       ];
       for (const [[tenantA, depA], [tenantB, depB]] of pairs) {
         await store.setEntry(makeTestEntry(`a-${tenantA}-${depA}`, tenantA, [depA]), 60_000);
@@ -151,6 +184,28 @@ export function describeStoreContract(
         expect(await store.takeDepKeys(tenantA, depA)).toEqual([`a-${tenantA}-${depA}`]);
         expect(await store.getDepHashes(tenantB, [depB])).toEqual([undefined]);
         expect(await store.takeDepKeys(tenantB, depB)).toEqual([`b-${tenantB}-${depB}`]);
+      }
+    });
+
+    it('serves tenants whose ids hold braces, colons or nothing like any other', async () => {
+      const tenants = ['a}b', '{x}', 'a:b', '{', ''];
+      for (const tenantId of tenants) {
+        const entry = makeTestEntry('k1', tenantId, ['doc:1']);
+        await store.setEntry(entry, 60_000);
+        await store.addVector(makeTestVector('k1', 'index-1', [1, 0, 0], tenantId));
+        expect(
+          await store.lookupEntry({ key: 'k1', tenantId, deps: entry.deps, now: Date.now() }),
+        ).toEqual({ depsCurrent: true, hit: { entry, freshness: 'fresh' } });
+        expect(await store.listVectors(tenantId, 'index-1')).toHaveLength(1);
+        expect(await store.countEntries(tenantId)).toBe(1);
+        expect((await store.incrementWindow(`rl:tenant:${tenantId}`, 60_000)).count).toBe(1);
+        expect(await store.takeDepKeys(tenantId, 'doc:1')).toEqual(['k1']);
+        expect(await store.flushTenant(tenantId)).toBe(1);
+        expect(await store.getEntry(tenantId, 'k1')).toBeUndefined();
+      }
+      const stats = await store.readStats();
+      for (const tenantId of tenants) {
+        expect(stats[tenantId], tenantId).toEqual({ hits_l1: 1, tokens_saved: 12 });
       }
     });
 

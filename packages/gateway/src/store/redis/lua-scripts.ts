@@ -13,9 +13,10 @@ function defineScript(name: string, body: string): LuaScript {
 }
 
 /*
- * Scripts reach keys they read from the entry hash (its sets, its vector hash), which is fine on a
- * standalone Redis or a primary with replicas; Redis Cluster would need hash tags and is not
- * supported. Every removal of a vector is published inside the same script, so subscribers never
+ * Every script touches the keys of one tenant only, or of one rate-limit key, which share a hash
+ * tag (see \`redis-keys.ts\`): one hash slot, so the scripts run on Redis Cluster as on a single
+ * server, including the keys they read from an entry hash (its sets, its vector hash) or build
+ * from a prefix passed in ARGV, which are in the slot of KEYS[1] too. Every removal of a vector is published inside the same script, so subscribers never
  * see a removal that did not happen, and the removed (index, id) pairs are returned so the calling
  * instance can tell its own listeners at once. Scripts that publish take the channel, the origin
  * (the publishing store instance) and the tenant as three consecutive ARGV, read by \`feed_at\`.
@@ -148,16 +149,16 @@ return {deleted, unpack(removed)}
 );
 
 /**
- * KEYS: entry hash, tenant dep hashes, tenant stats, stats scopes. ARGV: now (ms, the gateway's
- * clock), tenant scope, request deps JSON (`[[id, hash], …]`). The L1 lookup of a request in one
- * round trip, checked the way `classifyServableEntry` checks it: `{0}` when a request dep is
- * outdated, `{1}` when there is nothing to serve, `{1, 'fresh'|'stale', body, meta}` for a hit,
- * which is counted in the tenant's statistics here.
+ * KEYS: entry hash, tenant dep hashes, tenant stats. ARGV: now (ms, the gateway's clock), request
+ * deps JSON (`[[id, hash], …]`). The L1 lookup of a request in one round trip, checked the way
+ * `classifyServableEntry` checks it: `{0}` when a request dep is outdated, `{1}` when there is
+ * nothing to serve, `{1, 'fresh'|'stale', body, meta}` for a hit, which is counted in the tenant's
+ * statistics here (the scopes set, in another slot, is the caller's).
  */
 export const LOOKUP_ENTRY_SCRIPT = defineScript(
   'lookupEntry',
   `
-local request = cjson.decode(ARGV[3])
+local request = cjson.decode(ARGV[2])
 for _, dep in ipairs(request) do
   local current = redis.call('HGET', KEYS[2], dep[1])
   if current and current ~= dep[2] then return {0} end
@@ -186,7 +187,6 @@ else
   redis.call('HINCRBY', KEYS[3], 'hits_l1_stale', 1)
 end
 redis.call('HINCRBY', KEYS[3], 'tokens_saved', tonumber(meta.totalTokens) or 0)
-redis.call('SADD', KEYS[4], ARGV[2])
 return {1, freshness, found[1], found[2]}
 `,
 );
@@ -240,17 +240,19 @@ return 1
 );
 
 /**
- * ARGV: key base, window ms. A fixed window on the Redis server's clock, so every gateway instance
- * agrees on window boundaries whatever their own clocks say. Returns `{count, resetAt}`.
+ * KEYS: window base (hash-tagged, so every window of the key is in its slot). ARGV: window ms. A
+ * fixed window on the Redis server's clock, so every gateway instance agrees on window boundaries
+ * whatever their own clocks say; its counter is the base + `:<window start>`. Returns
+ * `{count, resetAt}`.
  */
 export const INCREMENT_WINDOW_SCRIPT = defineScript(
   'incrementWindow',
   `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local window = tonumber(ARGV[2])
+local window = tonumber(ARGV[1])
 local start = now - (now % window)
-local key = ARGV[1] .. ':' .. string.format('%.0f', start)
+local key = KEYS[1] .. ':' .. string.format('%.0f', start)
 local count = redis.call('INCR', key)
 if count == 1 then redis.call('PEXPIRE', key, window + 1000) end
 return {count, string.format('%.0f', start + window)}

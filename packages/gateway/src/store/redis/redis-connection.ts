@@ -61,6 +61,11 @@ export interface RedisConnection {
   ): Promise<unknown>;
   /** Listens to every failed call. Returns the unsubscribe function. */
   subscribeErrors(listener: (error: RedisStoreError) => void): () => void;
+  /**
+   * Listens to the connection coming back after an outage (the server may have restarted and lost
+   * what it held). Returns the unsubscribe function.
+   */
+  subscribeReconnections(listener: () => void): () => void;
   /** A second connection to the same server (same options), e.g. for pub/sub. */
   duplicate(overrides: RedisOptions): Redis;
   /** Rejects waiting calls and closes the connection. */
@@ -74,6 +79,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   const maxReconnectDelayMs = options.maxReconnectDelayMs ?? 1000;
   const displayUrl = maskRedisUrl(options.url);
   const errorListeners = new Set<(error: RedisStoreError) => void>();
+  const reconnectionListeners = new Set<() => void>();
   if (options.onError) errorListeners.add(options.onError);
   const readyWaiters = new Set<{ resolve: () => void; reject: (error: Error) => void }>();
   let state: RedisConnectionState = 'connecting';
@@ -106,11 +112,13 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   });
   client.on('ready', () => {
     if (state === 'closed') return;
-    if (state === 'unavailable') logger?.info('redis store reconnected', { url: displayUrl });
+    const reconnected = state === 'unavailable';
+    if (reconnected) logger?.info('redis store reconnected', { url: displayUrl });
     state = 'ready';
     lastConnectionError = undefined;
     for (const waiter of readyWaiters) waiter.resolve();
     readyWaiters.clear();
+    if (reconnected) for (const listener of reconnectionListeners) listener();
   });
   client.on('close', () => {
     if (state !== 'ready') return;
@@ -196,6 +204,13 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       errorListeners.add(listener);
       return () => {
         errorListeners.delete(listener);
+      };
+    },
+
+    subscribeReconnections(listener) {
+      reconnectionListeners.add(listener);
+      return () => {
+        reconnectionListeners.delete(listener);
       };
     },
 

@@ -3,7 +3,10 @@ import { ADD_VECTOR_SCRIPT, REMOVE_VECTOR_SCRIPT } from './lua-scripts';
 import type { RedisStoreContext } from './redis-store-context';
 import { encodeVectorValues, packVector, unpackVector } from './vector-codec';
 
-/** L2 vectors in one Redis hash per index, tied to their entries; changes go out through the feed. */
+/**
+ * L2 vectors in one Redis hash per index of a tenant (in the tenant's hash slot, with the entries
+ * they are tied to); changes go out through the feed.
+ */
 export function createRedisVectorStore({
   connection,
   keys,
@@ -16,7 +19,10 @@ export function createRedisVectorStore({
       const reply = await run('addVector', () =>
         runScript(
           ADD_VECTOR_SCRIPT,
-          [keys.entry(record.entryKey), keys.vectors(record.indexKey)],
+          [
+            keys.entry(record.tenantId, record.entryKey),
+            keys.vectors(record.tenantId, record.indexKey),
+          ],
           [
             record.id,
             packVector(record),
@@ -40,7 +46,7 @@ export function createRedisVectorStore({
         Number(
           await runScript(
             REMOVE_VECTOR_SCRIPT,
-            [keys.vectors(indexKey)],
+            [keys.vectors(tenantId, indexKey)],
             [id, indexKey, keys.changesChannel, feed.origin, tenantId],
           ),
         ),
@@ -55,7 +61,7 @@ export function createRedisVectorStore({
       // subscription become active first (bounded, so a slow one never blocks the lookup).
       await feed.settle(subscribeWaitMs);
       return run('listVectors', async () => {
-        const vectorsKey = keys.vectors(indexKey);
+        const vectorsKey = keys.vectors(tenantId, indexKey);
         const packed = await client.hgetallBuffer(vectorsKey);
         const records: VectorRecord[] = [];
         for (const [id, bytes] of Object.entries(packed)) {
@@ -64,8 +70,9 @@ export function createRedisVectorStore({
         }
         if (records.length === 0) return records;
         // A vector lives only as long as its entry; entries that expired leave theirs behind.
+        // The entries are the tenant's, in the slot of the index: one pipeline, one node.
         const pipeline = client.pipeline();
-        for (const record of records) pipeline.pttl(keys.entry(record.entryKey));
+        for (const record of records) pipeline.pttl(keys.entry(tenantId, record.entryKey));
         const ttls = ((await pipeline.exec()) ?? []).map(([, ttl]) => Number(ttl ?? -2));
         const live = records
           .map((record, index) => withRemainingTtl(record, ttls[index] ?? -1))
