@@ -4,12 +4,16 @@ import {
   checkTestRedis,
   createTestPrefix,
   deleteKeysWithPrefix,
+  disposable,
   findFreePort,
   hasRedisServerBinary,
   listKeysWithPrefix,
   REDIS_REQUIRED,
+  recordingLogger,
+  sleep,
   startPrivateRedisServer,
   TEST_REDIS_URL,
+  waitFor,
 } from '../../test/support/redis-test-support';
 import {
   describeStoreContract,
@@ -17,7 +21,6 @@ import {
   makeTestVector,
 } from '../../test/support/store-contract';
 import { SemanticIndexRegistry } from '../cache/semantic-index-registry';
-import type { GatewayLogger } from '../log/logger';
 import { createVectorIndex } from '../semantic/vector-index';
 import { RedisStoreError } from './redis/redis-store-error';
 import {
@@ -343,88 +346,82 @@ describe.skipIf(!redisAvailable)('redis store', () => {
 
 // Needs no Redis at all: it points at a port where nothing listens.
 describe('redis store without a server', () => {
-  it('rejects every call quickly with a store_unavailable error and never rejects unhandled', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    const port = await findFreePort();
-    const store = createRedisStore({ url: `redis://127.0.0.1:${port}/0`, unavailableWaitMs: 150 });
-    try {
-      const calls: Array<[string, () => Promise<unknown>]> = [
-        ['getEntry', () => store.getEntry('tenant-a', 'k1')],
-        ['setEntry', () => store.setEntry(makeEntry('k1', 'tenant-a'), 1_000)],
-        ['deleteEntry', () => store.deleteEntry('tenant-a', 'k1')],
-        ['countEntries', () => store.countEntries('tenant-a')],
-        ['flushTenant', () => store.flushTenant('tenant-a')],
-        ['addVector', () => store.addVector(makeTestVector('k1', 'index-1', [1]))],
-        ['removeVector', () => store.removeVector('tenant-a', 'index-1', 'k1')],
-        ['listVectors', () => store.listVectors('tenant-a', 'index-1')],
-        ['takeDepKeys', () => store.takeDepKeys('tenant-a', 'doc:1')],
-        ['getDepHashes', () => store.getDepHashes('tenant-a', ['doc:1'])],
-        ['setDepHash', () => store.setDepHash('tenant-a', 'doc:1', 'v2')],
-        [
-          'lookupEntry',
-          () => store.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps: [], now: Date.now() }),
-        ],
-        ['incrementWindow', () => store.incrementWindow('rl:x', 1_000)],
-        ['acquireLock', () => store.acquireLock('lock:1', 1_000)],
-        ['readStats', () => store.readStats()],
-      ];
-      const started = performance.now();
-      const outcomes = await Promise.all(
-        calls.map(async ([name, call]) => {
-          const error = await call().then(
-            () => undefined,
-            (reason: unknown) => reason,
-          );
-          return { name, code: RedisStoreError.isInstance(error) ? error.code : 'resolved' };
-        }),
-      );
-      expect(performance.now() - started).toBeLessThan(1_000);
-      expect(outcomes).toEqual(calls.map(([name]) => ({ name, code: 'store_unavailable' })));
-      await expect(store.incrementStat('tenant-a', 'misses')).resolves.toBeUndefined();
-      store.subscribe(() => {});
-      await sleep(200);
-    } finally {
-      await store.close();
-      process.off('unhandledRejection', onUnhandled);
-    }
-    expect(unhandled).toEqual([]);
-    await expect(store.getEntry('tenant-a', 'k1')).rejects.toThrow('closed');
-  });
+  it.each([
+    ['a server', (port: number) => `redis://127.0.0.1:${port}/0`],
+    ['a cluster', (port: number) => `redis-cluster://127.0.0.1:${port}`],
+  ])(
+    'rejects every call to %s quickly with a store_unavailable error and never rejects unhandled',
+    async (_, urlOf) => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      const port = await findFreePort();
+      const store = createRedisStore({ url: urlOf(port), unavailableWaitMs: 150 });
+      try {
+        const calls: Array<[string, () => Promise<unknown>]> = [
+          ['getEntry', () => store.getEntry('tenant-a', 'k1')],
+          ['setEntry', () => store.setEntry(makeEntry('k1', 'tenant-a'), 1_000)],
+          ['deleteEntry', () => store.deleteEntry('tenant-a', 'k1')],
+          ['countEntries', () => store.countEntries('tenant-a')],
+          ['flushTenant', () => store.flushTenant('tenant-a')],
+          ['addVector', () => store.addVector(makeTestVector('k1', 'index-1', [1]))],
+          ['removeVector', () => store.removeVector('tenant-a', 'index-1', 'k1')],
+          ['listVectors', () => store.listVectors('tenant-a', 'index-1')],
+          ['takeDepKeys', () => store.takeDepKeys('tenant-a', 'doc:1')],
+          ['getDepHashes', () => store.getDepHashes('tenant-a', ['doc:1'])],
+          ['setDepHash', () => store.setDepHash('tenant-a', 'doc:1', 'v2')],
+          [
+            'lookupEntry',
+            () => store.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps: [], now: Date.now() }),
+          ],
+          ['incrementWindow', () => store.incrementWindow('rl:x', 1_000)],
+          ['acquireLock', () => store.acquireLock('lock:1', 1_000)],
+          ['readStats', () => store.readStats()],
+        ];
+        const started = performance.now();
+        const outcomes = await Promise.all(
+          calls.map(async ([name, call]) => {
+            const error = await call().then(
+              () => undefined,
+              (reason: unknown) => reason,
+            );
+            return { name, code: RedisStoreError.isInstance(error) ? error.code : 'resolved' };
+          }),
+        );
+        expect(performance.now() - started).toBeLessThan(1_000);
+        expect(outcomes).toEqual(calls.map(([name]) => ({ name, code: 'store_unavailable' })));
+        await expect(store.incrementStat('tenant-a', 'misses')).resolves.toBeUndefined();
+        store.subscribe(() => {});
+        await sleep(200);
+      } finally {
+        await store.close();
+        process.off('unhandledRejection', onUnhandled);
+      }
+      expect(unhandled).toEqual([]);
+      await expect(store.getEntry('tenant-a', 'k1')).rejects.toThrow('closed');
+    },
+  );
 
   it('masks the password of a Redis URL for logs', () => {
     expect(maskRedisUrl('redis://:secret@cache.internal:6380/2')).toBe(
       'redis://:***@cache.internal:6380/2',
     );
     expect(maskRedisUrl('redis://127.0.0.1:6379/0')).toBe('redis://127.0.0.1:6379/0');
+    expect(maskRedisUrl('redis-cluster://cc:s3cret@10.0.0.5:7000,10.0.0.6:7000')).toBe(
+      'redis-cluster://cc:***@10.0.0.5:7000,10.0.0.6:7000',
+    );
+  });
+
+  it("refuses a key prefix with braces on a cluster, which would take the tenants' hash tags", () => {
+    expect(() =>
+      createRedisStore({ url: 'redis-cluster://127.0.0.1:7000', prefix: 'cc{eu}:' }),
+    ).toThrow(/must not contain "\{" or "\}"/);
+    expect(() =>
+      createRedisStore({ cluster: { nodes: ['127.0.0.1:7000'] }, prefix: 'cc}' }),
+    ).toThrow(/must not contain/);
   });
 });
 
-function disposable(store: RedisStore): RedisStore & AsyncDisposable {
-  return Object.assign(store, { [Symbol.asyncDispose]: () => store.close() });
-}
-
-function recordingLogger(lines: string[]): GatewayLogger {
-  const record = (message: string) => lines.push(message);
-  return { error: record, warn: record, info: () => {}, debug: () => {} };
-}
-
 function makeEntry(key: string, tenantId: string, depIds: string[] = []): CacheEntry {
   return makeTestEntry(key, tenantId, depIds, { indexKey: 'index-1' });
-}
-
-async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 2_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms.`);
-    await sleep(10);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
