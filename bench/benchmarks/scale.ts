@@ -100,8 +100,8 @@ export const scaleBenchmark: Benchmark = {
       await inBatches(TENANTS, 32, (tenant) => ask(first, tenant, question(0)));
       const templates: CacheEntry[] = [];
       for (let tenant = 0; tenant < TENANTS; tenant++) {
-        const [key] = await redis.smembers(`${prefix}tenant:keys:${tenantId(tenant)}`);
-        const entry = key === undefined ? undefined : await store.getEntry(key);
+        const [key] = await redis.smembers(`${prefix}{${tenantId(tenant)}}:keys`);
+        const entry = key === undefined ? undefined : await store.getEntry(tenantId(tenant), key);
         if (!entry) throw new Error(`the gateway cached nothing for ${tenantId(tenant)}`);
         templates.push(entry);
       }
@@ -123,6 +123,7 @@ export const scaleBenchmark: Benchmark = {
         if (tenant < VECTOR_TENANTS && template.indexKey) {
           await store.addVector({
             id: key,
+            tenantId: template.tenantId,
             indexKey: template.indexKey,
             entryKey: key,
             text: chat.semanticText ?? text,

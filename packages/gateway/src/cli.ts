@@ -10,6 +10,7 @@ import {
   resolveCliConfig,
 } from './config/cli-config';
 import { startGateway } from './gateway';
+import { findStoreProblem } from './store/open-store';
 import type { Store } from './store/store';
 
 const COMMAND = 'cachecore-gateway';
@@ -37,10 +38,10 @@ async function runServer(argv: string[]): Promise<void> {
   if (positionals.length > 0) throw new ConfigError(`Unexpected argument "${positionals[0]}".`);
   const { options, display } = await resolveCliConfig(values, process.env);
   // The gateway opens (and on shutdown closes) the store named by --store, logging through its
-  // own logger; only a malformed --store is a configuration error.
-  if (!/^(memory|rediss?:\/\/.+)$/.test(options.store.trim())) {
-    throw new ConfigError(`Unknown --store "${options.store}": use "memory" or a redis:// URL.`);
-  }
+  // own logger; only a malformed --store (or a prefix a cluster cannot take) is a configuration
+  // error.
+  const storeProblem = findStoreProblem(options.store, options.redisPrefix);
+  if (storeProblem) throw new ConfigError(storeProblem);
   const gateway = await startGateway(options);
   const { store } = gateway;
 

@@ -22,7 +22,13 @@ export {
 export type { GuardVeto, VectorIndex, VectorMatch } from './semantic/types';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store';
 export { RedisStoreError, type RedisStoreErrorCode } from './store/redis/redis-store-error';
-export { createRedisStore, type RedisStore, type RedisStoreOptions } from './store/redis-store';
+export {
+  createRedisStore,
+  type RedisClusterConnection,
+  type RedisClusterNode,
+  type RedisStore,
+  type RedisStoreOptions,
+} from './store/redis-store';
 export type {
   CacheEntry,
   CoordinationStore,

@@ -1,6 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type GatewayProcess,
+  killGatewayProcesses,
+  startGatewayProcess,
+} from '../test/support/gateway-process';
+import { ask, depsHeader, invalidate } from '../test/support/gateway-requests';
 import {
   checkTestRedis,
   createTestPrefix,
@@ -16,78 +20,9 @@ import { createTenantToken } from './auth/create-tenant-token';
 import { type Gateway, startGateway } from './gateway';
 import { createMockUpstream, type MockUpstream } from './upstream/mock-upstream';
 
-const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
-const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SECRET = 'scale-out-test-secret';
 
 const redisAvailable = await checkTestRedis();
-
-/** A gateway CLI running as its own process, as one instance behind a load balancer would. */
-interface GatewayProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
-  output(): string;
-  /** SIGKILL, as a crash would: no graceful shutdown. */
-  kill(): Promise<void>;
-}
-
-const children = new Set<ChildProcess>();
-
-async function startGatewayProcess(args: string[]): Promise<GatewayProcess> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('CACHECORE_') && name !== 'OPENAI_API_KEY') env[name] = value;
-  }
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@cachecore/source', '--import', 'tsx', CLI, ...args],
-    {
-      cwd: REPOSITORY_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  let output = '';
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      children.delete(child);
-      resolve();
-    }),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`The gateway did not start:\n${output}`)),
-      20_000,
-    );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(/cachecore-gateway listening on (http:\/\/\S+)/);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`The gateway exited while starting:\n${output}`));
-    });
-  });
-  return {
-    url,
-    child,
-    output: () => output,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
-}
 
 function gatewayArgs(upstream: { url: string }, storeUrl: string, prefix: string): string[] {
   return [
@@ -106,47 +41,7 @@ function gatewayArgs(upstream: { url: string }, storeUrl: string, prefix: string
   ];
 }
 
-async function ask(
-  gateway: { url: string },
-  token: string,
-  content: string,
-  headers: Record<string, string> = {},
-  signal?: AbortSignal,
-): Promise<{ status: number; cache: string | null; content: unknown }> {
-  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
-    signal,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-cachecore-token': token, ...headers },
-    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }),
-  });
-  const body = (await response.json()) as { choices?: { message?: { content?: unknown } }[] };
-  return {
-    status: response.status,
-    cache: response.headers.get('x-cache'),
-    content: body.choices?.[0]?.message?.content,
-  };
-}
-
-function depsHeader(deps: Record<string, string>): Record<string, string> {
-  const tags = Object.entries(deps).map(([depId, hash]) => ({
-    dep_id: depId,
-    expected_hash: hash,
-  }));
-  return { 'x-cachecore-deps': Buffer.from(JSON.stringify(tags)).toString('base64url') };
-}
-
-async function invalidate(gateway: GatewayProcess, token: string, depId: string, newHash: string) {
-  const response = await fetch(`${gateway.url}/v1/invalidate`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-cachecore-token': token },
-    body: JSON.stringify({ dep_id: depId, new_hash: newHash }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-});
+afterAll(killGatewayProcesses);
 
 describe.skipIf(!redisAvailable)('two gateway processes sharing one Redis', () => {
   const prefix = createTestPrefix('scale-out');

@@ -1,6 +1,7 @@
 import type { VectorIndex } from '../semantic/types';
 import { DEFAULT_MAX_MEMORY_MB, type MemoryReading } from '../store/memory-budget';
 import type { Store, StoreChange, VectorRecord } from '../store/store';
+import { tenantScopedKey } from '../store/tenant-scoped-key';
 
 /** An in-process vector index of one L2 index key, with the records its ids point to. */
 export interface LoadedSemanticIndex {
@@ -38,9 +39,9 @@ const INDEX_OVERHEAD_BYTES = 2048;
 const RECORD_OVERHEAD_BYTES = 512;
 
 /**
- * Keeps in-process vector indexes per L2 index key (namespace + context key), loaded from the store
- * when a lookup needs one and kept in sync with the store's change notifications, so several
- * gateway instances sharing a store see each other's vectors.
+ * Keeps in-process vector indexes per tenant and L2 index key (namespace + context key), loaded
+ * from the store when a lookup needs one and kept in sync with the store's change notifications,
+ * so several gateway instances sharing a store see each other's vectors.
  *
  * Memory stays bounded however many contexts there are: indexes are kept least recently used first
  * within `maxBytes`; a lookup whose context has no vectors in the store creates nothing; an index
@@ -48,6 +49,7 @@ const RECORD_OVERHEAD_BYTES = 512;
  * used and by a periodic sweep (a Redis TTL expiry announces nothing).
  */
 export class SemanticIndexRegistry {
+  /** Held indexes by tenant-scoped index key, least recently used first. */
   private readonly held = new Map<string, HeldIndex>();
   private readonly loading = new Map<
     string,
@@ -80,33 +82,41 @@ export class SemanticIndexRegistry {
   }
 
   /**
-   * The index of `indexKey`, loading it from the store when it is not held. A context without
-   * vectors gets a shared empty index and nothing is kept for it.
+   * The index of `indexKey` of `tenantId`, loading it from the store when it is not held. A
+   * context without vectors gets a shared empty index and nothing is kept for it.
+   * @param tenantId The tenant whose index it is (the store keeps each tenant's vectors apart).
+   * @param indexKey The L2 index key (namespace + context key).
    */
-  async get(indexKey: string): Promise<LoadedSemanticIndex> {
-    const held = this.held.get(indexKey);
+  async get(tenantId: string, indexKey: string): Promise<LoadedSemanticIndex> {
+    const slot = tenantScopedKey(tenantId, indexKey);
+    const held = this.held.get(slot);
     if (held) {
       // Re-inserting makes the map's order least recently used first.
-      this.held.delete(indexKey);
-      this.held.set(indexKey, held);
-      if (held.nextExpiry <= this.now()) this.sweep(indexKey, held);
-      return this.held.has(indexKey) ? held.loaded : this.emptyIndex();
+      this.held.delete(slot);
+      this.held.set(slot, held);
+      if (held.nextExpiry <= this.now()) this.sweep(slot, held);
+      return this.held.has(slot) ? held.loaded : this.emptyIndex();
     }
-    const inFlight = this.loading.get(indexKey);
+    const inFlight = this.loading.get(slot);
     if (inFlight) return inFlight.promise;
     const changes: StoreChange[] = [];
-    const promise = this.load(indexKey, changes);
-    this.loading.set(indexKey, { promise, changes });
+    const promise = this.load(tenantId, indexKey, changes);
+    this.loading.set(slot, { promise, changes });
     // `load` hands over synchronously once its snapshot is in; this only clears up after a failure.
     promise.catch(() => {
-      if (this.loading.get(indexKey)?.promise === promise) this.loading.delete(indexKey);
+      if (this.loading.get(slot)?.promise === promise) this.loading.delete(slot);
     });
     return promise;
   }
 
-  /** Whether an index key is held (or loading) in this process. */
-  has(indexKey: string): boolean {
-    return this.held.has(indexKey) || this.loading.has(indexKey);
+  /**
+   * Whether the index of `indexKey` of `tenantId` is held (or loading) in this process.
+   * @param tenantId The tenant whose index it is.
+   * @param indexKey The L2 index key.
+   */
+  has(tenantId: string, indexKey: string): boolean {
+    const slot = tenantScopedKey(tenantId, indexKey);
+    return this.held.has(slot) || this.loading.has(slot);
   }
 
   /** What the indexes hold, for the memory gauges. */
@@ -125,12 +135,17 @@ export class SemanticIndexRegistry {
     this.dropAll();
   }
 
-  private async load(indexKey: string, changes: StoreChange[]): Promise<LoadedSemanticIndex> {
+  private async load(
+    tenantId: string,
+    indexKey: string,
+    changes: StoreChange[],
+  ): Promise<LoadedSemanticIndex> {
     const generation = this.generation;
-    const records = await this.store.listVectors(indexKey);
+    const records = await this.store.listVectors(tenantId, indexKey);
     // From here on everything runs synchronously: no change can slip between the snapshot, the
     // changes buffered while it was taken, and the held index that follows the feed directly.
-    this.loading.delete(indexKey);
+    const slot = tenantScopedKey(tenantId, indexKey);
+    this.loading.delete(slot);
     const current = this.now();
     const live = records.filter((record) => !hasExpired(record, current));
     // Changes that arrived while the snapshot was taken are applied after it, in order.
@@ -144,7 +159,7 @@ export class SemanticIndexRegistry {
     for (const record of live) this.addRecord(held, record);
     for (const change of changes) this.applyTo(held, change);
     if (held.loaded.records.size === 0 || generation !== this.generation) return held.loaded;
-    this.held.set(indexKey, held);
+    this.held.set(slot, held);
     this.heldBytes += held.bytes;
     this.recordCount += held.loaded.records.size;
     this.evictToBudget();
@@ -158,20 +173,21 @@ export class SemanticIndexRegistry {
       this.dropAll();
       return;
     }
-    const indexKey = change.type === 'vector-added' ? change.record.indexKey : change.indexKey;
-    const inFlight = this.loading.get(indexKey);
+    const { tenantId, indexKey } = change.type === 'vector-added' ? change.record : change;
+    const slot = tenantScopedKey(tenantId, indexKey);
+    const inFlight = this.loading.get(slot);
     if (inFlight) {
       inFlight.changes.push(change);
       return;
     }
-    const held = this.held.get(indexKey);
+    const held = this.held.get(slot);
     if (!held) return;
     const bytesBefore = held.bytes;
     const recordsBefore = held.loaded.records.size;
     this.applyTo(held, change);
     this.heldBytes += held.bytes - bytesBefore;
     this.recordCount += held.loaded.records.size - recordsBefore;
-    if (held.loaded.records.size === 0) this.drop(indexKey, held);
+    if (held.loaded.records.size === 0) this.drop(slot, held);
     else if (held.bytes > bytesBefore) this.evictToBudget();
   }
 
@@ -203,7 +219,7 @@ export class SemanticIndexRegistry {
   }
 
   /** Drops the records of one index whose entries expired, and the index when none is left. */
-  private sweep(indexKey: string, held: HeldIndex): void {
+  private sweep(slot: string, held: HeldIndex): void {
     const current = this.now();
     const bytesBefore = held.bytes;
     const recordsBefore = held.loaded.records.size;
@@ -215,26 +231,26 @@ export class SemanticIndexRegistry {
     }
     this.heldBytes += held.bytes - bytesBefore;
     this.recordCount += held.loaded.records.size - recordsBefore;
-    if (held.loaded.records.size === 0) this.drop(indexKey, held);
+    if (held.loaded.records.size === 0) this.drop(slot, held);
   }
 
   private sweepAll(): void {
     const current = this.now();
-    for (const [indexKey, held] of [...this.held]) {
-      if (held.nextExpiry <= current) this.sweep(indexKey, held);
+    for (const [slot, held] of [...this.held]) {
+      if (held.nextExpiry <= current) this.sweep(slot, held);
     }
   }
 
   private evictToBudget(): void {
-    for (const [indexKey, held] of this.held) {
+    for (const [slot, held] of this.held) {
       if (this.heldBytes <= this.maxBytes) return;
-      this.drop(indexKey, held);
+      this.drop(slot, held);
     }
   }
 
-  private drop(indexKey: string, held: HeldIndex): void {
-    if (this.held.get(indexKey) !== held) return;
-    this.held.delete(indexKey);
+  private drop(slot: string, held: HeldIndex): void {
+    if (this.held.get(slot) !== held) return;
+    this.held.delete(slot);
     this.heldBytes -= held.bytes;
     this.recordCount -= held.loaded.records.size;
   }

@@ -65,7 +65,7 @@ export async function lookupSemantic(
 ): Promise<SemanticLookupResult> {
   const [vector] = await semantic.embedder.embed([request.text], request.signal);
   if (!vector) throw new Error('The embedder returned no vector.');
-  const loaded = await semantic.registry.get(request.indexKey);
+  const loaded = await semantic.registry.get(request.tenantId, request.indexKey);
   if (loaded.index.size === 0) return { vector };
   const candidates: { text: string; score: number; payload: VectorRecord }[] = [];
   for (const match of loaded.index.search(vector, CANDIDATES)) {
@@ -83,7 +83,7 @@ export async function lookupSemantic(
       return result;
     }
     const record = judged.candidate.payload;
-    const entry = await store.getEntry(record.entryKey);
+    const entry = await store.getEntry(record.tenantId, record.entryKey);
     if (!entry || entry.expiresAt <= request.now) continue;
     if (!(await canServeEntry(store, request.tenantId, entry.deps, request.deps))) continue;
     result.bestSimilarity = judged.similarity;

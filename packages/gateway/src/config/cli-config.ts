@@ -154,7 +154,8 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   {
     flag: 'store',
     type: 'string',
-    description: 'memory, or redis://host:port/db',
+    description:
+      'memory, redis://host:port/db, or redis-cluster://host:port,host:port (seed nodes)',
     defaultText: 'memory',
   },
   { flag: 'redis-prefix', type: 'string', description: 'Key prefix in Redis', defaultText: 'cc:' },
@@ -162,7 +163,7 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
 
 /** Options of the CLI: the gateway's, plus where the store lives. */
 export interface CliGatewayConfig extends Omit<GatewayOptions, 'store'> {
-  /** `memory` or a `redis://` URL. */
+  /** `memory`, a `redis://` URL or a `redis-cluster://` URL. */
   store: string;
   redisPrefix: string;
 }

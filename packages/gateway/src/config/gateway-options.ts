@@ -79,13 +79,18 @@ export interface GatewayOptions {
   /** Whether the semantic cache (L2) is on. @default true */
   l2?: boolean;
   /**
-   * Where cached data lives: `'memory'` (this process only), a `redis://host:port/db` URL (shared
-   * by every gateway using the same URL and `redisPrefix`; the gateway opens and closes it), or a
-   * `Store` instance (e.g. from `createRedisStore`; shared, and not closed by the gateway).
+   * Where cached data lives: `'memory'` (this process only), a `redis://host:port/db` URL or a
+   * `redis-cluster://host:port,host:port` URL (seed nodes of a Redis Cluster), shared by every
+   * gateway using the same Redis and `redisPrefix` (the gateway opens and closes it), or a `Store`
+   * instance (e.g. from `createRedisStore`; shared, and not closed by the gateway).
    * @default 'memory'
    */
   store?: Store | string;
-  /** Prefix of every Redis key of a `redis://` store. @default 'cc:' */
+  /**
+   * Prefix of every Redis key of a `redis://` or `redis-cluster://` store (without `{` or `}` on a
+   * cluster).
+   * @default 'cc:'
+   */
   redisPrefix?: string;
   /** @default 'info' */
   logLevel?: LogLevel;

@@ -230,7 +230,7 @@ async function readCachedEmbedding(
   key: string,
   deps: readonly DepTag[],
 ): Promise<InputEmbedding | undefined> {
-  const entry = await context.store.getEntry(key);
+  const entry = await context.store.getEntry(tenantId, key);
   const now = context.now();
   if (!entry || classifyFreshness(entry, now) === 'expired') return undefined;
   // The request's own deps were just checked against the current hashes: an entry tagged with

@@ -73,7 +73,9 @@ export async function handleInvalidate(
   let deleted = 0;
   try {
     const keys = await context.store.takeDepKeys(identity.tenantId, depId);
-    for (const key of keys) if (await context.store.deleteEntry(key)) deleted += 1;
+    for (const key of keys) {
+      if (await context.store.deleteEntry(identity.tenantId, key)) deleted += 1;
+    }
   } catch (error) {
     context.logger.warn(
       'invalidation recorded, but deleting its entries failed; they expire unserved',

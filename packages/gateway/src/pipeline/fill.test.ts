@@ -87,7 +87,10 @@ describe('fill stage', () => {
       }),
     });
   const storedContent = async (content: string) => {
-    const entry = await context.store.getEntry(cacheableRequest(context, identity, content).l1Key);
+    const entry = await context.store.getEntry(
+      identity.tenantId,
+      cacheableRequest(context, identity, content).l1Key,
+    );
     return entry ? JSON.parse(entry.body).choices[0].message.content : undefined;
   };
 

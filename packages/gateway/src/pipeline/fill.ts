@@ -121,9 +121,9 @@ async function readServableEntry(
   context: GatewayContext,
   cacheable: CacheableRequest,
 ): Promise<FlightOutcome | undefined> {
-  const entry = await context.store.getEntry(cacheable.l1Key);
-  if (!entry || classifyFreshness(entry, context.now()) !== 'fresh') return undefined;
   const tenantId = cacheable.identity.tenantId;
+  const entry = await context.store.getEntry(tenantId, cacheable.l1Key);
+  if (!entry || classifyFreshness(entry, context.now()) !== 'fresh') return undefined;
   if (!(await canServeEntry(context.store, tenantId, entry.deps, cacheable.deps))) return undefined;
   return { kind: 'completion', completion: JSON.parse(entry.body), body: entry.body };
 }

@@ -148,7 +148,7 @@ async function readL1(
   }
   if (!(await areDepsCurrent(store, tenantId, cacheable.deps)))
     return { depsCurrent: false, counted: false };
-  const entry = await store.getEntry(cacheable.l1Key);
+  const entry = await store.getEntry(tenantId, cacheable.l1Key);
   const freshness = entry ? classifyFreshness(entry, now) : 'expired';
   if (!entry || freshness === 'expired') return { depsCurrent: true, counted: false };
   if (!(await canServeEntry(store, tenantId, entry.deps, cacheable.deps))) {

@@ -37,7 +37,7 @@ describe('stale-while-revalidate refresh', () => {
       },
       undefined,
     );
-    const stale = await context.store.getEntry(request.l1Key);
+    const stale = await context.store.getEntry(request.identity.tenantId, request.l1Key);
     if (!stale) throw new Error('the entry was not written');
     clock += 10_000;
     refreshStaleEntry(context, { 'content-type': 'application/json' }, request, stale);
@@ -46,7 +46,7 @@ describe('stale-while-revalidate refresh', () => {
 
     expect(upstream.requestCount).toBe(1);
     expect(upstream.requests[0]?.body).not.toHaveProperty('stream');
-    const refreshed = await context.store.getEntry(request.l1Key);
+    const refreshed = await context.store.getEntry(request.identity.tenantId, request.l1Key);
     expect(refreshed?.createdAt).toBe(clock);
     expect(JSON.parse(refreshed?.body ?? '{}').choices[0].message.content).toBe('Echo: refresh me');
     expect(refreshed?.deps).toEqual(stale.deps);

@@ -49,6 +49,7 @@ export async function writeCompletion(
     if (!vector) return;
     await store.addVector({
       id: cacheable.l1Key,
+      tenantId: entry.tenantId,
       entryKey: cacheable.l1Key,
       indexKey: cacheable.indexKey,
       text,

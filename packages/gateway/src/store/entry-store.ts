@@ -1,18 +1,31 @@
 /**
  * The L1 side of a store: cached completions, the dep sets that point at them, the current dep
  * hashes they are checked against, and per-tenant flush and count.
+ *
+ * Every entry belongs to one tenant and its key is looked up within that tenant: the same key
+ * under another tenant is another entry. Calls name the tenant, so a store can keep everything of
+ * one tenant together (on Redis Cluster: in one hash slot).
  */
 export interface EntryStore {
-  /** The entry under `key`, or `undefined` when absent or past its store TTL. */
-  getEntry(key: string): Promise<CacheEntry | undefined>;
+  /**
+   * The entry of `tenantId` under `key`, or `undefined` when absent or past its store TTL.
+   * @param tenantId The tenant the entry was written for (`CacheEntry.tenantId`).
+   * @param key The L1 key (`CacheEntry.key`).
+   */
+  getEntry(tenantId: string, key: string): Promise<CacheEntry | undefined>;
   /**
    * Writes (or replaces) an entry, kept for `ttlMs` milliseconds. Also records `key` in the dep set
    * of every dep in `entry.deps` and in the tenant's key set, so invalidation and flush find it.
    * Replacing an entry drops the vector of the previous version.
    */
   setEntry(entry: CacheEntry, ttlMs: number): Promise<void>;
-  /** Deletes an entry together with its vector. Returns whether an entry existed. */
-  deleteEntry(key: string): Promise<boolean>;
+  /**
+   * Deletes the entry of `tenantId` under `key` together with its vector. Returns whether an entry
+   * existed.
+   * @param tenantId The tenant the entry was written for.
+   * @param key The L1 key, as `takeDepKeys` hands it out.
+   */
+  deleteEntry(tenantId: string, key: string): Promise<boolean>;
   /** Number of live entries of one tenant. */
   countEntries(tenantId: string): Promise<number>;
   /** Deletes every entry (and vector) of one tenant; returns how many entries were deleted. */

@@ -25,6 +25,7 @@ describe('memory store eviction', () => {
     await store.setEntry(entry('first'), 60_000);
     await store.addVector({
       id: 'first',
+      tenantId: 't',
       entryKey: 'first',
       indexKey: 'idx',
       text: 'hello',
@@ -32,14 +33,14 @@ describe('memory store eviction', () => {
     });
     for (let index = 0; index < 4; index += 1) await store.setEntry(entry(`k${index}`), 60_000);
     // Reading `first` makes it the most recently used, so the next writes evict k0 first.
-    expect(await store.getEntry('first')).toBeDefined();
+    expect(await store.getEntry('t', 'first')).toBeDefined();
     for (let index = 4; index < 8; index += 1) await store.setEntry(entry(`k${index}`), 60_000);
-    expect(await store.getEntry('k0')).toBeUndefined();
-    expect(await store.getEntry('k7')).toBeDefined();
+    expect(await store.getEntry('t', 'k0')).toBeUndefined();
+    expect(await store.getEntry('t', 'k7')).toBeDefined();
     expect(await store.countEntries('t')).toBeLessThanOrEqual(5);
     for (let index = 8; index < 20; index += 1) await store.setEntry(entry(`k${index}`), 60_000);
-    expect(await store.getEntry('first')).toBeUndefined();
-    expect(await store.listVectors('idx')).toEqual([]);
+    expect(await store.getEntry('t', 'first')).toBeUndefined();
+    expect(await store.listVectors('t', 'idx')).toEqual([]);
     await store.close();
   });
 });
@@ -54,7 +55,7 @@ describe('memory store dep hashes', () => {
     clock += 3_000_000;
     expect(await store.getDepHashes('t', ['doc:1'])).toEqual(['v2']);
     clock += 700_000;
-    expect(await store.getEntry('late')).toBeUndefined();
+    expect(await store.getEntry('t', 'late')).toBeUndefined();
     expect(await store.getDepHashes('t', ['doc:1'])).toEqual([undefined]);
     expect(store.memory?.read().items.dep_hashes).toBe(0);
     await store.close();
@@ -73,7 +74,7 @@ describe('memory store dep hashes', () => {
     expect(reading?.items.dep_hashes).toBeLessThan(20_000);
     // The hash that rejects the stale entry was evicted only after the entry itself.
     expect(await store.getDepHashes('t', ['doc:0'])).toEqual([undefined]);
-    expect(await store.getEntry('stale')).toBeUndefined();
+    expect(await store.getEntry('t', 'stale')).toBeUndefined();
     await store.close();
   });
 });

@@ -3,6 +3,7 @@ import { createMemoryCoordinationStore } from './memory/memory-coordination-stor
 import { createMemoryStatisticsStore } from './memory/memory-statistics-store';
 import { type MemoryReading, splitMemoryBudget } from './memory-budget';
 import type { CacheEntry, Store, StoreChange, VectorRecord } from './store';
+import { tenantScopedKey } from './tenant-scoped-key';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -65,11 +66,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const now = options.now ?? Date.now;
   const budget = splitMemoryBudget(options.maxMemoryMb, true);
   const maxBytes = budget.storeBytes;
-  // Map iteration order is insertion order: re-inserting on read makes it an LRU list.
+  // Map iteration order is insertion order: re-inserting on read makes it an LRU list. Entries of
+  // every tenant share it, each under its tenant-scoped key.
   const entries = new Map<string, StoredEntry>();
   const tenants = new Map<string, TenantData>();
   // Dep records oldest first (a record is re-inserted when its hash changes).
   const depRecords = new Set<DepRecord>();
+  // Vectors by tenant-scoped index key, then by id.
   const vectorsByIndex = new Map<string, Map<string, VectorRecord>>();
   const listeners = new Set<(change: StoreChange) => void>();
   let entryBytes = 0;
@@ -110,20 +113,26 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     vectorCount -= 1;
     entryBytes -= vectorBytes(record);
     stored.bytes -= vectorBytes(record);
-    const index = vectorsByIndex.get(record.indexKey);
+    const indexSlot = tenantScopedKey(record.tenantId, record.indexKey);
+    const index = vectorsByIndex.get(indexSlot);
     if (index?.delete(record.id)) {
-      if (index.size === 0) vectorsByIndex.delete(record.indexKey);
-      emit({ type: 'vector-removed', indexKey: record.indexKey, id: record.id });
+      if (index.size === 0) vectorsByIndex.delete(indexSlot);
+      emit({
+        type: 'vector-removed',
+        tenantId: record.tenantId,
+        indexKey: record.indexKey,
+        id: record.id,
+      });
     }
   }
 
-  function removeStored(key: string): boolean {
-    const stored = entries.get(key);
+  function removeStored(tenantId: string, key: string): boolean {
+    const slot = tenantScopedKey(tenantId, key);
+    const stored = entries.get(slot);
     if (!stored) return false;
     detachVector(stored);
-    entries.delete(key);
+    entries.delete(slot);
     entryBytes -= stored.bytes;
-    const { tenantId } = stored.entry;
     const data = tenants.get(tenantId);
     if (data) {
       data.keys.delete(key);
@@ -140,7 +149,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   /** Drops a dep record, first deleting every entry tagged with the dep (none may outlive it). */
   function removeDepRecord(record: DepRecord): void {
     const data = tenants.get(record.tenantId);
-    for (const key of [...(data?.depKeys.get(record.depId) ?? [])]) removeStored(key);
+    for (const key of [...(data?.depKeys.get(record.depId) ?? [])]) {
+      removeStored(record.tenantId, key);
+    }
     depRecords.delete(record);
     depRecordBytes -= record.bytes;
     if (!data) return;
@@ -149,9 +160,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   }
 
   function evictToBound(): void {
-    for (const key of entries.keys()) {
+    for (const { entry } of entries.values()) {
       if (entryBytes + depRecordBytes <= maxBytes) return;
-      removeStored(key);
+      removeStored(entry.tenantId, entry.key);
     }
     for (const record of depRecords) {
       if (entryBytes + depRecordBytes <= maxBytes) return;
@@ -164,22 +175,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     if (writesSinceSweep < WRITES_PER_SWEEP) return;
     writesSinceSweep = 0;
     const current = now();
-    for (const [key, stored] of entries) {
-      if (stored.storeExpiresAt <= current) removeStored(key);
+    for (const stored of entries.values()) {
+      if (stored.storeExpiresAt <= current) removeStored(stored.entry.tenantId, stored.entry.key);
     }
     for (const record of depRecords) {
       if (record.expiresAt <= current) removeDepRecord(record);
     }
   }
 
-  function liveStored(key: string): StoredEntry | undefined {
-    const stored = entries.get(key);
+  function liveStored(tenantId: string, key: string): StoredEntry | undefined {
+    const stored = entries.get(tenantScopedKey(tenantId, key));
     if (!stored) return undefined;
     if (stored.storeExpiresAt <= now()) {
-      removeStored(key);
+      removeStored(tenantId, key);
       return undefined;
     }
     return stored;
+  }
+
+  /** Makes an entry the most recently used. */
+  function touch(stored: StoredEntry): void {
+    const slot = tenantScopedKey(stored.entry.tenantId, stored.entry.key);
+    entries.delete(slot);
+    entries.set(slot, stored);
   }
 
   function liveDepRecord(tenantId: string, depId: string): DepRecord | undefined {
@@ -212,21 +230,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       },
     },
 
-    async getEntry(key) {
-      const stored = liveStored(key);
+    async getEntry(tenantId, key) {
+      const stored = liveStored(tenantId, key);
       if (!stored) return undefined;
-      entries.delete(key);
-      entries.set(key, stored);
+      touch(stored);
       return stored.entry;
     },
 
     async setEntry(entry, ttlMs) {
-      removeStored(entry.key);
+      removeStored(entry.tenantId, entry.key);
       const ttl = Math.max(0, ttlMs);
       const storeExpiresAt = now() + ttl;
       longestEntryTtlMs = Math.max(longestEntryTtlMs, ttl);
       const bytes = estimateEntryBytes(entry);
-      entries.set(entry.key, { entry, storeExpiresAt, bytes });
+      entries.set(tenantScopedKey(entry.tenantId, entry.key), { entry, storeExpiresAt, bytes });
       entryBytes += bytes;
       const data = tenant(entry.tenantId);
       data.keys.add(entry.key);
@@ -246,27 +263,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       evictToBound();
     },
 
-    async deleteEntry(key) {
-      return removeStored(key);
+    async deleteEntry(tenantId, key) {
+      return removeStored(tenantId, key);
     },
 
     async countEntries(tenantId) {
       const keys = tenants.get(tenantId)?.keys;
       if (!keys) return 0;
       let count = 0;
-      for (const key of [...keys]) if (liveStored(key)) count += 1;
+      for (const key of [...keys]) if (liveStored(tenantId, key)) count += 1;
       return count;
     },
 
     async flushTenant(tenantId) {
       const keys = [...(tenants.get(tenantId)?.keys ?? [])];
       let deleted = 0;
-      for (const key of keys) if (removeStored(key)) deleted += 1;
+      for (const key of keys) if (removeStored(tenantId, key)) deleted += 1;
       return deleted;
     },
 
     async addVector(record) {
-      const stored = liveStored(record.entryKey);
+      const stored = liveStored(record.tenantId, record.entryKey);
       if (!stored) return;
       detachVector(stored);
       // Records tell their expiry on the real clock (as Redis' do), whatever clock the store runs on.
@@ -276,33 +293,37 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       vectorCount += 1;
       stored.bytes += vectorBytes(kept);
       entryBytes += vectorBytes(kept);
-      let index = vectorsByIndex.get(kept.indexKey);
+      const indexSlot = tenantScopedKey(kept.tenantId, kept.indexKey);
+      let index = vectorsByIndex.get(indexSlot);
       if (!index) {
         index = new Map();
-        vectorsByIndex.set(kept.indexKey, index);
+        vectorsByIndex.set(indexSlot, index);
       }
       index.set(kept.id, kept);
       emit({ type: 'vector-added', record: kept });
       evictToBound();
     },
 
-    async removeVector(indexKey, id) {
-      const record = vectorsByIndex.get(indexKey)?.get(id);
+    async removeVector(tenantId, indexKey, id) {
+      const index = vectorsByIndex.get(tenantScopedKey(tenantId, indexKey));
+      const record = index?.get(id);
       if (!record) return false;
-      const stored = entries.get(record.entryKey);
+      const stored = entries.get(tenantScopedKey(tenantId, record.entryKey));
       if (stored?.vector === record) {
         detachVector(stored);
         return true;
       }
-      vectorsByIndex.get(indexKey)?.delete(id);
-      emit({ type: 'vector-removed', indexKey, id });
+      index?.delete(id);
+      emit({ type: 'vector-removed', tenantId, indexKey, id });
       return true;
     },
 
-    async listVectors(indexKey) {
-      const index = vectorsByIndex.get(indexKey);
+    async listVectors(tenantId, indexKey) {
+      const index = vectorsByIndex.get(tenantScopedKey(tenantId, indexKey));
       if (!index) return [];
-      return [...index.values()].filter((record) => liveStored(record.entryKey) !== undefined);
+      return [...index.values()].filter(
+        (record) => liveStored(tenantId, record.entryKey) !== undefined,
+      );
     },
 
     subscribe(listener) {
@@ -332,12 +353,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         const current = hashOf(dep.depId);
         return current === undefined || current === dep.expectedHash;
       });
-      const stored = depsCurrent ? liveStored(key) : undefined;
+      const stored = depsCurrent ? liveStored(tenantId, key) : undefined;
       if (!stored) return { depsCurrent };
       const freshness = classifyServableEntry(stored.entry, deps, at, hashOf);
       if (!freshness) return { depsCurrent };
-      entries.delete(key);
-      entries.set(key, stored);
+      touch(stored);
       const { entry } = stored;
       // Counted synchronously (the memory counters never wait); not awaiting spares a hit two
       // promise turns.
@@ -359,7 +379,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         now() + Math.max(longestEntryTtlMs, MIN_DEP_RECORD_TTL_MS),
       );
       for (const key of data.depKeys.get(depId) ?? []) {
-        const stored = entries.get(key);
+        const stored = entries.get(tenantScopedKey(tenantId, key));
         if (stored && stored.storeExpiresAt > expiresAt) expiresAt = stored.storeExpiresAt;
       }
       const record: DepRecord = {

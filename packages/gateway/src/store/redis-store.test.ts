@@ -4,16 +4,23 @@ import {
   checkTestRedis,
   createTestPrefix,
   deleteKeysWithPrefix,
+  disposable,
   findFreePort,
   hasRedisServerBinary,
   listKeysWithPrefix,
   REDIS_REQUIRED,
+  recordingLogger,
+  sleep,
   startPrivateRedisServer,
   TEST_REDIS_URL,
+  waitFor,
 } from '../../test/support/redis-test-support';
-import { describeStoreContract, makeTestEntry } from '../../test/support/store-contract';
+import {
+  describeStoreContract,
+  makeTestEntry,
+  makeTestVector,
+} from '../../test/support/store-contract';
 import { SemanticIndexRegistry } from '../cache/semantic-index-registry';
-import type { GatewayLogger } from '../log/logger';
 import { createVectorIndex } from '../semantic/vector-index';
 import { RedisStoreError } from './redis/redis-store-error';
 import {
@@ -22,7 +29,7 @@ import {
   type RedisStore,
   type RedisStoreOptions,
 } from './redis-store';
-import type { CacheEntry, StoreChange, VectorRecord } from './store';
+import type { CacheEntry, StoreChange } from './store';
 
 const redisAvailable = await checkTestRedis();
 const usedPrefixes = new Set<string>();
@@ -55,28 +62,25 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       await using store = disposable(createTestStore());
       const { prefix } = store;
       await store.setEntry(makeEntry('k1', 'tenant:a', ['doc:1']), 60_000);
-      await store.addVector(makeVector('k1', 'index-1', [1, 0, 0]));
-      const entryTtl = await inspector.pttl(`${prefix}entry:k1`);
+      await store.addVector(makeTestVector('k1', 'index-1', [1, 0, 0], 'tenant:a'));
+      // Every key of the tenant starts with its hash tag, the tenant id escaped (`:` included).
+      const tenant = `${prefix}{tenant%3Aa}:`;
+      const entryTtl = await inspector.pttl(`${tenant}entry:k1`);
       expect(entryTtl).toBeGreaterThan(58_000);
       expect(entryTtl).toBeLessThanOrEqual(60_000);
-      // The tenant id is escaped where a dep id follows it, so `:` cannot forge another set.
-      for (const key of [
-        `${prefix}dep:keys:tenant%3Aa:doc:1`,
-        `${prefix}tenant:keys:tenant%3Aa`,
-        `${prefix}vec:index-1`,
-      ]) {
+      for (const key of [`${tenant}dep:keys:doc:1`, `${tenant}keys`, `${tenant}vec:index-1`]) {
         expect(await inspector.pttl(key), key).toBeGreaterThan(58_000);
       }
-      expect(await inspector.smembers(`${prefix}dep:keys:tenant%3Aa:doc:1`)).toEqual(['k1']);
+      expect(await inspector.smembers(`${tenant}dep:keys:doc:1`)).toEqual(['k1']);
 
       // A longer-lived entry in the same dep set extends the set; a shorter one never shortens it.
       await store.setEntry(makeEntry('k2', 'tenant:a', ['doc:1']), 120_000);
       await store.setEntry(makeEntry('k3', 'tenant:a', ['doc:1']), 5_000);
-      expect(await inspector.pttl(`${prefix}dep:keys:tenant%3Aa:doc:1`)).toBeGreaterThan(118_000);
+      expect(await inspector.pttl(`${tenant}dep:keys:doc:1`)).toBeGreaterThan(118_000);
       // Dep hashes expire, but never before an entry of the tenant: an invalidation must outlive
       // every entry it guards against, including ones written later with the old hash.
       await store.setDepHash('tenant:a', 'doc:1', 'v2');
-      const depHashes = `${prefix}dep:hash:tenant%3Aa`;
+      const depHashes = `${tenant}dep:hash`;
       expect(await inspector.pttl(depHashes)).toBeGreaterThan(118_000);
       await store.setEntry(makeEntry('k4', 'tenant:a', ['doc:1']), 3_600_000);
       expect(await inspector.pttl(depHashes)).toBeGreaterThan(3_590_000);
@@ -85,27 +89,27 @@ describe.skipIf(!redisAvailable)('redis store', () => {
     it('lays its keys out under the prefix as documented', async () => {
       await using store = disposable(createTestStore());
       await store.setEntry(makeEntry('k1', 'tenant-a', ['doc:1']), 60_000);
-      await store.addVector(makeVector('k1', 'index-1', [1, 0, 0]));
+      await store.addVector(makeTestVector('k1', 'index-1', [1, 0, 0]));
       await store.incrementWindow('rl:tenant:tenant-a', 60_000);
       await store.acquireLock('flight:k1', 60_000);
       await store.incrementStat('tenant-a', 'misses');
       await store.setDepHash('tenant-a', 'doc:2', 'v1');
       const keys = await listKeysWithPrefix(inspector, store.prefix);
       const layout = keys.map((key) =>
-        key.slice(store.prefix.length).replace(/:\d{13,}$/, ':{window}'),
+        key.slice(store.prefix.length).replace(/:\d{13,}$/, ':<start>'),
       );
       expect(layout.sort()).toEqual(
         [
-          'dep:hash:tenant-a',
-          'dep:keys:tenant-a:cc:policy-version',
-          'dep:keys:tenant-a:doc:1',
-          'entry:k1',
+          '{tenant-a}:dep:hash',
+          '{tenant-a}:dep:keys:cc:policy-version',
+          '{tenant-a}:dep:keys:doc:1',
+          '{tenant-a}:entry:k1',
+          '{tenant-a}:keys',
+          '{tenant-a}:stats',
+          '{tenant-a}:vec:index-1',
+          '{rl%3Atenant%3Atenant-a}:window:<start>',
           'lock:flight:k1',
-          'window:rl:tenant:tenant-a:{window}',
           'stats:scopes',
-          'stats:scope:tenant-a',
-          'tenant:keys:tenant-a',
-          'vec:index-1',
         ].sort(),
       );
       // clear() removes exactly this store's keys.
@@ -113,7 +117,7 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       await other.setEntry(makeEntry('k1', 'tenant-a'), 60_000);
       expect(await store.clear()).toBe(10);
       expect(await listKeysWithPrefix(inspector, store.prefix)).toEqual([]);
-      expect(await other.getEntry('k1')).toBeDefined();
+      expect(await other.getEntry('tenant-a', 'k1')).toBeDefined();
       await other.close();
     });
 
@@ -127,8 +131,8 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       const registry = new SemanticIndexRegistry(follower, () => createVectorIndex(3));
       expect(await follower.waitUntilReady()).toBe(true);
       await writer.setEntry(makeEntry('k1', 'tenant-a'), 60_000);
-      await writer.addVector(makeVector('k1', 'index-1', [1, 0, 0]));
-      expect([...(await registry.get('index-1')).records.keys()]).toEqual(['k1']);
+      await writer.addVector(makeTestVector('k1', 'index-1', [1, 0, 0]));
+      expect([...(await registry.get('tenant-a', 'index-1')).records.keys()]).toEqual(['k1']);
 
       // Drop the follower's subscriber connection on the server, then publish while it is gone.
       const clients = String(await inspector.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
@@ -139,11 +143,11 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       expect(ids).toHaveLength(1);
       await inspector.call('CLIENT', 'KILL', 'ID', String(ids[0]));
       await writer.setEntry(makeEntry('k2', 'tenant-a'), 60_000);
-      await writer.addVector(makeVector('k2', 'index-1', [0, 1, 0]));
+      await writer.addVector(makeTestVector('k2', 'index-1', [0, 1, 0]));
 
       let held: string[] = [];
       await waitFor(async () => {
-        held = [...(await registry.get('index-1')).records.keys()].sort();
+        held = [...(await registry.get('tenant-a', 'index-1')).records.keys()].sort();
         return held.length === 2;
       }, 5_000);
       expect(held).toEqual(['k1', 'k2']);
@@ -163,12 +167,12 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       const before = createTestStore({ prefix });
       const entry = makeEntry('k1', 'tenant-a', ['doc:1']);
       await before.setEntry(entry, 60_000);
-      await before.addVector(makeVector('k1', 'index-1', [0.5, 0.25, 0]));
+      await before.addVector(makeTestVector('k1', 'index-1', [0.5, 0.25, 0]));
       await before.close();
 
       await using after = disposable(createTestStore({ prefix }));
-      expect(await after.getEntry('k1')).toEqual(entry);
-      const [vector] = await after.listVectors('index-1');
+      expect(await after.getEntry('tenant-a', 'k1')).toEqual(entry);
+      const [vector] = await after.listVectors('tenant-a', 'index-1');
       expect([...(vector?.vector ?? [])]).toEqual([0.5, 0.25, 0]);
       expect(await after.takeDepKeys('tenant-a', 'doc:1')).toEqual(['k1']);
     });
@@ -187,7 +191,7 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       expect(await writer.waitUntilReady()).toBe(true);
 
       await writer.setEntry(makeEntry('k1', 'tenant-a'), 60_000);
-      const record = makeVector('k1', 'index-1', [0.1, -2.5, 3.25]);
+      const record = makeTestVector('k1', 'index-1', [0.1, -2.5, 3.25]);
       await writer.addVector(record);
       await waitFor(() => seenByReader.length >= 1);
       const added = seenByReader[0];
@@ -195,6 +199,7 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       if (added?.type === 'vector-added') {
         expect(added.record).toMatchObject({
           id: 'k1',
+          tenantId: 'tenant-a',
           indexKey: 'index-1',
           entryKey: 'k1',
           text: record.text,
@@ -202,9 +207,14 @@ describe.skipIf(!redisAvailable)('redis store', () => {
         expect([...added.record.vector]).toEqual([...record.vector]);
       }
 
-      await writer.deleteEntry('k1');
+      await writer.deleteEntry('tenant-a', 'k1');
       await waitFor(() => seenByReader.length >= 2);
-      expect(seenByReader[1]).toEqual({ type: 'vector-removed', indexKey: 'index-1', id: 'k1' });
+      expect(seenByReader[1]).toEqual({
+        type: 'vector-removed',
+        tenantId: 'tenant-a',
+        indexKey: 'index-1',
+        id: 'k1',
+      });
       // Give a (wrong) echo of the writer's own messages time to arrive before counting.
       await sleep(100);
       expect(seenByWriter.map((change) => change.type)).toEqual(['vector-added', 'vector-removed']);
@@ -301,11 +311,11 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       const subscribedErrors: string[] = [];
       store.subscribeErrors((error) => subscribedErrors.push(error.operation));
       await store.setEntry(makeEntry('k1', 'tenant-a'), 60_000);
-      expect(await store.getEntry('k1')).toBeDefined();
+      expect(await store.getEntry('tenant-a', 'k1')).toBeDefined();
 
       await server.kill();
       const started = performance.now();
-      const failure = await store.getEntry('k1').catch((error: unknown) => error);
+      const failure = await store.getEntry('tenant-a', 'k1').catch((error: unknown) => error);
       // A noticed outage fails at once: requests fall back to upstream without waiting.
       expect(performance.now() - started).toBeLessThan(300);
       expect(RedisStoreError.isInstance(failure)).toBe(true);
@@ -327,107 +337,91 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       await server.restart();
       expect(await store.waitUntilReady(5_000)).toBe(true);
       // The private server kept nothing (no persistence): the store works on the fresh one.
-      expect(await store.getEntry('k1')).toBeUndefined();
+      expect(await store.getEntry('tenant-a', 'k1')).toBeUndefined();
       await store.setEntry(makeEntry('k2', 'tenant-a'), 60_000);
-      expect(await store.getEntry('k2')).toBeDefined();
+      expect(await store.getEntry('tenant-a', 'k2')).toBeDefined();
     });
   });
 });
 
 // Needs no Redis at all: it points at a port where nothing listens.
 describe('redis store without a server', () => {
-  it('rejects every call quickly with a store_unavailable error and never rejects unhandled', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    const port = await findFreePort();
-    const store = createRedisStore({ url: `redis://127.0.0.1:${port}/0`, unavailableWaitMs: 150 });
-    try {
-      const calls: Array<[string, () => Promise<unknown>]> = [
-        ['getEntry', () => store.getEntry('k1')],
-        ['setEntry', () => store.setEntry(makeEntry('k1', 'tenant-a'), 1_000)],
-        ['deleteEntry', () => store.deleteEntry('k1')],
-        ['countEntries', () => store.countEntries('tenant-a')],
-        ['flushTenant', () => store.flushTenant('tenant-a')],
-        ['addVector', () => store.addVector(makeVector('k1', 'index-1', [1]))],
-        ['removeVector', () => store.removeVector('index-1', 'k1')],
-        ['listVectors', () => store.listVectors('index-1')],
-        ['takeDepKeys', () => store.takeDepKeys('tenant-a', 'doc:1')],
-        ['getDepHashes', () => store.getDepHashes('tenant-a', ['doc:1'])],
-        ['setDepHash', () => store.setDepHash('tenant-a', 'doc:1', 'v2')],
-        [
-          'lookupEntry',
-          () => store.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps: [], now: Date.now() }),
-        ],
-        ['incrementWindow', () => store.incrementWindow('rl:x', 1_000)],
-        ['acquireLock', () => store.acquireLock('lock:1', 1_000)],
-        ['readStats', () => store.readStats()],
-      ];
-      const started = performance.now();
-      const outcomes = await Promise.all(
-        calls.map(async ([name, call]) => {
-          const error = await call().then(
-            () => undefined,
-            (reason: unknown) => reason,
-          );
-          return { name, code: RedisStoreError.isInstance(error) ? error.code : 'resolved' };
-        }),
-      );
-      expect(performance.now() - started).toBeLessThan(1_000);
-      expect(outcomes).toEqual(calls.map(([name]) => ({ name, code: 'store_unavailable' })));
-      await expect(store.incrementStat('tenant-a', 'misses')).resolves.toBeUndefined();
-      store.subscribe(() => {});
-      await sleep(200);
-    } finally {
-      await store.close();
-      process.off('unhandledRejection', onUnhandled);
-    }
-    expect(unhandled).toEqual([]);
-    await expect(store.getEntry('k1')).rejects.toThrow('closed');
-  });
+  it.each([
+    ['a server', (port: number) => `redis://127.0.0.1:${port}/0`],
+    ['a cluster', (port: number) => `redis-cluster://127.0.0.1:${port}`],
+  ])(
+    'rejects every call to %s quickly with a store_unavailable error and never rejects unhandled',
+    async (_, urlOf) => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      const port = await findFreePort();
+      const store = createRedisStore({ url: urlOf(port), unavailableWaitMs: 150 });
+      try {
+        const calls: Array<[string, () => Promise<unknown>]> = [
+          ['getEntry', () => store.getEntry('tenant-a', 'k1')],
+          ['setEntry', () => store.setEntry(makeEntry('k1', 'tenant-a'), 1_000)],
+          ['deleteEntry', () => store.deleteEntry('tenant-a', 'k1')],
+          ['countEntries', () => store.countEntries('tenant-a')],
+          ['flushTenant', () => store.flushTenant('tenant-a')],
+          ['addVector', () => store.addVector(makeTestVector('k1', 'index-1', [1]))],
+          ['removeVector', () => store.removeVector('tenant-a', 'index-1', 'k1')],
+          ['listVectors', () => store.listVectors('tenant-a', 'index-1')],
+          ['takeDepKeys', () => store.takeDepKeys('tenant-a', 'doc:1')],
+          ['getDepHashes', () => store.getDepHashes('tenant-a', ['doc:1'])],
+          ['setDepHash', () => store.setDepHash('tenant-a', 'doc:1', 'v2')],
+          [
+            'lookupEntry',
+            () => store.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps: [], now: Date.now() }),
+          ],
+          ['incrementWindow', () => store.incrementWindow('rl:x', 1_000)],
+          ['acquireLock', () => store.acquireLock('lock:1', 1_000)],
+          ['readStats', () => store.readStats()],
+        ];
+        const started = performance.now();
+        const outcomes = await Promise.all(
+          calls.map(async ([name, call]) => {
+            const error = await call().then(
+              () => undefined,
+              (reason: unknown) => reason,
+            );
+            return { name, code: RedisStoreError.isInstance(error) ? error.code : 'resolved' };
+          }),
+        );
+        expect(performance.now() - started).toBeLessThan(1_000);
+        expect(outcomes).toEqual(calls.map(([name]) => ({ name, code: 'store_unavailable' })));
+        await expect(store.incrementStat('tenant-a', 'misses')).resolves.toBeUndefined();
+        store.subscribe(() => {});
+        await sleep(200);
+      } finally {
+        await store.close();
+        process.off('unhandledRejection', onUnhandled);
+      }
+      expect(unhandled).toEqual([]);
+      await expect(store.getEntry('tenant-a', 'k1')).rejects.toThrow('closed');
+    },
+  );
 
   it('masks the password of a Redis URL for logs', () => {
     expect(maskRedisUrl('redis://:secret@cache.internal:6380/2')).toBe(
       'redis://:***@cache.internal:6380/2',
     );
     expect(maskRedisUrl('redis://127.0.0.1:6379/0')).toBe('redis://127.0.0.1:6379/0');
+    expect(maskRedisUrl('redis-cluster://cc:s3cret@10.0.0.5:7000,10.0.0.6:7000')).toBe(
+      'redis-cluster://cc:***@10.0.0.5:7000,10.0.0.6:7000',
+    );
+  });
+
+  it("refuses a key prefix with braces on a cluster, which would take the tenants' hash tags", () => {
+    expect(() =>
+      createRedisStore({ url: 'redis-cluster://127.0.0.1:7000', prefix: 'cc{eu}:' }),
+    ).toThrow(/must not contain "\{" or "\}"/);
+    expect(() =>
+      createRedisStore({ cluster: { nodes: ['127.0.0.1:7000'] }, prefix: 'cc}' }),
+    ).toThrow(/must not contain/);
   });
 });
 
-function disposable(store: RedisStore): RedisStore & AsyncDisposable {
-  return Object.assign(store, { [Symbol.asyncDispose]: () => store.close() });
-}
-
-function recordingLogger(lines: string[]): GatewayLogger {
-  const record = (message: string) => lines.push(message);
-  return { error: record, warn: record, info: () => {}, debug: () => {} };
-}
-
 function makeEntry(key: string, tenantId: string, depIds: string[] = []): CacheEntry {
   return makeTestEntry(key, tenantId, depIds, { indexKey: 'index-1' });
-}
-
-function makeVector(entryKey: string, indexKey: string, values: number[]): VectorRecord {
-  return {
-    id: entryKey,
-    entryKey,
-    indexKey,
-    text: `prompt of ${entryKey}`,
-    vector: Float32Array.from(values),
-  };
-}
-
-async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 2_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms.`);
-    await sleep(10);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,5 +1,7 @@
+import { Cluster } from 'ioredis';
 import { splitMemoryBudget } from './memory-budget';
 import { createRedisChangeFeed } from './redis/redis-change-feed';
+import { isRedisClusterUrl } from './redis/redis-cluster-url';
 import {
   createRedisConnection,
   type RedisConnectionOptions,
@@ -8,19 +10,22 @@ import {
 import { createRedisCoordinationStore } from './redis/redis-coordination-store';
 import { createRedisEntryStore } from './redis/redis-entry-store';
 import { createRedisKeys } from './redis/redis-keys';
+import { createRedisStatScopes } from './redis/redis-stat-scopes';
 import { createRedisStatisticsStore } from './redis/redis-statistics-store';
 import type { RedisStoreContext } from './redis/redis-store-context';
 import type { RedisStoreError } from './redis/redis-store-error';
 import { createRedisVectorStore } from './redis/redis-vector-store';
 import type { Store } from './store';
 
-export { maskRedisUrl } from './redis/redis-connection';
+export type { RedisClusterNode } from './redis/redis-cluster-url';
+export { maskRedisUrl, type RedisClusterConnection } from './redis/redis-connection';
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions extends RedisConnectionOptions {
   /**
    * Prefix of every key and of the pub/sub channel. Gateways that share a cache use the same
-   * prefix; unrelated deployments on one Redis use different ones.
+   * prefix; unrelated deployments on one Redis use different ones. On a cluster it must not
+   * contain `{` or `}`: keys carry their tenant's hash tag right after it.
    * @default 'cc:'
    */
   prefix?: string;
@@ -37,8 +42,10 @@ export interface RedisStore extends Store {
   readonly kind: 'redis';
   /** The key prefix in use. */
   readonly prefix: string;
-  /** The Redis URL with any password masked, for logs. */
+  /** The Redis URL with any password masked, for logs (`redis-cluster://…` on a cluster). */
   readonly url: string;
+  /** Whether the store is on a Redis Cluster. */
+  readonly cluster: boolean;
   /** Whether the connection is up right now. */
   isReady(): boolean;
   /**
@@ -55,7 +62,9 @@ export interface RedisStore extends Store {
   /**
    * Deletes every key under the prefix (entries, vectors, dep hashes, windows, locks, statistics of
    * all tenants) and returns how many. For benchmarks, tests and decommissioning, not for serving:
-   * it runs `SCAN` + `UNLINK` in batches and is not atomic.
+   * it runs `SCAN` + `UNLINK` in batches (on a cluster: on every master, one key per `UNLINK`) and
+   * is not atomic. Other instances still believe their statistics scopes registered: restart them
+   * (or clear only while they are stopped) to have `readStats` list every scope again.
    */
   clear(): Promise<number>;
 }
@@ -80,8 +89,16 @@ export interface RedisStore extends Store {
  * its pub/sub message arrives. A tenant's dep hashes expire, but never before the tenant's last
  * entry (every entry write stretches them), so no entry written with an old hash outlives the
  * hash that invalidates it. Run Redis with `maxmemory-policy noeviction` (its default): an
- * eviction policy could drop a dep hash while entries tagged with it remain. Redis Cluster is not
- * supported (scripts touch keys named inside entries); a primary with replicas is.
+ * eviction policy could drop a dep hash while entries tagged with it remain. A primary with
+ * replicas is supported (every call goes to the primary).
+ *
+ * **Redis Cluster.** Give `url: 'redis-cluster://host:port,host:port'` or `cluster: { nodes }`
+ * (TLS: `cluster` with `redisOptions.tls`). Every key of a tenant carries the tenant's hash tag,
+ * so a tenant's entries, sets, dep hashes, vectors and statistics live in one slot and every
+ * script runs on one node; tenants spread over the masters. Kept globally: the set of statistics
+ * scopes (a slot of its own), the pub/sub channel (cluster-wide), rate-limit windows and locks
+ * (each in the slot of its own key). Reads and writes go to masters only. While some masters are
+ * down, the calls for their tenants fail as `store_unavailable` and the others are served.
  *
  * @example
  * const store = createRedisStore({ url: 'redis://127.0.0.1:6379/0', prefix: 'cc:' });
@@ -89,9 +106,19 @@ export interface RedisStore extends Store {
  * // …
  * await gateway.close();
  * await store.close(); // a store passed in is not closed by the gateway
+ *
+ * @example
+ * const clustered = createRedisStore({ cluster: { nodes: ['10.0.0.5:7000', '10.0.0.6:7000'] } });
  */
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const prefix = options.prefix ?? 'cc:';
+  const onCluster = options.cluster !== undefined || isRedisClusterUrl(options.url ?? '');
+  if (onCluster && /[{}]/.test(prefix)) {
+    throw new Error(
+      `Invalid Redis key prefix "${prefix}" for a Redis Cluster: it must not contain "{" or "}", ` +
+        "which would take the place of each tenant's hash tag.",
+    );
+  }
   const keys = createRedisKeys(prefix);
   const connection = createRedisConnection(options);
   const feed = createRedisChangeFeed({
@@ -99,10 +126,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     channel: keys.changesChannel,
     logger: options.logger,
   });
+  const scopes = createRedisStatScopes(connection, keys);
   const context: RedisStoreContext = {
     connection,
     keys,
     feed,
+    scopes,
     subscribeWaitMs: options.unavailableWaitMs ?? 300,
   };
   const isUp = () => connection.client.status === 'ready';
@@ -112,6 +141,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     kind: 'redis',
     prefix,
     url: connection.displayUrl,
+    cluster: connection.isCluster,
     ...createRedisEntryStore(context),
     ...createRedisVectorStore(context),
     ...createRedisCoordinationStore(context),
@@ -142,12 +172,24 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return connection.run('clear', async () => {
         const pattern = `${prefix.replace(/[*?[\]\\]/g, (character) => `\\${character}`)}*`;
         let deleted = 0;
-        let cursor = '0';
-        do {
-          const [next, found] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-          cursor = next;
-          if (found.length > 0) deleted += await client.unlink(...found);
-        } while (cursor !== '0');
+        for (const node of connection.masters()) {
+          let cursor = '0';
+          do {
+            const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+            cursor = next;
+            if (found.length === 0) continue;
+            // A multi-key UNLINK must stay in one slot on a cluster: there, one key at a time,
+            // batched per node by auto-pipelining.
+            if (client instanceof Cluster) {
+              const counts = await Promise.all(found.map((key) => client.unlink(key)));
+              deleted += counts.reduce((sum, count) => sum + count, 0);
+            } else {
+              deleted += await client.unlink(...found);
+            }
+          } while (cursor !== '0');
+        }
+        // The scopes set is gone: scopes must be registered again.
+        scopes.forget();
         return deleted;
       });
     },

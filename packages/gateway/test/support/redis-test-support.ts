@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect, createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import type { GatewayLogger } from '../../src/log/logger';
 
 /**
  * The Redis the tests use: `CACHECORE_TEST_REDIS_URL`, by default database 11 of the local server,
@@ -105,30 +106,13 @@ export async function startPrivateRedisServer(): Promise<PrivateRedisServer> {
   let child: ChildProcess | undefined;
 
   const start = async () => {
-    const started = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
-    child = started;
-    const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline) {
-      if (started.exitCode !== null)
-        throw new Error(`redis-server on port ${port} exited with ${started.exitCode}.`);
-      if (await ping('127.0.0.1', port, 200)) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    started.kill('SIGKILL');
-    throw new Error(`redis-server on port ${port} did not answer PING within 5 s.`);
+    child = await spawnRedisServer(port);
   };
 
   const kill = async () => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
+    if (running) await killChild(running);
   };
 
   await start();
@@ -139,6 +123,48 @@ export async function startPrivateRedisServer(): Promise<PrivateRedisServer> {
     restart: start,
     [Symbol.asyncDispose]: kill,
   };
+}
+
+/**
+ * Starts `redis-server` on `port` of 127.0.0.1 without persistence (plus `extraArgs`) and resolves
+ * once it answers `PING`; kills it and rejects when it exits or stays silent for 5 s.
+ */
+export async function spawnRedisServer(
+  port: number,
+  extraArgs: readonly string[] = [],
+): Promise<ChildProcess> {
+  const started = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      ...extraArgs,
+    ],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    if (started.exitCode !== null)
+      throw new Error(`redis-server on port ${port} exited with ${started.exitCode}.`);
+    if (await ping('127.0.0.1', port, 200)) return started;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await killChild(started);
+  throw new Error(`redis-server on port ${port} did not answer PING within 5 s.`);
+}
+
+/** Kills a child process with SIGKILL, as a crash would, and waits for it to be gone. */
+export async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 /** A port nothing listens on right now. */
@@ -175,4 +201,33 @@ function ping(host: string, port: number, timeoutMs: number): Promise<boolean> {
 
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
+}
+
+/** The store, closed by `await using`. */
+export function disposable<Closable extends { close(): Promise<void> }>(
+  store: Closable,
+): Closable & AsyncDisposable {
+  return Object.assign(store, { [Symbol.asyncDispose]: () => store.close() });
+}
+
+/** A logger that keeps the messages of warnings and errors in `lines`. */
+export function recordingLogger(lines: string[]): GatewayLogger {
+  const record = (message: string) => lines.push(message);
+  return { error: record, warn: record, info: () => {}, debug: () => {} };
+}
+
+/** Resolves once `condition` holds, checking every 10 ms; rejects after `timeoutMs`. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 2_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms.`);
+    await sleep(10);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -49,18 +49,37 @@ export function describeStoreContract(
     it('reads back an entry exactly as written, and deletes it', async () => {
       const entry = makeTestEntry('k1', 'tenant-a');
       await store.setEntry(entry, 60_000);
-      expect(await store.getEntry('k1')).toEqual(entry);
-      expect(await store.getEntry('missing')).toBeUndefined();
-      expect(await store.deleteEntry('k1')).toBe(true);
-      expect(await store.deleteEntry('k1')).toBe(false);
-      expect(await store.getEntry('k1')).toBeUndefined();
+      expect(await store.getEntry('tenant-a', 'k1')).toEqual(entry);
+      expect(await store.getEntry('tenant-a', 'missing')).toBeUndefined();
+      expect(await store.deleteEntry('tenant-a', 'k1')).toBe(true);
+      expect(await store.deleteEntry('tenant-a', 'k1')).toBe(false);
+      expect(await store.getEntry('tenant-a', 'k1')).toBeUndefined();
+    });
+
+    it("keeps each tenant's entries and vectors under its own keys", async () => {
+      const ofA = makeTestEntry('k1', 'tenant-a', [], { body: 'answer of a' });
+      const ofB = makeTestEntry('k1', 'tenant-b', [], { body: 'answer of b' });
+      await store.setEntry(ofA, 60_000);
+      await store.setEntry(ofB, 60_000);
+      expect(await store.getEntry('tenant-a', 'k1')).toEqual(ofA);
+      expect(await store.getEntry('tenant-b', 'k1')).toEqual(ofB);
+      expect(await store.getEntry('tenant-c', 'k1')).toBeUndefined();
+      await store.addVector(makeTestVector('k1', 'index-1', [1, 0, 0], 'tenant-a'));
+      expect(await store.listVectors('tenant-b', 'index-1')).toEqual([]);
+      expect(await store.removeVector('tenant-b', 'index-1', 'k1')).toBe(false);
+      expect(await store.listVectors('tenant-a', 'index-1')).toHaveLength(1);
+
+      expect(await store.deleteEntry('tenant-b', 'k1')).toBe(true);
+      expect(await store.getEntry('tenant-a', 'k1')).toEqual(ofA);
+      expect(await store.listVectors('tenant-a', 'index-1')).toHaveLength(1);
+      expect(await store.countEntries('tenant-a')).toBe(1);
     });
 
     it('forgets an entry once its TTL has passed', async () => {
       await store.setEntry(makeTestEntry('short', 'tenant-a'), 200);
-      expect(await store.getEntry('short')).toBeDefined();
+      expect(await store.getEntry('tenant-a', 'short')).toBeDefined();
       await advance(1_100);
-      expect(await store.getEntry('short')).toBeUndefined();
+      expect(await store.getEntry('tenant-a', 'short')).toBeUndefined();
     });
 
     it('counts and flushes entries per tenant without touching other tenants', async () => {
@@ -70,7 +89,7 @@ export function describeStoreContract(
       expect(await store.countEntries('tenant-a')).toBe(2);
       expect(await store.flushTenant('tenant-a')).toBe(2);
       expect(await store.countEntries('tenant-a')).toBe(0);
-      expect(await store.getEntry('b1')).toBeDefined();
+      expect(await store.getEntry('tenant-b', 'b1')).toBeDefined();
     });
 
     it('indexes entries by dep per tenant and hands the keys out once', async () => {
@@ -129,7 +148,8 @@ export function describeStoreContract(
 
     it('keeps tenants and deps apart whatever characters their ids hold', async () => {
       // Pairs whose tenant + dep would meet if the two were joined with a separator or escaped
-      // carelessly: NUL (the old memory-store join), ':' and '%' (the Redis key syntax).
+      // carelessly: NUL (the old memory-store join), ':' and '%' (the Redis key syntax), '{' and
+      // '}' (Redis hash tags).
       const pairs: Array<[[string, string], [string, string]]> = [
         [
           ['x', 'y\u0000D'],
@@ -143,6 +163,19 @@ export function describeStoreContract(
           ['x%3Ay', 'D'],
           ['x:y', 'D'],
         ],
+        // Braces: the Redis hash tag of a tenant must neither end early nor start another.
+        [
+          ['x}', 'y'],
+          ['x', '}y'],
+        ],
+        [
+          ['{x}', 'D'],
+          ['x', 'D'],
+        ],
+        [
+          ['a}b', 'D'],
+          ['a', 'D'],
+        ],
       ];
       for (const [[tenantA, depA], [tenantB, depB]] of pairs) {
         await store.setEntry(makeTestEntry(`a-${tenantA}-${depA}`, tenantA, [depA]), 60_000);
@@ -154,39 +187,61 @@ export function describeStoreContract(
       }
     });
 
+    it('serves tenants whose ids hold braces, colons or nothing like any other', async () => {
+      const tenants = ['a}b', '{x}', 'a:b', '{', ''];
+      for (const tenantId of tenants) {
+        const entry = makeTestEntry('k1', tenantId, ['doc:1']);
+        await store.setEntry(entry, 60_000);
+        await store.addVector(makeTestVector('k1', 'index-1', [1, 0, 0], tenantId));
+        expect(
+          await store.lookupEntry({ key: 'k1', tenantId, deps: entry.deps, now: Date.now() }),
+        ).toEqual({ depsCurrent: true, hit: { entry, freshness: 'fresh' } });
+        expect(await store.listVectors(tenantId, 'index-1')).toHaveLength(1);
+        expect(await store.countEntries(tenantId)).toBe(1);
+        expect((await store.incrementWindow(`rl:tenant:${tenantId}`, 60_000)).count).toBe(1);
+        expect(await store.takeDepKeys(tenantId, 'doc:1')).toEqual(['k1']);
+        expect(await store.flushTenant(tenantId)).toBe(1);
+        expect(await store.getEntry(tenantId, 'k1')).toBeUndefined();
+      }
+      const stats = await store.readStats();
+      for (const tenantId of tenants) {
+        expect(stats[tenantId], tenantId).toEqual({ hits_l1: 1, tokens_saved: 12 });
+      }
+    });
+
     it('stores vectors with their entry, lists them per index and notifies subscribers', async () => {
       const changes: StoreChange[] = [];
       const unsubscribe = store.subscribe((change) => changes.push(change));
       await store.setEntry(makeTestEntry('a1', 'tenant-a'), 60_000);
-      const record = makeVector('a1', 'index-1', [1, 0, 0]);
+      const record = makeTestVector('a1', 'index-1', [1, 0, 0]);
       await store.addVector(record);
-      const listed = await store.listVectors('index-1');
+      const listed = await store.listVectors('tenant-a', 'index-1');
       expect(listed).toHaveLength(1);
       expect(listed[0]?.text).toBe(record.text);
       expect([...(listed[0]?.vector ?? [])]).toEqual([1, 0, 0]);
       // Listed records carry their entry's expiry, so in-process indexes can drop them in time.
       expect(listed[0]?.expiresAt).toBeGreaterThan(Date.now() + 50_000);
       expect(listed[0]?.expiresAt).toBeLessThanOrEqual(Date.now() + 60_000);
-      expect(await store.listVectors('index-2')).toEqual([]);
+      expect(await store.listVectors('tenant-a', 'index-2')).toEqual([]);
 
-      await store.deleteEntry('a1');
-      expect(await store.listVectors('index-1')).toEqual([]);
+      await store.deleteEntry('tenant-a', 'a1');
+      expect(await store.listVectors('tenant-a', 'index-1')).toEqual([]);
       await waitFor(() => changes.some((change) => change.type === 'vector-removed'));
       expect(changes.map((change) => change.type)).toEqual(['vector-added', 'vector-removed']);
       unsubscribe();
     });
 
     it('ignores a vector whose entry does not exist', async () => {
-      await store.addVector(makeVector('ghost', 'index-1', [0, 1, 0]));
-      expect(await store.listVectors('index-1')).toEqual([]);
+      await store.addVector(makeTestVector('ghost', 'index-1', [0, 1, 0]));
+      expect(await store.listVectors('tenant-a', 'index-1')).toEqual([]);
     });
 
     it('removes a single vector but keeps its entry', async () => {
       await store.setEntry(makeTestEntry('a1', 'tenant-a'), 60_000);
-      await store.addVector(makeVector('a1', 'index-1', [1, 0, 0]));
-      expect(await store.removeVector('index-1', 'a1')).toBe(true);
-      expect(await store.listVectors('index-1')).toEqual([]);
-      expect(await store.getEntry('a1')).toBeDefined();
+      await store.addVector(makeTestVector('a1', 'index-1', [1, 0, 0]));
+      expect(await store.removeVector('tenant-a', 'index-1', 'a1')).toBe(true);
+      expect(await store.listVectors('tenant-a', 'index-1')).toEqual([]);
+      expect(await store.getEntry('tenant-a', 'a1')).toBeDefined();
     });
 
     it('counts rate-limit windows and resets them when the window is over', async () => {
@@ -262,9 +317,16 @@ export function makeTestEntry(
   };
 }
 
-function makeVector(entryKey: string, indexKey: string, values: number[]): VectorRecord {
+/** An L2 vector for store tests, pointing at the entry `entryKey` of `tenantId`. */
+export function makeTestVector(
+  entryKey: string,
+  indexKey: string,
+  values: number[],
+  tenantId = 'tenant-a',
+): VectorRecord {
   return {
     id: entryKey,
+    tenantId,
     entryKey,
     indexKey,
     text: `prompt of ${entryKey}`,

@@ -13,22 +13,34 @@ function defineScript(name: string, body: string): LuaScript {
 }
 
 /*
- * Scripts reach keys they read from the entry hash (its sets, its vector hash), which is fine on a
- * standalone Redis or a primary with replicas; Redis Cluster would need hash tags and is not
- * supported. Every removal of a vector is published inside the same script, so subscribers never
+ * Every script touches the keys of one tenant only, or of one rate-limit key, which share a hash
+ * tag (see \`redis-keys.ts\`): one hash slot, so the scripts run on Redis Cluster as on a single
+ * server, including the keys they read from an entry hash (its sets, its vector hash) or build
+ * from a prefix passed in ARGV, which are in the slot of KEYS[1] too. Every removal of a vector is published inside the same script, so subscribers never
  * see a removal that did not happen, and the removed (index, id) pairs are returned so the calling
- * instance can tell its own listeners at once.
+ * instance can tell its own listeners at once. Scripts that publish take the channel, the origin
+ * (the publishing store instance) and the tenant as three consecutive ARGV, read by \`feed_at\`.
  */
 const SHARED_FUNCTIONS = `
 local function extend_ttl(key, ttl)
   if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
 end
 
-local function drop_vector(entry_key, channel, origin, removed)
+local function feed_at(first)
+  return {channel = ARGV[first], origin = ARGV[first + 1], tenant = ARGV[first + 2]}
+end
+
+local function publish_removal(feed, index_key, id)
+  redis.call('PUBLISH', feed.channel, cjson.encode({
+    o = feed.origin, t = 'r', n = feed.tenant, i = index_key, id = id
+  }))
+end
+
+local function drop_vector(entry_key, feed, removed)
   local vector = redis.call('HMGET', entry_key, 'vkey', 'vidx', 'vid')
   if vector[1] then
     if redis.call('HDEL', vector[1], vector[3]) == 1 then
-      redis.call('PUBLISH', channel, cjson.encode({o = origin, t = 'r', i = vector[2], id = vector[3]}))
+      publish_removal(feed, vector[2], vector[3])
       table.insert(removed, vector[2])
       table.insert(removed, vector[3])
     end
@@ -36,10 +48,10 @@ local function drop_vector(entry_key, channel, origin, removed)
   end
 end
 
-local function drop_entry(entry_key, raw_key, channel, origin, removed)
+local function drop_entry(entry_key, raw_key, feed, removed)
   local sets = redis.call('HMGET', entry_key, 'tset', 'dsets')
   if not sets[1] then return 0 end
-  drop_vector(entry_key, channel, origin, removed)
+  drop_vector(entry_key, feed, removed)
   redis.call('SREM', sets[1], raw_key)
   if sets[2] then
     for _, dep_set in ipairs(cjson.decode(sets[2])) do redis.call('SREM', dep_set, raw_key) end
@@ -51,7 +63,7 @@ end
 
 /**
  * KEYS: entry hash, tenant set, tenant dep hashes, dep sets… ARGV: ttl ms, raw key, body, meta
- * JSON, dep sets JSON, channel, origin. Replaces the previous version (its set memberships and
+ * JSON, dep sets JSON, channel, origin, tenant. Replaces the previous version (its set memberships and
  * vector go with it), writes the entry with its TTL and makes every set live at least as long as
  * the entry. The tenant's dep hashes are stretched too: were they to expire before an entry written
  * with an older hash, that entry would be served as if its dep had never been invalidated.
@@ -61,7 +73,7 @@ export const SET_ENTRY_SCRIPT = defineScript(
   `
 local ttl = tonumber(ARGV[1])
 local removed = {}
-drop_entry(KEYS[1], ARGV[2], ARGV[6], ARGV[7], removed)
+drop_entry(KEYS[1], ARGV[2], feed_at(6), removed)
 redis.call('HSET', KEYS[1], 'body', ARGV[3], 'meta', ARGV[4], 'tset', KEYS[2], 'dsets', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('SADD', KEYS[2], ARGV[2])
@@ -90,12 +102,14 @@ return 1
 `,
 );
 
-/** KEYS: entry hash. ARGV: raw key, channel, origin. Returns `{existed, removed pairs…}`. */
+/**
+ * KEYS: entry hash. ARGV: raw key, channel, origin, tenant. Returns `{existed, removed pairs…}`.
+ */
 export const DELETE_ENTRY_SCRIPT = defineScript(
   'deleteEntry',
   `
 local removed = {}
-local existed = drop_entry(KEYS[1], ARGV[1], ARGV[2], ARGV[3], removed)
+local existed = drop_entry(KEYS[1], ARGV[1], feed_at(2), removed)
 return {existed, unpack(removed)}
 `,
 );
@@ -116,14 +130,18 @@ return count
 `,
 );
 
-/** KEYS: tenant set. ARGV: entry key prefix, channel, origin. Returns `{deleted, removed pairs…}`. */
+/**
+ * KEYS: tenant set. ARGV: entry key prefix, channel, origin, tenant. Returns
+ * `{deleted, removed pairs…}`.
+ */
 export const FLUSH_TENANT_SCRIPT = defineScript(
   'flushTenant',
   `
 local removed = {}
 local deleted = 0
+local feed = feed_at(2)
 for _, raw_key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  deleted = deleted + drop_entry(ARGV[1] .. raw_key, raw_key, ARGV[2], ARGV[3], removed)
+  deleted = deleted + drop_entry(ARGV[1] .. raw_key, raw_key, feed, removed)
 end
 redis.call('DEL', KEYS[1])
 return {deleted, unpack(removed)}
@@ -131,16 +149,16 @@ return {deleted, unpack(removed)}
 );
 
 /**
- * KEYS: entry hash, tenant dep hashes, tenant stats, stats scopes. ARGV: now (ms, the gateway's
- * clock), tenant scope, request deps JSON (`[[id, hash], …]`). The L1 lookup of a request in one
- * round trip, checked the way `classifyServableEntry` checks it: `{0}` when a request dep is
- * outdated, `{1}` when there is nothing to serve, `{1, 'fresh'|'stale', body, meta}` for a hit,
- * which is counted in the tenant's statistics here.
+ * KEYS: entry hash, tenant dep hashes, tenant stats. ARGV: now (ms, the gateway's clock), request
+ * deps JSON (`[[id, hash], …]`). The L1 lookup of a request in one round trip, checked the way
+ * `classifyServableEntry` checks it: `{0}` when a request dep is outdated, `{1}` when there is
+ * nothing to serve, `{1, 'fresh'|'stale', body, meta}` for a hit, which is counted in the tenant's
+ * statistics here (the scopes set, in another slot, is the caller's).
  */
 export const LOOKUP_ENTRY_SCRIPT = defineScript(
   'lookupEntry',
   `
-local request = cjson.decode(ARGV[3])
+local request = cjson.decode(ARGV[2])
 for _, dep in ipairs(request) do
   local current = redis.call('HGET', KEYS[2], dep[1])
   if current and current ~= dep[2] then return {0} end
@@ -169,7 +187,6 @@ else
   redis.call('HINCRBY', KEYS[3], 'hits_l1_stale', 1)
 end
 redis.call('HINCRBY', KEYS[3], 'tokens_saved', tonumber(meta.totalTokens) or 0)
-redis.call('SADD', KEYS[4], ARGV[2])
 return {1, freshness, found[1], found[2]}
 `,
 );
@@ -186,8 +203,8 @@ return members
 
 /**
  * KEYS: entry hash, vector hash. ARGV: id, packed vector, index key, entry key, text, vector values
- * (base64), channel, origin. Returns `{added, entry pttl, removed pairs…}`; `{0}` when the entry
- * does not exist. The published message carries the entry's remaining lifetime, so the other
+ * (base64), channel, origin, tenant. Returns `{added, entry pttl, removed pairs…}`; `{0}` when the
+ * entry does not exist. The published message carries the entry's remaining lifetime, so the other
  * instances' indexes can drop the vector when Redis expires the entry (which announces nothing).
  */
 export const ADD_VECTOR_SCRIPT = defineScript(
@@ -195,40 +212,47 @@ export const ADD_VECTOR_SCRIPT = defineScript(
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 local removed = {}
-drop_vector(KEYS[1], ARGV[7], ARGV[8], removed)
+local feed = feed_at(7)
+drop_vector(KEYS[1], feed, removed)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[1], 'vkey', KEYS[2], 'vidx', ARGV[3], 'vid', ARGV[1])
 local ttl = redis.call('PTTL', KEYS[1])
 extend_ttl(KEYS[2], ttl)
-redis.call('PUBLISH', ARGV[7], cjson.encode({
-  o = ARGV[8], t = 'a', i = ARGV[3], id = ARGV[1], e = ARGV[4], x = ARGV[5], v = ARGV[6], p = ttl
+redis.call('PUBLISH', feed.channel, cjson.encode({
+  o = feed.origin, t = 'a', n = feed.tenant, i = ARGV[3], id = ARGV[1], e = ARGV[4], x = ARGV[5],
+  v = ARGV[6], p = ttl
 }))
 return {1, ttl, unpack(removed)}
 `,
 );
 
-/** KEYS: vector hash. ARGV: id, index key, channel, origin. Returns 1 when a vector was removed. */
+/**
+ * KEYS: vector hash. ARGV: id, index key, channel, origin, tenant. Returns 1 when a vector was
+ * removed.
+ */
 export const REMOVE_VECTOR_SCRIPT = defineScript(
   'removeVector',
   `
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('PUBLISH', ARGV[3], cjson.encode({o = ARGV[4], t = 'r', i = ARGV[2], id = ARGV[1]}))
+publish_removal(feed_at(3), ARGV[2], ARGV[1])
 return 1
 `,
 );
 
 /**
- * ARGV: key base, window ms. A fixed window on the Redis server's clock, so every gateway instance
- * agrees on window boundaries whatever their own clocks say. Returns `{count, resetAt}`.
+ * KEYS: window base (hash-tagged, so every window of the key is in its slot). ARGV: window ms. A
+ * fixed window on the Redis server's clock, so every gateway instance agrees on window boundaries
+ * whatever their own clocks say; its counter is the base + `:<window start>`. Returns
+ * `{count, resetAt}`.
  */
 export const INCREMENT_WINDOW_SCRIPT = defineScript(
   'incrementWindow',
   `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local window = tonumber(ARGV[2])
+local window = tonumber(ARGV[1])
 local start = now - (now % window)
-local key = ARGV[1] .. ':' .. string.format('%.0f', start)
+local key = KEYS[1] .. ':' .. string.format('%.0f', start)
 local count = redis.call('INCR', key)
 if count == 1 then redis.call('PEXPIRE', key, window + 1000) end
 return {count, string.format('%.0f', start + window)}

@@ -1,15 +1,30 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { GatewayLogger } from '../../log/logger';
 import type { LuaScript } from './lua-scripts';
+import {
+  formatRedisClusterUrl,
+  isRedisClusterUrl,
+  maskRedisClusterUrl,
+  parseRedisClusterNode,
+  parseRedisClusterUrl,
+  type RedisClusterNode,
+} from './redis-cluster-url';
 import { RedisStoreError } from './redis-store-error';
 
 /** Options of the connection of a Redis store (`createRedisStore` takes them too). */
 export interface RedisConnectionOptions {
   /**
-   * Where Redis listens: `redis://[[user]:password@]host:port/db`, or `rediss://…` for TLS. The
-   * database number is the path (`/0` when absent).
+   * Where Redis listens: `redis://[[user]:password@]host:port/db`, or `rediss://…` for TLS (the
+   * database number is the path, `/0` when absent); or a Redis Cluster,
+   * `redis-cluster://[[user]:password@]host:port[,host:port…]` (seed nodes). Required unless
+   * `cluster` is given.
    */
-  url: string;
+  url?: string;
+  /**
+   * A Redis Cluster, instead of `url`: its seed nodes (`'host:port'` or `{ host, port }`); the
+   * client discovers the rest. `redisOptions` apply to every node (user, password, TLS).
+   */
+  cluster?: RedisClusterConnection;
   /** Receives connection warnings (once per outage, not once per failed command). */
   logger?: GatewayLogger;
   /**
@@ -30,8 +45,17 @@ export interface RedisConnectionOptions {
    * (`incrementStat`, `releaseLock`); the gateway counts these in its `store_errors` metric.
    */
   onError?: (error: RedisStoreError) => void;
-  /** Extra `ioredis` options (TLS, username, …), applied before the store's own resilience settings. */
+  /**
+   * Extra `ioredis` options (TLS, username, …), applied before the store's own resilience settings.
+   * On a cluster they are the options of every node.
+   */
   redisOptions?: RedisOptions;
+}
+
+/** The Redis Cluster a store connects to (`RedisConnectionOptions.cluster`). */
+export interface RedisClusterConnection {
+  /** Seed nodes: `'host:port'` or `{ host, port }`. At least one must be reachable at startup. */
+  nodes: readonly (string | RedisClusterNode)[];
 }
 
 /**
@@ -43,11 +67,15 @@ export type RedisConnectionState = 'connecting' | 'ready' | 'unavailable' | 'clo
 /**
  * The command connection of a Redis store and its failure contract: calls never queue while Redis
  * is away, every failure becomes a {@link RedisStoreError} reported to the error listeners, and an
- * outage is logged once, not once per reconnection attempt.
+ * outage is logged once, not once per reconnection attempt. On a cluster the connection is
+ * `unavailable` while no node answers; while only some masters are down, calls to their slots
+ * fail (as `store_unavailable`) and the others go on.
  */
 export interface RedisConnection {
-  /** The ioredis client; use it only inside {@link RedisConnection.run}. */
-  readonly client: Redis;
+  /** The ioredis client (a `Cluster` on a cluster); use it only inside {@link RedisConnection.run}. */
+  readonly client: Redis | Cluster;
+  /** Whether the store talks to a Redis Cluster. */
+  readonly isCluster: boolean;
   /** The URL with any password masked, for logs and messages. */
   readonly displayUrl: string;
   readonly state: RedisConnectionState;
@@ -61,8 +89,19 @@ export interface RedisConnection {
   ): Promise<unknown>;
   /** Listens to every failed call. Returns the unsubscribe function. */
   subscribeErrors(listener: (error: RedisStoreError) => void): () => void;
-  /** A second connection to the same server (same options), e.g. for pub/sub. */
-  duplicate(overrides: RedisOptions): Redis;
+  /**
+   * Listens to the connection coming back after an outage (the server may have restarted and lost
+   * what it held). Returns the unsubscribe function.
+   */
+  subscribeReconnections(listener: () => void): () => void;
+  /** The connection of every master (the one server when not a cluster), e.g. to `SCAN` them all. */
+  masters(): Redis[];
+  /**
+   * A second client to the same server or cluster, for pub/sub: it queues while disconnected (only
+   * `SUBSCRIBE` ever goes through it), without a command timeout, and subscribes again after
+   * every reconnection.
+   */
+  createSubscriber(): Redis | Cluster;
   /** Rejects waiting calls and closes the connection. */
   close(): Promise<void>;
 }
@@ -71,29 +110,14 @@ export interface RedisConnection {
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
   const logger = options.logger;
   const unavailableWaitMs = options.unavailableWaitMs ?? 300;
-  const maxReconnectDelayMs = options.maxReconnectDelayMs ?? 1000;
-  const displayUrl = maskRedisUrl(options.url);
+  const { client, displayUrl } = openClient(options);
   const errorListeners = new Set<(error: RedisStoreError) => void>();
+  const reconnectionListeners = new Set<() => void>();
   if (options.onError) errorListeners.add(options.onError);
   const readyWaiters = new Set<{ resolve: () => void; reject: (error: Error) => void }>();
   let state: RedisConnectionState = 'connecting';
   let lastConnectionError: string | undefined;
 
-  const client = new Redis(options.url, {
-    ...options.redisOptions,
-    // Fail fast instead of queueing while disconnected: a cache that answers late is worse than
-    // none, since the gateway can always call upstream.
-    enableOfflineQueue: false,
-    // Commands in flight when the connection drops are rejected rather than resent: a resent write
-    // might run twice, and the request has moved on to upstream anyway.
-    maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 1000,
-    connectTimeout: options.connectTimeoutMs ?? 2000,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt - 1, 10), maxReconnectDelayMs),
-    // Concurrent requests share round trips, which is most of an L1 hit's cost.
-    enableAutoPipelining: true,
-    lazyConnect: false,
-  });
   client.on('error', (error: Error) => {
     lastConnectionError = error.message;
     if (state === 'closed' || state === 'unavailable') return;
@@ -106,11 +130,13 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   });
   client.on('ready', () => {
     if (state === 'closed') return;
-    if (state === 'unavailable') logger?.info('redis store reconnected', { url: displayUrl });
+    const reconnected = state === 'unavailable';
+    if (reconnected) logger?.info('redis store reconnected', { url: displayUrl });
     state = 'ready';
     lastConnectionError = undefined;
     for (const waiter of readyWaiters) waiter.resolve();
     readyWaiters.clear();
+    if (reconnected) for (const listener of reconnectionListeners) listener();
   });
   client.on('close', () => {
     if (state !== 'ready') return;
@@ -166,6 +192,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
 
   return {
     client,
+    isCluster: client instanceof Cluster,
     displayUrl,
     get state() {
       return state;
@@ -199,7 +226,34 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       };
     },
 
-    duplicate: (overrides) => client.duplicate(overrides),
+    subscribeReconnections(listener) {
+      reconnectionListeners.add(listener);
+      return () => {
+        reconnectionListeners.delete(listener);
+      };
+    },
+
+    masters: () => (client instanceof Cluster ? client.nodes('master') : [client]),
+
+    createSubscriber() {
+      if (client instanceof Cluster) {
+        return client.duplicate([], {
+          enableOfflineQueue: true,
+          enableAutoPipelining: false,
+          redisOptions: {
+            ...client.options.redisOptions,
+            maxRetriesPerRequest: null,
+            commandTimeout: undefined,
+          },
+        });
+      }
+      return client.duplicate({
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: null,
+        commandTimeout: undefined,
+        enableAutoPipelining: false,
+      });
+    },
 
     async close() {
       if (state === 'closed') return;
@@ -211,6 +265,89 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   };
 }
 
+/**
+ * Opens the ioredis client for the server or cluster `options` name, with the store's resilience
+ * settings, and returns it with its URL for logs. A cluster client gets the settings of a single
+ * connection: no offline queue, no retried commands, a command timeout, auto-pipelining, capped
+ * reconnection backoff; and it reads from masters only.
+ */
+function openClient(options: RedisConnectionOptions): {
+  client: Redis | Cluster;
+  displayUrl: string;
+} {
+  const maxReconnectDelayMs = options.maxReconnectDelayMs ?? 1000;
+  const backoff = (attempt: number) =>
+    Math.min(50 * 2 ** Math.min(attempt - 1, 10), maxReconnectDelayMs);
+  const commandSettings = {
+    // Commands in flight when the connection drops are rejected rather than resent: a resent write
+    // might run twice, and the request has moved on to upstream anyway.
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs ?? 1000,
+    connectTimeout: options.connectTimeoutMs ?? 2000,
+  };
+  const cluster = resolveCluster(options);
+  if (!cluster) {
+    if (!options.url) throw new Error('A Redis store needs a `url` or a `cluster`.');
+    const client = new Redis(options.url, {
+      ...options.redisOptions,
+      // Fail fast instead of queueing while disconnected: a cache that answers late is worse than
+      // none, since the gateway can always call upstream.
+      enableOfflineQueue: false,
+      ...commandSettings,
+      retryStrategy: backoff,
+      // Concurrent requests share round trips, which is most of an L1 hit's cost.
+      enableAutoPipelining: true,
+      lazyConnect: false,
+    });
+    return { client, displayUrl: maskRedisUrl(options.url) };
+  }
+  const client = new Cluster(cluster.nodes, {
+    enableOfflineQueue: false,
+    // Batches concurrent commands per node.
+    enableAutoPipelining: true,
+    // Replicas may lag: an invalidation must be read back at once, so everything goes to masters.
+    scaleReads: 'master',
+    clusterRetryStrategy: backoff,
+    // A command to a node that just went away fails at once rather than being retried later.
+    retryDelayOnFailover: 0,
+    retryDelayOnClusterDown: 0,
+    lazyConnect: false,
+    redisOptions: {
+      // Per-node connection settings only: ioredis decides the rest (hosts, retries) itself.
+      ...(options.redisOptions as ClusterOptions['redisOptions']),
+      ...cluster.credentials,
+      ...commandSettings,
+    },
+  });
+  return { client, displayUrl: cluster.displayUrl };
+}
+
+/** The cluster `options` name (`cluster`, or a `redis-cluster://` URL), if they name one. */
+function resolveCluster(options: RedisConnectionOptions):
+  | {
+      nodes: RedisClusterNode[];
+      credentials: { username?: string; password?: string };
+      displayUrl: string;
+    }
+  | undefined {
+  if (options.cluster) {
+    if (options.url !== undefined) {
+      throw new Error('A Redis store takes a `url` or a `cluster`, not both.');
+    }
+    const nodes = options.cluster.nodes.map((node) => {
+      if (typeof node !== 'string') return node;
+      const parsed = parseRedisClusterNode(node);
+      if (!parsed) throw new Error(`Invalid Redis Cluster node "${node}": expected host:port.`);
+      return parsed;
+    });
+    if (nodes.length === 0) throw new Error('A Redis Cluster needs at least one seed node.');
+    return { nodes, credentials: {}, displayUrl: formatRedisClusterUrl(nodes) };
+  }
+  if (options.url === undefined || !isRedisClusterUrl(options.url)) return undefined;
+  const { nodes, ...credentials } = parseRedisClusterUrl(options.url);
+  return { nodes, credentials, displayUrl: maskRedisClusterUrl(options.url.trim()) };
+}
+
 function closedError(operation: string): RedisStoreError {
   return new RedisStoreError(operation, 'store_unavailable', 'The Redis store is closed.');
 }
@@ -218,8 +355,10 @@ function closedError(operation: string): RedisStoreError {
 function toStoreError(operation: string, error: unknown, url: string): RedisStoreError {
   if (RedisStoreError.isInstance(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  // A ReplyError is Redis answering "no" (a script or type error), not an outage.
-  const answered = error instanceof Error && error.name === 'ReplyError';
+  // A ReplyError is Redis answering "no" (a script or type error), not an outage; except the
+  // answers of a node that cannot serve the slot right now (a cluster failing over or resharding).
+  const answered =
+    error instanceof Error && error.name === 'ReplyError' && !NOT_SERVING_NOW.test(message);
   return new RedisStoreError(
     operation,
     answered ? 'store_failed' : 'store_unavailable',
@@ -228,8 +367,11 @@ function toStoreError(operation: string, error: unknown, url: string): RedisStor
   );
 }
 
+/** Replies of a node that cannot serve a command right now, though it might in a moment. */
+const NOT_SERVING_NOW = /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY)\b/;
+
 /** Closes a connection politely when it is up, at once otherwise (QUIT would wait for nothing). */
-export async function disconnectRedis(connection: Redis): Promise<void> {
+export async function disconnectRedis(connection: Redis | Cluster): Promise<void> {
   if (connection.status === 'ready') {
     const quit = connection.quit().then(
       () => true,
@@ -240,8 +382,9 @@ export async function disconnectRedis(connection: Redis): Promise<void> {
   connection.disconnect();
 }
 
-/** The URL with its password replaced by `***`, safe to log. */
+/** The URL (`redis://`, `rediss://` or `redis-cluster://`) with its password as `***`, safe to log. */
 export function maskRedisUrl(url: string): string {
+  if (isRedisClusterUrl(url)) return maskRedisClusterUrl(url);
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';

@@ -14,8 +14,8 @@ export function createRedisCoordinationStore({
       const reply = await run('incrementWindow', () =>
         runScript(
           INCREMENT_WINDOW_SCRIPT,
-          [],
-          [keys.rateWindow(key), Math.max(1, Math.ceil(windowMs))],
+          [keys.rateWindow(key)],
+          [Math.max(1, Math.ceil(windowMs))],
         ),
       );
       const [count, resetAt] = Array.isArray(reply) ? reply : [];

@@ -17,15 +17,23 @@ import type { RedisStoreContext } from './redis-store-context';
  */
 const MIN_DEP_HASH_TTL_MS = 10 * 60_000;
 
-/** L1 entries, dep sets and dep hashes in Redis; removed vectors go out through the feed. */
-export function createRedisEntryStore({ connection, keys, feed }: RedisStoreContext): EntryStore {
+/**
+ * L1 entries, dep sets and dep hashes in Redis, every key of a tenant in the tenant's hash slot;
+ * removed vectors go out through the feed.
+ */
+export function createRedisEntryStore({
+  connection,
+  keys,
+  feed,
+  scopes,
+}: RedisStoreContext): EntryStore {
   const { run, runScript, client } = connection;
   // The longest entry lifetime this instance has written: a new dep hash lives at least this long.
   let longestEntryTtlMs = 0;
   const entries: EntryStore = {
-    getEntry(key) {
+    getEntry(tenantId, key) {
       return run('getEntry', async () => {
-        const [body, meta] = await client.hmget(keys.entry(key), 'body', 'meta');
+        const [body, meta] = await client.hmget(keys.entry(tenantId, key), 'body', 'meta');
         if (typeof body !== 'string' || typeof meta !== 'string') return undefined;
         return decodeEntry(body, meta);
       });
@@ -34,7 +42,7 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
     async setEntry(entry, ttlMs) {
       const ttl = Math.ceil(ttlMs);
       if (!(ttl > 0)) {
-        await entries.deleteEntry(entry.key);
+        await entries.deleteEntry(entry.tenantId, entry.key);
         return;
       }
       longestEntryTtlMs = Math.max(longestEntryTtlMs, ttl);
@@ -46,7 +54,7 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
         runScript(
           SET_ENTRY_SCRIPT,
           [
-            keys.entry(entry.key),
+            keys.entry(entry.tenantId, entry.key),
             keys.tenantKeys(entry.tenantId),
             keys.depHashes(entry.tenantId),
             ...depSetKeys,
@@ -59,24 +67,33 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
             JSON.stringify(depSetKeys),
             keys.changesChannel,
             feed.origin,
+            entry.tenantId,
           ],
         ),
       );
-      feed.emitRemoved(removed, 0);
+      feed.emitRemoved(entry.tenantId, removed, 0);
     },
 
-    async deleteEntry(key) {
+    async deleteEntry(tenantId, key) {
       const reply = await run('deleteEntry', () =>
-        runScript(DELETE_ENTRY_SCRIPT, [keys.entry(key)], [key, keys.changesChannel, feed.origin]),
+        runScript(
+          DELETE_ENTRY_SCRIPT,
+          [keys.entry(tenantId, key)],
+          [key, keys.changesChannel, feed.origin, tenantId],
+        ),
       );
-      feed.emitRemoved(reply, 1);
+      feed.emitRemoved(tenantId, reply, 1);
       return Array.isArray(reply) && Number(reply[0]) === 1;
     },
 
     countEntries(tenantId) {
       return run('countEntries', async () =>
         Number(
-          await runScript(COUNT_ENTRIES_SCRIPT, [keys.tenantKeys(tenantId)], [keys.entryPrefix]),
+          await runScript(
+            COUNT_ENTRIES_SCRIPT,
+            [keys.tenantKeys(tenantId)],
+            [keys.entryPrefix(tenantId)],
+          ),
         ),
       );
     },
@@ -86,10 +103,10 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
         runScript(
           FLUSH_TENANT_SCRIPT,
           [keys.tenantKeys(tenantId)],
-          [keys.entryPrefix, keys.changesChannel, feed.origin],
+          [keys.entryPrefix(tenantId), keys.changesChannel, feed.origin, tenantId],
         ),
       );
-      feed.emitRemoved(reply, 1);
+      feed.emitRemoved(tenantId, reply, 1);
       return Array.isArray(reply) ? Number(reply[0]) : 0;
     },
 
@@ -109,13 +126,17 @@ export function createRedisEntryStore({ connection, keys, feed }: RedisStoreCont
     },
 
     async lookupEntry({ key, tenantId, deps, now }) {
-      const reply = await run('lookupEntry', () =>
-        runScript(
+      const reply = await run('lookupEntry', () => {
+        // The first lookup of a tenant in this process also lists it among the statistics
+        // scopes, in the same round trip; every later one is the script alone.
+        const registering = scopes.register(tenantId);
+        if (registering) void run('registerStatScope', () => registering).catch(() => {});
+        return runScript(
           LOOKUP_ENTRY_SCRIPT,
-          [keys.entry(key), keys.depHashes(tenantId), keys.stats(tenantId), keys.statScopes],
-          [now, tenantId, JSON.stringify(deps.map((dep) => [dep.depId, dep.expectedHash]))],
-        ),
-      );
+          [keys.entry(tenantId, key), keys.depHashes(tenantId), keys.stats(tenantId)],
+          [now, JSON.stringify(deps.map((dep) => [dep.depId, dep.expectedHash]))],
+        );
+      });
       if (!Array.isArray(reply) || Number(reply[0]) !== 1) return { depsCurrent: false };
       const entry = reply.length >= 4 ? decodeEntry(String(reply[2]), String(reply[3])) : undefined;
       if (!entry) return { depsCurrent: true };

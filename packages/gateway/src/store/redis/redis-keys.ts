@@ -1,34 +1,46 @@
 /**
- * The key layout of the Redis store, all under one prefix so several deployments (or test runs)
- * can share a Redis database and `SCAN prefix*` finds everything of one:
+ * The key layout of the Redis store, all under one prefix `p` so several deployments (or test
+ * runs) can share a Redis database and `SCAN p*` finds everything of one. Every key of one tenant
+ * carries the tenant's hash tag `{t}` (the escaped tenant id in braces) right after the prefix, so
+ * on Redis Cluster all of a tenant's keys live in one hash slot and every script touches one slot:
  *
- * | key                                   | type   | holds                                          |
- * | ------------------------------------- | ------ | ---------------------------------------------- |
- * | `{p}entry:{key}`                      | hash   | `body`, `meta` (entry JSON without body), the sets it is in, its vector |
- * | `{p}tenant:keys:{tenant}`             | set    | entry keys of a tenant (flush, count)          |
- * | `{p}dep:keys:{tenant}:{dep_id}`       | set    | entry keys tagged with a dep                   |
- * | `{p}dep:hash:{tenant}`                | hash   | dep id → current hash; expires after the tenant's last entry |
- * | `{p}vec:{indexKey}`                   | hash   | vector id → packed vector (entry key, text, Float32 LE) |
- * | `{p}window:{key}:{windowStart}`       | string | rate-limit window counter                      |
- * | `{p}lock:{key}`                       | string | single-flight lock owner                       |
- * | `{p}stats:scope:{scope}` / `{p}stats:scopes` | hash / set | statistics counters, and the scopes that have some |
- * | `{p}l2` (channel)                     | pub/sub| vector-added / vector-removed notifications    |
+ * | key                          | type   | holds                                                  |
+ * | ---------------------------- | ------ | ------------------------------------------------------ |
+ * | `p{t}:entry:<key>`           | hash   | `body`, `meta` (entry JSON without body), the sets it is in, its vector |
+ * | `p{t}:keys`                  | set    | entry keys of the tenant (flush, count)                |
+ * | `p{t}:dep:keys:<dep id>`     | set    | entry keys of the tenant tagged with a dep             |
+ * | `p{t}:dep:hash`              | hash   | dep id → current hash; expires after the tenant's last entry |
+ * | `p{t}:vec:<index key>`       | hash   | vector id → packed vector (entry key, text, Float32 LE) |
+ * | `p{t}:stats`                 | hash   | statistics counters of a scope (a tenant, or `*bypass`) |
+ * | `p{w}:window:<window start>` | string | rate-limit window counter; `{w}` is the escaped limit key |
+ * | `plock:<key>`                | string | single-flight lock owner, in the slot of its key       |
+ * | `pstats:scopes`              | set    | the scopes that have statistics (a slot of its own)    |
+ * | `pl2` (channel)              | pub/sub| vector-added / vector-removed notifications            |
  *
- * Tenant ids are escaped (`%` and `:`) where another part follows them, so `a:b` + `c` and `a` +
- * `b:c` never share a dep set. A name that ends with a free-form part never meets another kind's
- * name either: each kind's fixed part ends with `:` (`stats:scope:` cannot be `stats:scopes`).
+ * Ids are escaped (`%`, `:`, `{` and `}`) inside a tag, so a tenant id can neither close its tag
+ * nor open another, and `a:b` + `c` never meets `a` + `b:c`. The empty tenant id, whose tag `{}`
+ * Redis would ignore, is tagged `{%}`, which no escaped id spells. A name that ends with a
+ * free-form part never meets another kind's name either: each kind's fixed part ends with `:`.
+ * The prefix itself must not contain braces on a cluster (its first `{` would start the tag).
  */
 export interface RedisKeys {
   readonly prefix: string;
-  entry(key: string): string;
-  /** Prefix of every entry key, for scripts that hold raw entry keys. */
-  readonly entryPrefix: string;
+  /** The hash of one entry of `tenantId`. */
+  entry(tenantId: string, key: string): string;
+  /** Prefix of every entry key of `tenantId`, for scripts that hold its raw entry keys. */
+  entryPrefix(tenantId: string): string;
+  /** The set of the entry keys of `tenantId`. */
   tenantKeys(tenantId: string): string;
+  /** The set of the entry keys of `tenantId` tagged with `depId`. */
   depKeys(tenantId: string, depId: string): string;
+  /** The current dep hashes of `tenantId`. */
   depHashes(tenantId: string): string;
-  vectors(indexKey: string): string;
+  /** The vectors of one L2 index of `tenantId`. */
+  vectors(tenantId: string, indexKey: string): string;
+  /** The base of the windows of one rate-limit key, tagged: the script appends `:<start>`. */
   rateWindow(key: string): string;
   lock(key: string): string;
+  /** The counters of one statistics scope (a tenant id, or the bypass scope). */
   stats(scope: string): string;
   readonly statScopes: string;
   readonly changesChannel: string;
@@ -36,23 +48,34 @@ export interface RedisKeys {
 
 /** Builds the key names of a store using `prefix`. */
 export function createRedisKeys(prefix: string): RedisKeys {
+  const tenant = (tenantId: string) => `${prefix}${hashTag(tenantId)}:`;
   return {
     prefix,
-    entry: (key) => `${prefix}entry:${key}`,
-    entryPrefix: `${prefix}entry:`,
-    tenantKeys: (tenantId) => `${prefix}tenant:keys:${escapeKeyPart(tenantId)}`,
-    depKeys: (tenantId, depId) => `${prefix}dep:keys:${escapeKeyPart(tenantId)}:${depId}`,
-    depHashes: (tenantId) => `${prefix}dep:hash:${escapeKeyPart(tenantId)}`,
-    vectors: (indexKey) => `${prefix}vec:${indexKey}`,
-    rateWindow: (key) => `${prefix}window:${key}`,
+    entry: (tenantId, key) => `${tenant(tenantId)}entry:${key}`,
+    entryPrefix: (tenantId) => `${tenant(tenantId)}entry:`,
+    tenantKeys: (tenantId) => `${tenant(tenantId)}keys`,
+    depKeys: (tenantId, depId) => `${tenant(tenantId)}dep:keys:${depId}`,
+    depHashes: (tenantId) => `${tenant(tenantId)}dep:hash`,
+    vectors: (tenantId, indexKey) => `${tenant(tenantId)}vec:${indexKey}`,
+    rateWindow: (key) => `${prefix}${hashTag(key)}:window`,
     lock: (key) => `${prefix}lock:${key}`,
-    stats: (scope) => `${prefix}stats:scope:${scope}`,
+    stats: (scope) => `${tenant(scope)}stats`,
     statScopes: `${prefix}stats:scopes`,
     changesChannel: `${prefix}l2`,
   };
 }
 
-/** Percent-escapes `%` and `:` so a key part cannot imitate a separator. */
-export function escapeKeyPart(part: string): string {
-  return part.replace(/[%:]/g, (character) => (character === '%' ? '%25' : '%3A'));
+/**
+ * The hash tag of an id: `{id}`, escaped so the id cannot end the tag early or start another, and
+ * never empty (Redis ignores an empty tag and would hash the whole key).
+ */
+export function hashTag(id: string): string {
+  return `{${escapeKeyPart(id) || '%'}}`;
 }
+
+/** Percent-escapes `%`, `:`, `{` and `}` so a key part can imitate neither a separator nor a tag. */
+export function escapeKeyPart(part: string): string {
+  return part.replace(/[%:{}]/g, (character) => ESCAPES[character] ?? character);
+}
+
+const ESCAPES: Record<string, string> = { '%': '%25', ':': '%3A', '{': '%7B', '}': '%7D' };

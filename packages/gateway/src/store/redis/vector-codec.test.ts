@@ -4,6 +4,7 @@ import { decodeChangeMessage, encodeVectorValues, packVector, unpackVector } fro
 
 const record: VectorRecord = {
   id: 'ns:abc',
+  tenantId: 'tenant:a',
   indexKey: 'ns:ctx',
   entryKey: 'ns:abc',
   text: 'Qu’est-ce que « Redis » ? 🚀',
@@ -15,15 +16,15 @@ describe('vector codec', () => {
     const packed = packVector(record);
     const header = Buffer.byteLength(JSON.stringify({ e: record.entryKey, t: record.text }));
     expect(packed.length).toBe(4 + header + 16);
-    const unpacked = unpackVector(record.id, record.indexKey, packed);
+    const unpacked = unpackVector(record.id, record.tenantId, record.indexKey, packed);
     expect(unpacked).toEqual(record);
   });
 
   it('reads bytes that are not a packed vector as nothing instead of throwing', () => {
-    expect(unpackVector('id', 'index', Buffer.from([1, 2]))).toBeUndefined();
-    expect(unpackVector('id', 'index', Buffer.from([255, 0, 0, 0, 1]))).toBeUndefined();
+    expect(unpackVector('id', 'tenant', 'index', Buffer.from([1, 2]))).toBeUndefined();
+    expect(unpackVector('id', 'tenant', 'index', Buffer.from([255, 0, 0, 0, 1]))).toBeUndefined();
     const badHeader = Buffer.concat([Buffer.from([3, 0, 0, 0]), Buffer.from('{{{')]);
-    expect(unpackVector('id', 'index', badHeader)).toBeUndefined();
+    expect(unpackVector('id', 'tenant', 'index', badHeader)).toBeUndefined();
   });
 
   it('decodes the vector-added and removal messages the Lua scripts write', () => {
@@ -31,6 +32,7 @@ describe('vector codec', () => {
     const message = JSON.stringify({
       o: 'instance-1',
       t: 'a',
+      n: record.tenantId,
       i: record.indexKey,
       id: record.id,
       e: record.entryKey,
@@ -46,14 +48,17 @@ describe('vector codec', () => {
     const lasting = decodeChangeMessage(message.replace('"p":5000', '"p":-1'), 1_000);
     expect(lasting?.change).toEqual({ type: 'vector-added', record });
     // cjson escapes slashes; JSON.parse reads them back.
-    expect(decodeChangeMessage('{"o":"instance-2","t":"r","i":"ns\\/ctx","id":"ns:abc"}')).toEqual({
+    expect(
+      decodeChangeMessage('{"o":"instance-2","t":"r","n":"a\\/b","i":"ns\\/ctx","id":"ns:abc"}'),
+    ).toEqual({
       origin: 'instance-2',
-      change: { type: 'vector-removed', indexKey: 'ns/ctx', id: 'ns:abc' },
+      change: { type: 'vector-removed', tenantId: 'a/b', indexKey: 'ns/ctx', id: 'ns:abc' },
     });
     for (const malformed of [
       'not json',
       'null',
-      '{"o":"x","t":"a","i":"i","id":"d"}',
+      '{"o":"x","t":"a","n":"t","i":"i","id":"d"}',
+      '{"o":"x","t":"r","i":"i","id":"d"}',
       '{"t":"r"}',
     ]) {
       expect(decodeChangeMessage(malformed)).toBeUndefined();

@@ -14,9 +14,13 @@ export function packVector(record: VectorRecord): Buffer {
   return packed;
 }
 
-/** Reverses {@link packVector}; `undefined` for bytes that are not a packed vector. */
+/**
+ * Reverses {@link packVector}; `undefined` for bytes that are not a packed vector. The tenant and
+ * index key are not packed: they are those of the index hash the vector was read from.
+ */
 export function unpackVector(
   id: string,
+  tenantId: string,
   indexKey: string,
   packed: Buffer,
 ): VectorRecord | undefined {
@@ -32,6 +36,7 @@ export function unpackVector(
     if (typeof header.e !== 'string' || typeof header.t !== 'string') return undefined;
     return {
       id,
+      tenantId,
       indexKey,
       entryKey: header.e,
       text: header.t,
@@ -45,12 +50,23 @@ export function unpackVector(
 /**
  * A change notification on the pub/sub channel, written by the Lua scripts with `cjson` (hence the
  * short field names). `o` is the id of the publishing store instance, so an instance skips its own
- * echo (it has already told its listeners); `p` is how many ms the entry of an added vector has
- * left (relative, so the instances' clocks need not agree; -1 for none).
+ * echo (it has already told its listeners); `n` is the tenant of the index `i`; `p` is how many ms
+ * the entry of an added vector has left (relative, so the instances' clocks need not agree; -1 for
+ * none).
  */
 type ChangeMessage =
-  | { o: string; t: 'a'; i: string; id: string; e: string; x: string; v: string; p?: number }
-  | { o: string; t: 'r'; i: string; id: string };
+  | {
+      o: string;
+      t: 'a';
+      n: string;
+      i: string;
+      id: string;
+      e: string;
+      x: string;
+      v: string;
+      p?: number;
+    }
+  | { o: string; t: 'r'; n: string; i: string; id: string };
 
 /** The values of a vector as base64 of Float32 LE, as `vector-added` messages carry them. */
 export function encodeVectorValues(vector: Float32Array): string {
@@ -74,17 +90,31 @@ export function decodeChangeMessage(
     return undefined;
   }
   if (typeof message !== 'object' || message === null) return undefined;
-  const { o: origin, i: indexKey, id } = message;
-  if (typeof origin !== 'string' || typeof indexKey !== 'string' || typeof id !== 'string')
+  const { o: origin, n: tenantId, i: indexKey, id } = message;
+  if (
+    typeof origin !== 'string' ||
+    typeof tenantId !== 'string' ||
+    typeof indexKey !== 'string' ||
+    typeof id !== 'string'
+  )
     return undefined;
-  if (message.t === 'r') return { origin, change: { type: 'vector-removed', indexKey, id } };
+  if (message.t === 'r') {
+    return { origin, change: { type: 'vector-removed', tenantId, indexKey, id } };
+  }
   if (message.t !== 'a') return undefined;
   const { e: entryKey, x: text, v: base64, p: remainingMs } = message;
   if (typeof entryKey !== 'string' || typeof text !== 'string' || typeof base64 !== 'string')
     return undefined;
   const floats = Buffer.from(base64, 'base64');
   if (floats.length % 4 !== 0) return undefined;
-  const record: VectorRecord = { id, indexKey, entryKey, text, vector: readFloats(floats, 0) };
+  const record: VectorRecord = {
+    id,
+    tenantId,
+    indexKey,
+    entryKey,
+    text,
+    vector: readFloats(floats, 0),
+  };
   if (typeof remainingMs === 'number' && remainingMs >= 0)
     record.expiresAt = receivedAt + remainingMs;
   return { origin, change: { type: 'vector-added', record } };
