@@ -100,6 +100,9 @@ export interface RedisStore extends Store {
  * (each in the slot of its own key). Reads and writes go to masters only. While some masters are
  * down, the calls for their tenants fail as `store_unavailable` and the others are served.
  *
+ * @throws When given neither `url` nor `cluster` (or both), a malformed `redis-cluster://` URL or
+ * seed node, or a prefix with `{` or `}` for a cluster. An unreachable Redis is not an error.
+ *
  * @example
  * const store = createRedisStore({ url: 'redis://127.0.0.1:6379/0', prefix: 'cc:' });
  * const gateway = await startGateway({ upstream: 'mock', jwtSecret, store });
