@@ -1,4 +1,4 @@
-import { BoundedMemo } from './bounded-memo';
+import { BoundedMemo } from '../memo/bounded-memo';
 
 /** Bodies up to this size are remembered; larger ones are analysed every time. */
 const MAX_MEMOIZED_BODY_BYTES = 16 * 1024;

@@ -4,10 +4,10 @@ import { CHAT_COMPLETIONS_API } from '../apis/chat-completions-api';
 import type { ChatRequest } from '../cache/chat-request';
 import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { FlightOutcome } from '../gateway-context';
+import { BoundedMemo } from '../memo/bounded-memo';
 import { type CacheStatusValue, cacheHeaders } from '../wire/cache-headers';
 import { sendJson } from '../wire/send-json';
 import { SSE_HEADERS } from '../wire/sse';
-import { BoundedMemo } from './bounded-memo';
 import type { CacheHit, CacheMiss } from './lookup';
 
 /** The `X-Cache` status of a hit. */

@@ -1,3 +1,4 @@
+import { BoundedMemo } from '../../memo/bounded-memo';
 import type { CacheEntry, EntryStore } from '../entry-store';
 import {
   COUNT_ENTRIES_SCRIPT,
@@ -161,10 +162,22 @@ export function createRedisEntryStore({
   return entries;
 }
 
+/**
+ * Parsed entry metadata by its exact stored text: a hot entry's metadata is read on every hit and
+ * never changes while the entry lives (a rewrite stores new text). Shared and never mutated.
+ */
+const decodedMetadata = new BoundedMemo<Omit<CacheEntry, 'body'>>(1024 * 1024);
+
 /** Parses the stored form of an entry; a corrupt one reads as absent rather than failing requests. */
 function decodeEntry(body: string, meta: string): CacheEntry | undefined {
   try {
-    return { ...(JSON.parse(meta) as Omit<CacheEntry, 'body'>), body };
+    const parsed = decodedMetadata.remember(
+      meta,
+      () => JSON.parse(meta) as Omit<CacheEntry, 'body'>,
+      // The key text and about as much again for the parsed object.
+      () => meta.length * 4 + 128,
+    );
+    return { ...parsed, body };
   } catch {
     return undefined;
   }

@@ -48,7 +48,17 @@ export interface RedisKeys {
 
 /** Builds the key names of a store using `prefix`. */
 export function createRedisKeys(prefix: string): RedisKeys {
-  const tenant = (tenantId: string) => `${prefix}${hashTag(tenantId)}:`;
+  // Every hit builds three keys of its tenant: its tagged prefix is escaped once, not per key.
+  const tenantPrefixes = new Map<string, string>();
+  const tenant = (tenantId: string) => {
+    let tagged = tenantPrefixes.get(tenantId);
+    if (tagged === undefined) {
+      if (tenantPrefixes.size >= MAX_REMEMBERED_TENANT_PREFIXES) tenantPrefixes.clear();
+      tagged = `${prefix}${hashTag(tenantId)}:`;
+      tenantPrefixes.set(tenantId, tagged);
+    }
+    return tagged;
+  };
   return {
     prefix,
     entry: (tenantId, key) => `${tenant(tenantId)}entry:${key}`,
@@ -64,6 +74,9 @@ export function createRedisKeys(prefix: string): RedisKeys {
     changesChannel: `${prefix}l2`,
   };
 }
+
+/** Tenants whose tagged key prefix is remembered (beyond it, the memo starts over). */
+const MAX_REMEMBERED_TENANT_PREFIXES = 10_000;
 
 /**
  * The hash tag of an id: `{id}`, escaped so the id cannot end the tag early or start another, and
