@@ -94,6 +94,8 @@ describe('gateway metrics', () => {
   it('folds paths into a few route labels', () => {
     expect(routeLabel('/v1/models')).toBe('/v1/other');
     expect(routeLabel('/v1/chat/completions')).toBe('/v1/chat/completions');
+    expect(routeLabel('/v1/responses')).toBe('/v1/responses');
+    expect(routeLabel('/v1/embeddings')).toBe('/v1/embeddings');
     expect(routeLabel('/admin/stats')).toBe('/admin');
     expect(routeLabel('/healthz')).toBe('/health');
     expect(routeLabel('/wp-login.php')).toBe('other');

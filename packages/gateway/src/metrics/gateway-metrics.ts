@@ -229,12 +229,20 @@ function seriesByName(
   return Object.entries(values).map(([name, value]) => [{ holder, [label]: name }, value]);
 }
 
+/** Routes the gateway answers itself, each its own label: the cached APIs and invalidation. */
+const CACHED_AND_OWN_ROUTES = new Set([
+  '/v1/chat/completions',
+  '/v1/responses',
+  '/v1/embeddings',
+  '/v1/invalidate',
+]);
+
 /**
  * Folds a path into one of a few route labels: raw paths would make a series per URL (and let
  * clients create series at will).
  */
 export function routeLabel(pathname: string): string {
-  if (pathname === '/v1/chat/completions' || pathname === '/v1/invalidate') return pathname;
+  if (CACHED_AND_OWN_ROUTES.has(pathname)) return pathname;
   if (pathname === '/health' || pathname === '/healthz') return '/health';
   if (pathname === '/metrics') return '/metrics';
   if (pathname === '/admin' || pathname.startsWith('/admin/')) return '/admin';
