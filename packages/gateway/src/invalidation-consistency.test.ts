@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  checkRedisClusterBinaries,
+  useTestRedisCluster,
+} from '../test/support/redis-cluster-test-support';
+import {
   checkTestRedis,
   createTestPrefix,
   deleteKeysWithPrefix,
@@ -11,6 +15,7 @@ import { type Gateway, startGateway } from './gateway';
 
 const SECRET = 'consistency-secret';
 const redisAvailable = await checkTestRedis();
+const clusterAvailable = checkRedisClusterBinaries();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function depsHeader(hash: string): string {
@@ -79,6 +84,33 @@ async function staleAnswersAfterInvalidation(
   }
   return stale;
 }
+
+describe.skipIf(!clusterAvailable)('the same readers on a Redis Cluster', () => {
+  const cluster = useTestRedisCluster();
+
+  it.each([100, 300])(
+    'get no pre-invalidation answer from two instances on one cluster (upstream %i ms)',
+    async (latencyMs) => {
+      const upstream = await startVersionedUpstream(latencyMs);
+      const options = {
+        upstream: upstream.url,
+        jwtSecret: SECRET,
+        logLevel: 'silent' as const,
+        l2: false,
+        store: cluster.current.url,
+        redisPrefix: createTestPrefix('consistency'),
+      };
+      const gateways = [await startGateway(options), await startGateway(options)];
+      try {
+        expect(await staleAnswersAfterInvalidation(gateways, upstream, latencyMs, 4)).toEqual([]);
+      } finally {
+        await Promise.all(gateways.map((gateway) => gateway.close()));
+        await upstream.close();
+      }
+    },
+    30_000,
+  );
+});
 
 describe.each([100, 300])(
   'readers sending the new dep hash after /v1/invalidate answered ok (upstream %i ms)',
