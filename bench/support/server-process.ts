@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -82,9 +82,17 @@ let gatewayBuild: Promise<void> | undefined;
  */
 export function buildGateway(): Promise<void> {
   gatewayBuild ??= new Promise<void>((resolve, reject) => {
-    const pnpm = join(REPO_ROOT, 'node_modules', '.bin', 'pnpm');
-    const args = ['exec', 'turbo', 'run', 'build', '--filter=@cachecore/gateway...'];
-    execFile(pnpm, [...args, '--output-logs=errors-only'], { cwd: REPO_ROOT }, (error, stdout) => {
+    const bin = join(REPO_ROOT, 'node_modules', '.bin');
+    const args = ['run', 'build', '--filter=@cachecore/gateway...', '--output-logs=errors-only'];
+    // turbo runs each package's script through `pnpm`, looked up on PATH from the package's own
+    // directory: a relative entry such as pnpm's `./node_modules/.bin` would name a missing file
+    // there, so the workspace's bin directory goes first, absolute, and relative entries are dropped.
+    const path = [
+      bin,
+      ...(process.env.PATH ?? '').split(delimiter).filter((entry) => isAbsolute(entry)),
+    ];
+    const env = { ...process.env, PATH: path.join(delimiter) };
+    execFile(join(bin, 'turbo'), args, { cwd: REPO_ROOT, env }, (error, stdout) => {
       if (error) reject(new Error(`building the gateway failed: ${error.message}\n${stdout}`));
       else resolve();
     });

@@ -221,7 +221,7 @@ async function routeRequest(
   let pathname = (request.url ?? '/').split('?')[0] ?? '/';
   const observation: ObservedRequest = {};
   // A client that disconnects mid-answer makes writes fail with EPIPE; never let that escape.
-  response.on('error', () => {});
+  response.on('error', ignoreError);
   let status: number | undefined;
   try {
     pathname = confineRequestPath(request);
@@ -297,6 +297,9 @@ async function routeRequest(
     }
   }
 }
+
+/** The listener that keeps a failed write to a departed client from escaping. */
+function ignoreError(): void {}
 
 /**
  * Why the gateway should not get traffic now, or `undefined` when it should: it is shutting down,

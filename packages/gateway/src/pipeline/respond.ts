@@ -6,6 +6,7 @@ import { GatewayHttpError } from '../errors/gateway-http-error';
 import type { FlightOutcome } from '../gateway-context';
 import { BoundedMemo } from '../memo/bounded-memo';
 import { type CacheStatusValue, cacheHeaders } from '../wire/cache-headers';
+import { answerAtEndOfTurn } from '../wire/end-of-turn-answer';
 import { sendJson } from '../wire/send-json';
 import { SSE_HEADERS } from '../wire/sse';
 import type { CacheHit, CacheMiss } from './lookup';
@@ -35,12 +36,16 @@ export function respondWithHit(
     }),
     ...hit.debugHeaders,
   };
+  // Written at the end of the event-loop turn, together with the turn's other hits.
   if (!chat.stream) {
-    sendJson(response, 200, hit.entry.body, headers);
+    const payload = hit.entry.body;
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(payload));
+    answerAtEndOfTurn(response, 200, headers, payload);
     return;
   }
-  response.writeHead(200, { ...SSE_HEADERS, ...headers });
-  response.end(replayOfStoredAnswer(api, hit.entry.body, chat));
+  const replay = replayOfStoredAnswer(api, hit.entry.body, chat);
+  answerAtEndOfTurn(response, 200, { ...SSE_HEADERS, ...headers }, replay);
 }
 
 /** Memory the SSE replays of stored answers may take, per variant of each API, in this process. */

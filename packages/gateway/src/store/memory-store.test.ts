@@ -43,6 +43,25 @@ describe('memory store eviction', () => {
     expect(await store.listVectors('t', 'idx')).toEqual([]);
     await store.close();
   });
+
+  it('keeps an entry read between writes while colder entries are evicted around it', async () => {
+    const store = createMemoryStore({ maxMemoryMb: 4 / 3 });
+    const body = 'x'.repeat(100_000);
+    const entry = (key: string): CacheEntry => ({
+      ...makeTestEntry(key, 't', []),
+      body,
+    });
+    await store.setEntry(entry('hot'), 60_000);
+    for (let index = 0; index < 60; index += 1) {
+      await store.setEntry(entry(`cold-${index}`), 60_000);
+      expect(await store.getEntry('t', 'hot')).toBeDefined();
+    }
+    // About nine entries fit: the oldest cold ones went, the hot one never did.
+    expect(await store.getEntry('t', 'cold-0')).toBeUndefined();
+    expect(await store.getEntry('t', 'cold-59')).toBeDefined();
+    expect(await store.countEntries('t')).toBeLessThanOrEqual(10);
+    await store.close();
+  });
 });
 
 describe('memory store dep hashes', () => {

@@ -24,6 +24,10 @@ interface StoredEntry {
   storeExpiresAt: number;
   bytes: number;
   vector?: VectorRecord;
+  /** Its key in `entries` (tenant-scoped). */
+  slot: string;
+  /** The LRU clock when the entry last moved to the young end of the list. */
+  movedAt: number;
 }
 
 /** The current hash of one dep of one tenant, kept until no entry tagged with the dep can remain. */
@@ -69,6 +73,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   // Map iteration order is insertion order: re-inserting on read makes it an LRU list. Entries of
   // every tenant share it, each under its tenant-scoped key.
   const entries = new Map<string, StoredEntry>();
+  // Counts moves to the young end of `entries` (insertions and touches), for `touch`.
+  let lruClock = 0;
   const tenants = new Map<string, TenantData>();
   // Dep records oldest first (a record is re-inserted when its hash changes).
   const depRecords = new Set<DepRecord>();
@@ -193,11 +199,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     return stored;
   }
 
-  /** Makes an entry the most recently used. */
+  /**
+   * Makes an entry the most recently used. One that moved to the young end fewer than half the
+   * list's length of moves ago is still in the younger half, behind every entry eviction takes
+   * first, so it stays where it is: a hot entry is not re-inserted on every hit.
+   */
   function touch(stored: StoredEntry): void {
-    const slot = tenantScopedKey(stored.entry.tenantId, stored.entry.key);
-    entries.delete(slot);
-    entries.set(slot, stored);
+    if (lruClock - stored.movedAt < entries.size / 2) return;
+    entries.delete(stored.slot);
+    entries.set(stored.slot, stored);
+    stored.movedAt = ++lruClock;
   }
 
   function liveDepRecord(tenantId: string, depId: string): DepRecord | undefined {
@@ -243,7 +254,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const storeExpiresAt = now() + ttl;
       longestEntryTtlMs = Math.max(longestEntryTtlMs, ttl);
       const bytes = estimateEntryBytes(entry);
-      entries.set(tenantScopedKey(entry.tenantId, entry.key), { entry, storeExpiresAt, bytes });
+      const slot = tenantScopedKey(entry.tenantId, entry.key);
+      entries.set(slot, { entry, storeExpiresAt, bytes, slot, movedAt: ++lruClock });
       entryBytes += bytes;
       const data = tenant(entry.tenantId);
       data.keys.add(entry.key);
