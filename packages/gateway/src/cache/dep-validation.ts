@@ -7,10 +7,31 @@ import type { DepTag, Store } from '../store/store';
  * the reserved id). When the header names a dep twice, the last hash wins.
  */
 export function collectRequestDeps(headerDeps: readonly DepTag[], policyVersion: string): DepTag[] {
+  if (headerDeps.length === 0) return policyVersionOnly(policyVersion);
   const byId = new Map<string, string>();
   for (const dep of headerDeps) byId.set(dep.depId, dep.expectedHash);
   byId.set(POLICY_VERSION_DEP_ID, policyVersion);
   return [...byId].map(([depId, expectedHash]) => ({ depId, expectedHash }));
+}
+
+/** Policy versions whose deps-only-the-policy list is kept; beyond it the lists are rebuilt. */
+const POLICY_ONLY_LISTS = 1024;
+const policyOnlyLists = new Map<string, DepTag[]>();
+
+/**
+ * The deps of a request that names none: only `cc:policy-version`. Kept per version (most
+ * requests name no deps and tenants share few versions); frozen, as every caller only reads it.
+ */
+function policyVersionOnly(policyVersion: string): DepTag[] {
+  let deps = policyOnlyLists.get(policyVersion);
+  if (!deps) {
+    if (policyOnlyLists.size >= POLICY_ONLY_LISTS) policyOnlyLists.clear();
+    deps = Object.freeze([
+      Object.freeze({ depId: POLICY_VERSION_DEP_ID, expectedHash: policyVersion }),
+    ]) as DepTag[];
+    policyOnlyLists.set(policyVersion, deps);
+  }
+  return deps;
 }
 
 /**

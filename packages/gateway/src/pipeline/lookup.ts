@@ -51,27 +51,15 @@ export async function lookupCache(
   const { store } = context;
   const tenantId = cacheable.identity.tenantId;
   const { directives } = cacheable;
-  // `no-store` answers are never written; `no-cache` skips the read and refreshes the entry.
-  const writable = !directives.noStore;
-  const miss = (
-    depsCurrent: boolean,
-    vector?: Float32Array,
-    debugHeaders = cacheable.debugHeaders,
-  ): CacheMiss => ({
-    kind: 'miss',
-    writable: depsCurrent && writable,
-    vector,
-    debugHeaders,
-  });
-  if (directives.noCache) return miss(await areDepsCurrent(store, tenantId, cacheable.deps));
+  if (directives.noCache) {
+    return missOf(cacheable, await areDepsCurrent(store, tenantId, cacheable.deps));
+  }
 
   const now = context.now();
   const maxAgeMs = directives.maxAgeSeconds === null ? undefined : directives.maxAgeSeconds * 1000;
-  const youngEnough = (entry: CacheEntry) =>
-    maxAgeMs === undefined || now - entry.createdAt <= maxAgeMs;
   const l1 = await readL1(context, cacheable, now, maxAgeMs !== undefined);
-  if (!l1.depsCurrent) return miss(false);
-  if (l1.hit && youngEnough(l1.hit.entry)) {
+  if (!l1.depsCurrent) return missOf(cacheable, false);
+  if (l1.hit && isYoungEnough(l1.hit.entry, now, maxAgeMs)) {
     const { entry, freshness } = l1.hit;
     // `lookupEntry` counts its hits itself; the two-step read (max-age) counts them here.
     if (!l1.counted) {
@@ -101,7 +89,7 @@ export async function lookupCache(
     });
     observation.l2Veto = semantic.veto.guard;
   }
-  if (semantic?.hit && youngEnough(semantic.hit.entry)) {
+  if (semantic?.hit && isYoungEnough(semantic.hit.entry, now, maxAgeMs)) {
     const { entry: hitEntry, similarity } = semantic.hit;
     countStat(context, tenantId, 'hits_l2');
     countStat(context, tenantId, 'tokens_saved', hitEntry.totalTokens);
@@ -117,7 +105,30 @@ export async function lookupCache(
       debugHeaders,
     };
   }
-  return miss(true, semantic?.vector, debugHeaders);
+  return missOf(cacheable, true, semantic?.vector, debugHeaders);
+}
+
+/**
+ * A miss of `cacheable`: writable when its deps are current and it did not say `no-store` (such
+ * answers are never written; `no-cache` skips the read and refreshes the entry).
+ */
+function missOf(
+  cacheable: CacheableRequest,
+  depsCurrent: boolean,
+  vector?: Float32Array,
+  debugHeaders = cacheable.debugHeaders,
+): CacheMiss {
+  return {
+    kind: 'miss',
+    writable: depsCurrent && !cacheable.directives.noStore,
+    vector,
+    debugHeaders,
+  };
+}
+
+/** Whether `entry` is young enough for a `max-age` of `maxAgeMs` (any age without one). */
+function isYoungEnough(entry: CacheEntry, now: number, maxAgeMs: number | undefined): boolean {
+  return maxAgeMs === undefined || now - entry.createdAt <= maxAgeMs;
 }
 
 /**
@@ -144,7 +155,7 @@ async function readL1(
       deps: cacheable.deps,
       now,
     });
-    return { ...result, counted: true };
+    return { depsCurrent: result.depsCurrent, hit: result.hit, counted: true };
   }
   if (!(await areDepsCurrent(store, tenantId, cacheable.deps)))
     return { depsCurrent: false, counted: false };

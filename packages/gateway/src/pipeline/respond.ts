@@ -29,13 +29,11 @@ export function respondWithHit(
   hit: CacheHit,
   api: CachedApi = CHAT_COMPLETIONS_API,
 ): void {
-  const headers = {
-    ...cacheHeaders(hitStatus(hit), hit.similarity, hit.ageSeconds, {
-      // Freshness left, negative once stale (PROTOCOL §2.1).
-      ttlSeconds: (hit.entry.freshUntil - hit.entry.createdAt) / 1000 - hit.ageSeconds,
-    }),
-    ...hit.debugHeaders,
-  };
+  const headers = cacheHeaders(hitStatus(hit), hit.similarity, hit.ageSeconds, {
+    // Freshness left, negative once stale (PROTOCOL §2.1).
+    ttlSeconds: (hit.entry.freshUntil - hit.entry.createdAt) / 1000 - hit.ageSeconds,
+  });
+  for (const name in hit.debugHeaders) headers[name] = hit.debugHeaders[name] as string;
   // Written at the end of the event-loop turn, together with the turn's other hits.
   if (!chat.stream) {
     const payload = hit.entry.body;
