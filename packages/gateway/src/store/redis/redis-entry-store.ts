@@ -1,5 +1,5 @@
 import { BoundedMemo } from '../../memo/bounded-memo';
-import type { CacheEntry, EntryStore } from '../entry-store';
+import type { CacheEntry, DepTag, EntryStore } from '../entry-store';
 import {
   COUNT_ENTRIES_SCRIPT,
   DELETE_ENTRY_SCRIPT,
@@ -135,7 +135,7 @@ export function createRedisEntryStore({
         return runScript(
           LOOKUP_ENTRY_SCRIPT,
           [keys.entry(tenantId, key), keys.depHashes(tenantId), keys.stats(tenantId)],
-          [now, JSON.stringify(deps.map((dep) => [dep.depId, dep.expectedHash]))],
+          [now, depsArgument(deps)],
         );
       });
       if (!Array.isArray(reply) || Number(reply[0]) !== 1) return { depsCurrent: false };
@@ -160,6 +160,19 @@ export function createRedisEntryStore({
     },
   };
   return entries;
+}
+
+/**
+ * The lookup script's deps argument, `[[depId, expectedHash], …]` as JSON; remembered for a
+ * frozen (shared) list, such as the one every request without a deps header gets.
+ */
+const depsArguments = new WeakMap<readonly DepTag[], string>();
+function depsArgument(deps: readonly DepTag[]): string {
+  const known = depsArguments.get(deps);
+  if (known !== undefined) return known;
+  const argument = JSON.stringify(deps.map((dep) => [dep.depId, dep.expectedHash]));
+  if (Object.isFrozen(deps)) depsArguments.set(deps, argument);
+  return argument;
 }
 
 /**
