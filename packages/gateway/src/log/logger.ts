@@ -46,19 +46,41 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): GatewayLogger
   const threshold = LEVEL_RANK[options.level ?? 'info'];
   const write = options.write ?? writeLineToStdout;
   const now = options.now ?? Date.now;
-  const log =
-    (level: Exclude<LogLevel, 'silent'>) => (message: string, fields?: Record<string, unknown>) => {
+  const timestamp = createTimestampFormatter();
+  const log = (level: Exclude<LogLevel, 'silent'>) => {
+    const head = `","level":"${level}","msg":`;
+    return (message: string, fields?: Record<string, unknown>) => {
       if (LEVEL_RANK[level] > threshold) return;
+      // The line is assembled as text: the fields are serialised once, without first being
+      // copied into an object that also holds time, level and message.
+      const rest = fields === undefined ? '{}' : JSON.stringify(fields);
       write(
-        JSON.stringify({ time: new Date(now()).toISOString(), level, msg: message, ...fields }),
+        `{"time":"${timestamp(now())}${head}${JSON.stringify(message)}${rest === '{}' ? '}' : `,${rest.slice(1)}`}`,
       );
     };
+  };
   return {
     error: log('error'),
     warn: log('warn'),
     info: log('info'),
     debug: log('debug'),
     isLevelEnabled: (level) => LEVEL_RANK[level] <= threshold,
+  };
+}
+
+/**
+ * `toISOString` of epoch milliseconds, remembering the last one: a busy gateway logs many lines
+ * within one millisecond.
+ */
+function createTimestampFormatter(): (epochMs: number) => string {
+  let lastMs = Number.NaN;
+  let lastText = '';
+  return (epochMs) => {
+    if (epochMs !== lastMs) {
+      lastMs = epochMs;
+      lastText = new Date(epochMs).toISOString();
+    }
+    return lastText;
   };
 }
 
