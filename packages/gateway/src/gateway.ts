@@ -20,6 +20,7 @@ import { forwardOtherRoute } from './http/forward-other-route';
 import { handleInvalidate } from './http/invalidate-route';
 import { confineRequestPath } from './http/request-path';
 import { createJsonLogger, type GatewayLogger } from './log/logger';
+import { readMemoMemory } from './memo/bounded-memo';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
 import { addObservationLogFields, type ObservedRequest } from './observation/observed-request';
 import { recordRequestMetrics } from './observation/record-request-metrics';
@@ -140,7 +141,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         guards: options.l2Guards,
       });
     }
-    metrics.observeMemory(() => [store.memory?.read(), semantic?.registry.readMemory()]);
+    metrics.observeMemory(() => [
+      store.memory?.read(),
+      semantic?.registry.readMemory(),
+      readMemoMemory(),
+    ]);
     context = {
       settings,
       store,

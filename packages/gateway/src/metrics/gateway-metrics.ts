@@ -159,19 +159,19 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     });
   addMemoryGauge(
     'memory_used_bytes',
-    'Estimated bytes the cache holds in this process, by holder (store, registry) and part.',
+    'Estimated bytes held in this process, by holder (store, registry, memos) and part.',
     ['holder', 'part'],
     (reading) => seriesByName(reading.holder, 'part', reading.bytes),
   );
   addMemoryGauge(
     'memory_budget_bytes',
-    'Bytes each holder may keep in this process before it evicts (shares of --max-memory-mb).',
+    'Bytes each holder may keep before it evicts: store and registry share --max-memory-mb; memos have fixed caps.',
     ['holder'],
     (reading) => [[{ holder: reading.holder }, reading.budgetBytes]],
   );
   addMemoryGauge(
     'memory_items',
-    'What the cache holds in this process: entries, vectors, dep hashes, L2 indexes and records.',
+    'What is held in this process: entries, vectors, dep hashes, L2 indexes and records, memoised values.',
     ['holder', 'kind'],
     (reading) => seriesByName(reading.holder, 'kind', reading.items),
   );

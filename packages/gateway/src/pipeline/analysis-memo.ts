@@ -14,7 +14,7 @@ export class AnalysisMemo<Analysis> {
   readonly #enabled: boolean;
 
   constructor(maxBytes: number) {
-    this.#memo = new BoundedMemo(maxBytes);
+    this.#memo = new BoundedMemo(maxBytes, 'request_analyses');
     this.#enabled = maxBytes > 0;
   }
 

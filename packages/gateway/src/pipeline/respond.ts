@@ -65,7 +65,7 @@ function replayOfStoredAnswer(api: CachedApi, body: string, chat: ChatRequest): 
   }
   let memo = byVariant.get(variant);
   if (!memo) {
-    memo = new BoundedMemo(REPLAY_MEMO_BYTES);
+    memo = new BoundedMemo(REPLAY_MEMO_BYTES, 'sse_replays');
     byVariant.set(variant, memo);
   }
   // Two bytes per character of the key and of the payload, plus the map entry.

@@ -179,7 +179,7 @@ function depsArgument(deps: readonly DepTag[]): string {
  * Parsed entry metadata by its exact stored text: a hot entry's metadata is read on every hit and
  * never changes while the entry lives (a rewrite stores new text). Shared and never mutated.
  */
-const decodedMetadata = new BoundedMemo<Omit<CacheEntry, 'body'>>(1024 * 1024);
+const decodedMetadata = new BoundedMemo<Omit<CacheEntry, 'body'>>(1024 * 1024, 'redis_metadata');
 
 /** Parses the stored form of an entry; a corrupt one reads as absent rather than failing requests. */
 function decodeEntry(body: string, meta: string): CacheEntry | undefined {
