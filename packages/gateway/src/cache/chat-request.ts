@@ -1,6 +1,6 @@
 import { GatewayHttpError } from '../errors/gateway-http-error';
-import { splitPrompt } from '../semantic/prompt-segments';
 import { canonicalizeChatBody, sha256Hex, stringifyCanonical } from './canonical-body';
+import { LastPrompt } from './last-prompt';
 import { readModelRequestBody } from './model-request-body';
 
 /** A validated chat completion request and the cache-relevant facts derived from it. */
@@ -65,12 +65,10 @@ export function analyzeChatRequest(parsed: unknown): ChatRequest {
     const text = messageText(last.content, '\n\n');
     if (text !== undefined && text.trim() !== '') lastUserText = text;
   }
-  let split: ReturnType<typeof splitPrompt> | undefined | null = null;
-  const promptSplit = () => {
-    if (split === null) split = lastUserText === undefined ? undefined : splitPrompt(lastUserText);
-    return split;
-  };
-  let contextKey: string | undefined | null = null;
+  const prompt = new LastPrompt(lastUserText, () => ({
+    ...body,
+    messages: [...messages.slice(0, -1), { ...last, content: null }],
+  }));
 
   return {
     body,
@@ -81,24 +79,10 @@ export function analyzeChatRequest(parsed: unknown): ChatRequest {
     systemText,
     toolsJson,
     get semanticText() {
-      return promptSplit()?.queryText;
+      return prompt.semanticText;
     },
     get contextKey() {
-      if (contextKey === null) {
-        const prompt = promptSplit();
-        contextKey =
-          prompt === undefined || last === undefined
-            ? undefined
-            : sha256Hex(
-                // The context fingerprint keeps prompts about different documents apart, so their
-                // questions are never compared with each other.
-                `${canonicalizeChatBody({
-                  ...body,
-                  messages: [...messages.slice(0, -1), { ...last, content: null }],
-                })}${prompt.contextFingerprint === undefined ? '' : `\u0000${prompt.contextFingerprint}`}`,
-              );
-      }
-      return contextKey;
+      return prompt.contextKey;
     },
   };
 }

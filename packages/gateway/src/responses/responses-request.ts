@@ -1,7 +1,7 @@
 import { canonicalizeChatBody, sha256Hex, stringifyCanonical } from '../cache/canonical-body';
+import { LastPrompt } from '../cache/last-prompt';
 import { readModelRequestBody } from '../cache/model-request-body';
 import { GatewayHttpError } from '../errors/gateway-http-error';
-import { splitPrompt } from '../semantic/prompt-segments';
 
 /** A validated `POST /v1/responses` body and the cache-relevant facts derived from it. */
 export interface ResponsesRequest {
@@ -68,12 +68,10 @@ export function analyzeResponsesRequest(parsed: unknown): ResponsesRequest {
     if (text !== undefined && text.trim() !== '') lastUserText = text;
   }
   // As for chat completions: a long input is judged on its question, never on its document.
-  let split: ReturnType<typeof splitPrompt> | undefined | null = null;
-  const promptSplit = () => {
-    if (split === null) split = lastUserText === undefined ? undefined : splitPrompt(lastUserText);
-    return split;
-  };
-  let contextKey: string | undefined | null = null;
+  const prompt = new LastPrompt(lastUserText, () => ({
+    ...body,
+    input: typeof input === 'string' ? null : [...items.slice(0, -1), { ...last, content: null }],
+  }));
   return {
     body,
     model,
@@ -83,25 +81,10 @@ export function analyzeResponsesRequest(parsed: unknown): ResponsesRequest {
     systemText: systemParts.join('\n'),
     toolsJson: body.tools === undefined ? '' : stringifyCanonical(body.tools),
     get semanticText() {
-      return promptSplit()?.queryText;
+      return prompt.semanticText;
     },
     get contextKey() {
-      if (contextKey === null) {
-        const prompt = promptSplit();
-        contextKey =
-          prompt === undefined
-            ? undefined
-            : sha256Hex(
-                `${canonicalizeChatBody({
-                  ...body,
-                  input:
-                    typeof input === 'string'
-                      ? null
-                      : [...items.slice(0, -1), { ...last, content: null }],
-                })}${prompt.contextFingerprint === undefined ? '' : `\u0000${prompt.contextFingerprint}`}`,
-              );
-      }
-      return contextKey;
+      return prompt.contextKey;
     },
   };
 }
