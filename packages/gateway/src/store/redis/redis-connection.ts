@@ -200,7 +200,8 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
 
     async run(operation, command) {
       try {
-        await waitForConnection(operation);
+        // Ready is the usual case: no extra promise turn for it.
+        if (client.status !== 'ready') await waitForConnection(operation);
         return await command();
       } catch (error) {
         const storeError = toStoreError(operation, error, displayUrl);
@@ -209,14 +210,12 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       }
     },
 
-    async runScript(script, keys, args) {
-      try {
-        return await client.evalsha(script.sha1, keys.length, ...keys, ...args);
-      } catch (error) {
+    runScript(script, keys, args) {
+      return client.evalsha(script.sha1, keys.length, ...keys, ...args).catch((error: unknown) => {
         // First use on this server (or after SCRIPT FLUSH / a restart): send the source once.
         if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return await client.eval(script.source, keys.length, ...keys, ...args);
-      }
+        return client.eval(script.source, keys.length, ...keys, ...args);
+      });
     },
 
     subscribeErrors(listener) {
