@@ -212,6 +212,54 @@ describe.skipIf(!clusterAvailable)('redis store on a Redis Cluster', () => {
     expect(await store.readStats()).toEqual({ 'tenant-b': { misses: 1 } });
   });
 
+  it('keeps serving the tenants of the other masters while one is down, with one warning for it', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      ...recordingLogger([]),
+      warn: (message: string, fields?: Record<string, unknown>) => {
+        warnings.push(`${message} ${JSON.stringify(fields)}`);
+      },
+    };
+    const prefix = createTestPrefix('cluster-partial');
+    await using store = disposable(
+      createClusterStore({ prefix, logger, maxReconnectDelayMs: 100 }),
+    );
+    const plainTenants = TENANTS.filter((tenantId) => /^tenant-/.test(tenantId));
+    await fillTenants(store, plainTenants);
+    const byMaster = await keysByMaster(prefix);
+    const masterOf = (tenantId: string) =>
+      byMaster.findIndex((keys) => keys.some((key) => key.includes(`{${tenantId}}`)));
+    const down = masterOf('tenant-a');
+    const served = plainTenants.filter((tenantId) => masterOf(tenantId) !== down);
+    const lost = plainTenants.filter((tenantId) => masterOf(tenantId) === down);
+    expect(served.length).toBeGreaterThan(0);
+
+    await cluster.current.killNode(down);
+    try {
+      for (let round = 0; round < 3; round += 1) {
+        for (const tenantId of lost) {
+          const failure = await store.getEntry(tenantId, 'k1').catch((error: unknown) => error);
+          expect((failure as RedisStoreError).code, tenantId).toBe('store_unavailable');
+        }
+        for (const tenantId of served) {
+          expect(await store.getEntry(tenantId, 'k1'), tenantId).toBeDefined();
+        }
+        await sleep(150);
+      }
+      expect(store.isReady()).toBe(true);
+      const nodeWarnings = warnings.filter((line) => line.includes('cluster node unreachable'));
+      expect(nodeWarnings).toHaveLength(1);
+      expect(nodeWarnings[0]).toContain(String(cluster.current.nodes[down]?.port));
+    } finally {
+      await cluster.current.restartNode(down);
+    }
+    // Back (empty: nothing is persisted): its tenants are read again.
+    await waitFor(
+      async () => (await store.getEntry('tenant-a', 'k1').catch(() => null)) === undefined,
+      10_000,
+    );
+  }, 30_000);
+
   // Last: it takes the whole cluster down and brings it back empty.
   it('fails fast while the whole cluster is down, with one warning, and works again once it is back', async () => {
     const warnings: string[] = [];

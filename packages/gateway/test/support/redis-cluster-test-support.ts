@@ -17,6 +17,13 @@ export interface TestRedisCluster {
   node(index: number): Redis;
   /** Kills every node with SIGKILL, as a crash of the whole cluster would. */
   kill(): Promise<void>;
+  /** Kills one master with SIGKILL: a partial outage (its slots fail, the others serve). */
+  killNode(index: number): Promise<void>;
+  /**
+   * Starts a node killed by `killNode` again on its port (without data) and resolves once the
+   * cluster is `ok` again.
+   */
+  restartNode(index: number): Promise<void>;
   /**
    * Starts the killed nodes again on their ports; they find each other from their cluster config
    * files (without data: nothing is persisted). Resolves once the cluster is `ok` again.
@@ -59,29 +66,37 @@ export async function startTestRedisCluster(): Promise<TestRedisCluster> {
   const ports = await findClusterPorts(3);
   const addresses = ports.map((port) => `127.0.0.1:${port}`);
   let children: ChildProcess[] = [];
+  const childByPort = new Map<number, ChildProcess>();
   const clients = ports.map((port) => {
     const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
     // It reconnects by itself after kill() and restart(); meanwhile its errors are expected.
     client.on('error', () => {});
     return client;
   });
+  const startNode = async (port: number) => {
+    const child = await spawnRedisServer(port, [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(directory, `nodes-${port}.conf`),
+      '--dir',
+      directory,
+    ]);
+    children.push(child);
+    childByPort.set(port, child);
+  };
   const startNodes = async () => {
-    for (const port of ports) {
-      children.push(
-        await spawnRedisServer(port, [
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          join(directory, `nodes-${port}.conf`),
-          '--dir',
-          directory,
-        ]),
-      );
-    }
+    for (const port of ports) await startNode(port);
   };
   const kill = async () => {
     await Promise.all(children.map(killChild));
     children = [];
+    childByPort.clear();
+  };
+  const portOf = (index: number): number => {
+    const port = ports[index];
+    if (port === undefined) throw new Error(`The test cluster has no node ${index}.`);
+    return port;
   };
   // Should the test process end without its afterAll (a crash, a kill), take the nodes along.
   const killOnExit = () => {
@@ -118,6 +133,18 @@ export async function startTestRedisCluster(): Promise<TestRedisCluster> {
       return client;
     },
     kill,
+    async killNode(index) {
+      const port = portOf(index);
+      const child = childByPort.get(port);
+      if (!child) throw new Error(`Node ${index} of the test cluster is not running.`);
+      await killChild(child);
+      childByPort.delete(port);
+      children = children.filter((running) => running !== child);
+    },
+    async restartNode(index) {
+      await startNode(portOf(index));
+      await waitForClusterState(clients);
+    },
     async restart() {
       await startNodes();
       await waitForClusterState(clients);

@@ -106,6 +106,9 @@ export interface RedisConnection {
   close(): Promise<void>;
 }
 
+/** How often a cluster node that keeps failing is warned about, at most. */
+const NODE_WARNING_INTERVAL_MS = 60_000;
+
 /** Opens the command connection of a Redis store (it connects in the background). */
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
   const logger = options.logger;
@@ -128,6 +131,28 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       error: error.message,
     });
   });
+  if (client instanceof Cluster) {
+    // A node of a cluster can fail alone: the tenants whose slots it serves are answered uncached
+    // while the others are served, and the client stays ready. Say so, once per node and minute
+    // (ioredis reports every failed reconnection attempt), unless the whole cluster is down, which
+    // has its own warning.
+    const warnedAt = new Map<string, number>();
+    client.on('node error', (error: Error, address: string) => {
+      if (state !== 'ready') return;
+      const now = Date.now();
+      const last = warnedAt.get(address);
+      if (last !== undefined && now - last < NODE_WARNING_INTERVAL_MS) return;
+      warnedAt.set(address, now);
+      logger?.warn(
+        'redis cluster node unreachable; tenants whose keys it holds are served uncached',
+        {
+          url: displayUrl,
+          node: address,
+          error: error.message,
+        },
+      );
+    });
+  }
   client.on('ready', () => {
     if (state === 'closed') return;
     const reconnected = state === 'unavailable';
