@@ -1,4 +1,4 @@
-import { startRecordingServer } from '@cachecore/test-support/recording-server';
+import { startRecordingServer } from '@cachecore/recording-server';
 import { describe, expect, it } from 'vitest';
 import { CachecoreClient, type CachecoreClientOptions } from './client';
 import { CachecoreError } from './errors/cachecore-error';

@@ -1,9 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { type RecordingHandler, startRecordingServer } from '@cachecore/recording-server';
 import { createFreshTenantToken, useTestGateway } from '@cachecore/test-support/gateway';
-import {
-  type RecordingHandler,
-  startRecordingServer,
-} from '@cachecore/test-support/recording-server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cachecoreRequestOptions } from './cachecore-request-options';
 import { type CachecoreOpenAI, createCachecoreOpenAI } from './create-cachecore-openai';

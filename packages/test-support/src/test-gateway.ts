@@ -6,8 +6,8 @@ import {
   type MockUpstream,
   startGateway,
 } from '@cachecore/gateway';
+import { type RecordedRequest, startRecordingServer } from '@cachecore/recording-server';
 import { afterAll, beforeAll, expect, onTestFinished, vi } from 'vitest';
-import { type RecordedRequest, startRecordingServer } from './recording-server';
 
 // The gateway's tests use their own setups; the adapters only need this one, so the secret is fixed.
 const JWT_SECRET = 'cachecore-test-support-secret-0123456789';

@@ -3,7 +3,7 @@ import {
   type RecordingHandler,
   type RecordingServer,
   startRecordingServer,
-} from '@cachecore/test-support/recording-server';
+} from '@cachecore/recording-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CachecoreClient } from '../client';
 import { CachecoreAuthError } from '../errors/cachecore-auth-error';

@@ -4,7 +4,7 @@ import {
   createDeferred,
   type RecordingServer,
   startRecordingServer,
-} from '@cachecore/test-support/recording-server';
+} from '@cachecore/recording-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CachecoreClient } from '../client';
 import { runWithCacheContext } from '../context/cache-context';

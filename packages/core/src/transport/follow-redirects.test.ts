@@ -5,7 +5,7 @@ import {
   answerJsonMiss,
   type RecordingServer,
   startRecordingServer,
-} from '@cachecore/test-support/recording-server';
+} from '@cachecore/recording-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CachecoreClient } from '../client';
 import { cachecoreHeaders } from '../headers/cachecore-headers';
