@@ -20,10 +20,11 @@ import { forwardOtherRoute } from './http/forward-other-route';
 import { handleInvalidate } from './http/invalidate-route';
 import { confineRequestPath } from './http/request-path';
 import { createJsonLogger, type GatewayLogger } from './log/logger';
-import { readMemoMemory } from './memo/bounded-memo';
+import { readMemoUsage } from './memo/bounded-memo';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
 import { addObservationLogFields, type ObservedRequest } from './observation/observed-request';
 import { recordRequestMetrics } from './observation/record-request-metrics';
+import type { MemoryReading } from './store/memory-budget';
 import { createMemoryStore } from './store/memory-store';
 import { openStore } from './store/open-store';
 import type { Store } from './store/store';
@@ -301,6 +302,22 @@ async function routeRequest(
       );
     }
   }
+}
+
+/**
+ * The hit-path memos as the memory gauges' holder `memos`: bytes and values by part, the sum of
+ * their fixed caps as the budget.
+ */
+function readMemoMemory(): MemoryReading {
+  const bytes: Record<string, number> = {};
+  const items: Record<string, number> = {};
+  let budgetBytes = 0;
+  for (const { part, usedBytes, maxBytes, values } of readMemoUsage()) {
+    bytes[part] = (bytes[part] ?? 0) + usedBytes;
+    items[part] = (items[part] ?? 0) + values;
+    budgetBytes += maxBytes;
+  }
+  return { holder: 'memos', budgetBytes, bytes, items };
 }
 
 /** The listener that keeps a failed write to a departed client from escaping. */

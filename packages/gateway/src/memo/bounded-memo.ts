@@ -1,5 +1,3 @@
-import type { MemoryReading } from '../store/memory-budget';
-
 /**
  * Values remembered by an exact string key within a byte budget, oldest first out: what the hit
  * path keeps of work that depends only on bytes it has seen before (a request body's analysis, a
@@ -12,8 +10,8 @@ export class BoundedMemo<Value> {
 
   /**
    * @param maxBytes what the memo may hold, by its values' estimated sizes.
-   * @param part the part of the process's memos it is counted under in the memory gauges
-   *   (see {@link readMemoMemory}); an unnamed memo is not counted.
+   * @param part what the memo is counted as among the process's memos (see
+   *   {@link readMemoUsage}); an unnamed memo is not counted.
    */
   constructor(maxBytes: number, part?: string) {
     this.#maxBytes = maxBytes;
@@ -60,20 +58,24 @@ export class BoundedMemo<Value> {
 /** Every named memo of the process; memos live as long as the modules that create them. */
 const countedMemos = new Set<{ part: string; memo: BoundedMemo<unknown> }>();
 
+/** What one named memo holds, for the memory gauges. */
+export interface MemoUsage {
+  part: string;
+  usedBytes: number;
+  maxBytes: number;
+  values: number;
+}
+
 /**
- * What the process's hit-path memos hold (body analyses, SSE replays, Redis entry metadata), as
- * the memory gauges' holder `memos`: bytes and values by part, and the sum of their fixed caps as
- * the budget. They are shared by every gateway of the process and come on top of
- * `--max-memory-mb`, which bounds the cache itself.
+ * What every named memo of the process holds (body analyses, SSE replays, Redis entry metadata).
+ * They are shared by every gateway of the process and come on top of `--max-memory-mb`, which
+ * bounds the cache itself.
  */
-export function readMemoMemory(): MemoryReading {
-  const bytes: Record<string, number> = {};
-  const items: Record<string, number> = {};
-  let budgetBytes = 0;
-  for (const { part, memo } of countedMemos) {
-    bytes[part] = (bytes[part] ?? 0) + memo.usedBytes;
-    items[part] = (items[part] ?? 0) + memo.size;
-    budgetBytes += memo.maxBytes;
-  }
-  return { holder: 'memos', budgetBytes, bytes, items };
+export function readMemoUsage(): MemoUsage[] {
+  return [...countedMemos].map(({ part, memo }) => ({
+    part,
+    usedBytes: memo.usedBytes,
+    maxBytes: memo.maxBytes,
+    values: memo.size,
+  }));
 }
