@@ -100,7 +100,7 @@ export async function handleCachedRoute(
     if (decision.kind === 'hit') {
       observation.cache = hitStatus(decision);
       if (decision.stale) refreshStaleEntry(context, request.headers, cacheable, decision.entry);
-      respondWithHit(response, chat, decision, route.api);
+      await respondWithHit(response, chat, decision, route.api);
       return;
     }
     observation.cache = 'MISS';

@@ -22,13 +22,16 @@ export function missHeaders(miss: CacheMiss): Record<string, string> {
   return { ...cacheHeaders('MISS', 0, 0), ...miss.debugHeaders };
 }
 
-/** Answers from a cached entry, as JSON or as an SSE replay, whichever the client asked. */
+/**
+ * Answers from a cached entry, as JSON or as an SSE replay, whichever the client asked, at the end
+ * of the event-loop turn (see `answerAtEndOfTurn`); resolves once it is written.
+ */
 export function respondWithHit(
   response: ServerResponse,
   chat: ChatRequest,
   hit: CacheHit,
   api: CachedApi = CHAT_COMPLETIONS_API,
-): void {
+): Promise<void> {
   const headers = cacheHeaders(hitStatus(hit), hit.similarity, hit.ageSeconds, {
     // Freshness left, negative once stale (PROTOCOL §2.1).
     ttlSeconds: (hit.entry.freshUntil - hit.entry.createdAt) / 1000 - hit.ageSeconds,
@@ -39,11 +42,10 @@ export function respondWithHit(
     const payload = hit.entry.body;
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(payload));
-    answerAtEndOfTurn(response, 200, headers, payload);
-    return;
+    return answerAtEndOfTurn(response, 200, headers, payload);
   }
   const replay = replayOfStoredAnswer(api, hit.entry.body, chat);
-  answerAtEndOfTurn(response, 200, { ...SSE_HEADERS, ...headers }, replay);
+  return answerAtEndOfTurn(response, 200, { ...SSE_HEADERS, ...headers }, replay);
 }
 
 /** Memory the SSE replays of stored answers may take, per variant of each API, in this process. */

@@ -44,6 +44,18 @@ describe('answerAtEndOfTurn', () => {
     expect(answer.json).toEqual({ ok: true });
   });
 
+  it('resolves once the answer is written, so what is measured after it includes the wait', async () => {
+    const seen: boolean[] = [];
+    const url = await serve((_path, response) => {
+      void answerAtEndOfTurn(response, 200, json('{}'), '{}').then(() => {
+        seen.push(response.headersSent);
+      });
+    });
+    await sendRaw(url, { method: 'POST', path: '/', body: 'x' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([true]);
+  });
+
   it('answers every request held in one turn, each with its own body', async () => {
     const url = await serve((path, response) => {
       const body = JSON.stringify({ path });

@@ -9,6 +9,8 @@ interface HeldAnswer {
 }
 
 let held: HeldAnswer[] = [];
+/** Settles once the answers held in this turn are written: one promise per turn, not per answer. */
+let turnWritten: { promise: Promise<void>; resolve: () => void } | undefined;
 
 /**
  * Writes `payload` with `status` and `headers` (which must include `content-length` or leave
@@ -24,20 +26,33 @@ let held: HeldAnswer[] = [];
  *
  * An answer whose client left while it was held is dropped; one whose headers Node refuses
  * (which the hit path never builds) ends its connection without stopping the others.
+ *
+ * Resolves once the answer is written (or dropped), so that what is measured after it (the
+ * request's latency, its log line) includes the wait; the answers of one turn share the promise.
  */
 export function answerAtEndOfTurn(
   response: ServerResponse,
   status: number,
   headers: OutgoingHttpHeaders,
   payload: string,
-): void {
+): Promise<void> {
   held.push({ response, status, headers, payload });
-  if (held.length === 1) setImmediate(writeHeldAnswers);
+  if (turnWritten === undefined) {
+    let resolve!: () => void;
+    const promise = new Promise<void>((settle) => {
+      resolve = settle;
+    });
+    turnWritten = { promise, resolve };
+    setImmediate(writeHeldAnswers);
+  }
+  return turnWritten.promise;
 }
 
 function writeHeldAnswers(): void {
   const answers = held;
+  const written = turnWritten;
   held = [];
+  turnWritten = undefined;
   for (const { response, status, headers, payload } of answers) {
     if (response.destroyed || response.headersSent) continue;
     try {
@@ -47,4 +62,5 @@ function writeHeldAnswers(): void {
       response.destroy(error as Error);
     }
   }
+  written?.resolve();
 }
