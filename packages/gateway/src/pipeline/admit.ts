@@ -36,15 +36,16 @@ export async function admitRequest(
   const identity = credential.bypass ? undefined : verified;
   observation.tenant = verified?.tenantId;
   if (verified) {
-    // Most tenants have no limit: skip the call (and the strings it is given) for them.
-    if (verified.rateLimitRpm === undefined) return { source, identity };
-    await enforceRateLimit(
-      context.store,
-      `tenant:${verified.tenantId}`,
-      verified.rateLimitRpm,
-      context.now,
-      `tenant ${verified.tenantId}`,
-    );
+    // Most tenants have no limit: no call (nor the strings it is given) for them.
+    if (verified.rateLimitRpm !== undefined) {
+      await enforceRateLimit(
+        context.store,
+        `tenant:${verified.tenantId}`,
+        verified.rateLimitRpm,
+        context.now,
+        `tenant ${verified.tenantId}`,
+      );
+    }
   } else {
     const clientIp = request.socket.remoteAddress ?? 'unknown';
     await enforceRateLimit(

@@ -7,7 +7,7 @@ import type { FlightOutcome } from '../gateway-context';
 import { BoundedMemo } from '../memo/bounded-memo';
 import { type CacheStatusValue, cacheHeaders } from '../wire/cache-headers';
 import { answerAtEndOfTurn } from '../wire/end-of-turn-answer';
-import { sendJson } from '../wire/send-json';
+import { sendJson, withJsonFraming } from '../wire/send-json';
 import { SSE_HEADERS } from '../wire/sse';
 import type { CacheHit, CacheMiss } from './lookup';
 
@@ -40,9 +40,7 @@ export function respondWithHit(
   // Written at the end of the event-loop turn, together with the turn's other hits.
   if (!chat.stream) {
     const payload = hit.entry.body;
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(payload));
-    return answerAtEndOfTurn(response, 200, headers, payload);
+    return answerAtEndOfTurn(response, 200, withJsonFraming(headers, payload), payload);
   }
   const replay = replayOfStoredAnswer(api, hit.entry.body, chat);
   return answerAtEndOfTurn(response, 200, { ...SSE_HEADERS, ...headers }, replay);

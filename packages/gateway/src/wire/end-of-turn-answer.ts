@@ -8,9 +8,14 @@ interface HeldAnswer {
   payload: string;
 }
 
-let held: HeldAnswer[] = [];
-/** Settles once the answers held in this turn are written: one promise per turn, not per answer. */
-let turnWritten: { promise: Promise<void>; resolve: () => void } | undefined;
+/** The answers held in this turn, and the one promise they share, settled once they are written. */
+interface HeldTurn {
+  answers: HeldAnswer[];
+  written: Promise<void>;
+  settle: () => void;
+}
+
+let turn: HeldTurn | undefined;
 
 /**
  * Writes `payload` with `status` and `headers` (which must include `content-length` or leave
@@ -36,24 +41,21 @@ export function answerAtEndOfTurn(
   headers: OutgoingHttpHeaders,
   payload: string,
 ): Promise<void> {
-  held.push({ response, status, headers, payload });
-  if (turnWritten === undefined) {
-    let resolve!: () => void;
-    const promise = new Promise<void>((settle) => {
-      resolve = settle;
+  if (turn === undefined) {
+    let settle!: () => void;
+    const written = new Promise<void>((resolve) => {
+      settle = resolve;
     });
-    turnWritten = { promise, resolve };
-    setImmediate(writeHeldAnswers);
+    turn = { answers: [], written, settle };
+    setImmediate(writeHeldAnswers, turn);
   }
-  return turnWritten.promise;
+  turn.answers.push({ response, status, headers, payload });
+  return turn.written;
 }
 
-function writeHeldAnswers(): void {
-  const answers = held;
-  const written = turnWritten;
-  held = [];
-  turnWritten = undefined;
-  for (const { response, status, headers, payload } of answers) {
+function writeHeldAnswers(held: HeldTurn): void {
+  turn = undefined;
+  for (const { response, status, headers, payload } of held.answers) {
     if (response.destroyed || response.headersSent) continue;
     try {
       response.writeHead(status, headers);
@@ -62,5 +64,5 @@ function writeHeldAnswers(): void {
       response.destroy(error as Error);
     }
   }
-  written?.resolve();
+  held.settle();
 }

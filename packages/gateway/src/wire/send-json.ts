@@ -14,12 +14,18 @@ export function sendJson(
     response.end();
     return;
   }
-  response.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(payload)),
-  });
+  response.writeHead(status, withJsonFraming({ ...headers }, payload));
   response.end(payload);
+}
+
+/** Sets `content-type: application/json` and the `content-length` of `payload` on `headers`. */
+export function withJsonFraming(
+  headers: Record<string, string>,
+  payload: string,
+): Record<string, string> {
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = String(Buffer.byteLength(payload));
+  return headers;
 }
 
 /** Writes an error in the OpenAI shape (see {@link toGatewayHttpError}) and returns what it sent. */
