@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { formatDuration } from '../examples/support/result-table';
 import { adaptersBenchmark } from './benchmarks/adapters';
 import { embeddingsBatchBenchmark } from './benchmarks/embeddings-batch';
-import { l1ProfileBenchmark } from './benchmarks/l1-profile';
+import { l1ProfileBenchmark, l1ProfileRedisBenchmark } from './benchmarks/l1-profile';
 import { l2LookupBenchmark } from './benchmarks/l2-lookup';
 import { scaleBenchmark } from './benchmarks/scale';
 import { serverCostBenchmark } from './benchmarks/server-cost';
@@ -23,6 +23,7 @@ const BENCHMARKS: Benchmark[] = [
   storeRedisBenchmark,
   embeddingsBatchBenchmark,
   l1ProfileBenchmark,
+  l1ProfileRedisBenchmark,
   scaleBenchmark,
 ];
 

@@ -31,12 +31,42 @@ export class BoundedMemo<Value> {
     if (bytes > this.#maxBytes) return value;
     this.#entries.set(key, { value, bytes });
     this.#usedBytes += bytes;
+    this.#evictOverBudget();
+    return value;
+  }
+
+  #evictOverBudget(): void {
     for (const [oldKey, entry] of this.#entries) {
       if (this.#usedBytes <= this.#maxBytes) break;
       this.#entries.delete(oldKey);
       this.#usedBytes -= entry.bytes;
     }
-    return value;
+  }
+
+  /** The value held under `key`, if any (reading it does not make it younger). */
+  get(key: string): Value | undefined {
+    return this.#entries.get(key)?.value;
+  }
+
+  /**
+   * Holds `value` under `key` as `bytes` of the budget, replacing what the key held (the oldest
+   * values leave when over budget). A value larger than the whole budget is not kept, and
+   * whatever the key held is dropped.
+   */
+  set(key: string, value: Value, bytes: number): void {
+    this.delete(key);
+    if (bytes > this.#maxBytes) return;
+    this.#entries.set(key, { value, bytes });
+    this.#usedBytes += bytes;
+    this.#evictOverBudget();
+  }
+
+  /** Forgets what `key` held. */
+  delete(key: string): void {
+    const known = this.#entries.get(key);
+    if (!known) return;
+    this.#entries.delete(key);
+    this.#usedBytes -= known.bytes;
   }
 
   /** Bytes held, estimated. */
@@ -67,7 +97,7 @@ export interface MemoUsage {
 }
 
 /**
- * What every named memo of the process holds (body analyses, SSE replays, Redis entry metadata).
+ * What every named memo of the process holds (body analyses, SSE replays, hot Redis entries).
  * They are shared by every gateway of the process and come on top of `--max-memory-mb`, which
  * bounds the cache itself.
  */

@@ -239,6 +239,41 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       expect(new Set(all).size).toBe(50);
     });
 
+    it("answers from its copy of a hot entry only while Redis holds that version, never after another instance's rewrite or invalidation", async () => {
+      const prefix = createTestPrefix('copies');
+      await using writer = disposable(createTestStore({ prefix }));
+      await using reader = disposable(createTestStore({ prefix }));
+      const lookup = (store: RedisStore, deps: CacheEntry['deps']) =>
+        store.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps, now: Date.now() });
+      const first = makeEntry('k1', 'tenant-a', ['doc:1']);
+      await writer.setEntry({ ...first, body: '{"answer":"first"}' }, 60_000);
+
+      const read = await lookup(reader, first.deps);
+      expect(read.hit?.entry.body).toBe('{"answer":"first"}');
+      // Read again: the same object, so the reply carried no entry and the copy answered.
+      const again = await lookup(reader, first.deps);
+      expect(again.hit?.entry).toBe(read.hit?.entry);
+
+      // Another instance rewrites the entry: the copy no longer answers.
+      await writer.setEntry({ ...first, body: '{"answer":"second"}' }, 60_000);
+      const rewritten = await lookup(reader, first.deps);
+      expect(rewritten.hit?.entry.body).toBe('{"answer":"second"}');
+      expect((await lookup(reader, first.deps)).hit?.entry).toBe(rewritten.hit?.entry);
+
+      // Invalidated through the other instance: no hit, from the copy or otherwise.
+      await writer.setDepHash('tenant-a', 'doc:1', 'v2');
+      expect((await lookup(reader, first.deps)).hit).toBeUndefined();
+      const current = first.deps.map((dep) =>
+        dep.depId === 'doc:1' ? { ...dep, expectedHash: 'v2' } : dep,
+      );
+      expect(await lookup(reader, current)).toEqual({ depsCurrent: true });
+
+      // Deleted through the other instance: the copy is no answer either.
+      await writer.deleteEntry('tenant-a', 'k1');
+      expect((await lookup(reader, first.deps)).hit).toBeUndefined();
+      expect((await reader.readStats())['tenant-a']).toMatchObject({ hits_l1: 4 });
+    });
+
     it('shares locks and rate-limit windows; a lock expires by itself if its holder dies', async () => {
       const prefix = createTestPrefix('locks');
       await using first = disposable(createTestStore({ prefix }));

@@ -63,9 +63,10 @@ end
 
 /**
  * KEYS: entry hash, tenant set, tenant dep hashes, dep sets… ARGV: ttl ms, raw key, body, meta
- * JSON, dep sets JSON, channel, origin, tenant. Replaces the previous version (its set memberships and
- * vector go with it), writes the entry with its TTL and makes every set live at least as long as
- * the entry. The tenant's dep hashes are stretched too: were they to expire before an entry written
+ * JSON, dep sets JSON, channel, origin, tenant, stamp. Replaces the previous version (its set
+ * memberships and vector go with it; the hash is deleted first, so no field of it survives), writes
+ * the entry with its TTL and the stamp that names this version, and makes every set live at least
+ * as long as the entry. The tenant's dep hashes are stretched too: were they to expire before an entry written
  * with an older hash, that entry would be served as if its dep had never been invalidated.
  */
 export const SET_ENTRY_SCRIPT = defineScript(
@@ -74,7 +75,8 @@ export const SET_ENTRY_SCRIPT = defineScript(
 local ttl = tonumber(ARGV[1])
 local removed = {}
 drop_entry(KEYS[1], ARGV[2], feed_at(6), removed)
-redis.call('HSET', KEYS[1], 'body', ARGV[3], 'meta', ARGV[4], 'tset', KEYS[2], 'dsets', ARGV[5])
+redis.call('HSET', KEYS[1], 'body', ARGV[3], 'meta', ARGV[4], 'tset', KEYS[2], 'dsets', ARGV[5],
+  'stamp', ARGV[9])
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('SADD', KEYS[2], ARGV[2])
 extend_ttl(KEYS[2], ttl)
@@ -150,10 +152,12 @@ return {deleted, unpack(removed)}
 
 /**
  * KEYS: entry hash, tenant dep hashes, tenant stats. ARGV: now (ms, the gateway's clock), request
- * deps JSON (`[[id, hash], …]`). The L1 lookup of a request in one round trip, checked the way
- * `classifyServableEntry` checks it: `{0}` when a request dep is outdated, `{1}` when there is
- * nothing to serve, `{1, 'fresh'|'stale', body, meta}` for a hit, which is counted in the tenant's
- * statistics here (the scopes set, in another slot, is the caller's).
+ * deps JSON (`[[id, hash], …]`), the stamp of the version the caller holds a copy of (or '').
+ * The L1 lookup of a request in one round trip, checked the way `classifyServableEntry` checks it:
+ * `{0}` when a request dep is outdated, `{1}` when there is nothing to serve, and for a hit, which
+ * is counted in the tenant's statistics here (the scopes set, in another slot, is the caller's),
+ * `{1, 'fresh'|'stale'}` when the stored version is the one the caller holds, else
+ * `{1, 'fresh'|'stale', body, meta, stamp}`. Every check runs on what Redis holds either way.
  */
 export const LOOKUP_ENTRY_SCRIPT = defineScript(
   'lookupEntry',
@@ -163,9 +167,9 @@ for _, dep in ipairs(request) do
   local current = redis.call('HGET', KEYS[2], dep[1])
   if current and current ~= dep[2] then return {0} end
 end
-local found = redis.call('HMGET', KEYS[1], 'body', 'meta')
-if not found[1] or not found[2] then return {1} end
-local decoded, meta = pcall(cjson.decode, found[2])
+local found = redis.call('HMGET', KEYS[1], 'meta', 'stamp')
+if not found[1] then return {1} end
+local decoded, meta = pcall(cjson.decode, found[1])
 if not decoded or type(meta.deps) ~= 'table' then return {1} end
 local now = tonumber(ARGV[1])
 local fresh_until, expires_at = tonumber(meta.freshUntil), tonumber(meta.expiresAt)
@@ -179,6 +183,12 @@ end
 for _, dep in ipairs(request) do
   if tagged[dep[1]] ~= dep[2] then return {1} end
 end
+local stamp = found[2] or ''
+local body = false
+if stamp == '' or stamp ~= ARGV[3] then
+  body = redis.call('HGET', KEYS[1], 'body')
+  if not body then return {1} end
+end
 local freshness = 'stale'
 if now < fresh_until then freshness = 'fresh' end
 if freshness == 'fresh' then
@@ -187,7 +197,8 @@ else
   redis.call('HINCRBY', KEYS[3], 'hits_l1_stale', 1)
 end
 redis.call('HINCRBY', KEYS[3], 'tokens_saved', tonumber(meta.totalTokens) or 0)
-return {1, freshness, found[1], found[2]}
+if not body then return {1, freshness} end
+return {1, freshness, body, found[1], stamp}
 `,
 );
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { BoundedMemo } from '../../memo/bounded-memo';
 import type { CacheEntry, DepTag, EntryStore } from '../entry-store';
 import {
@@ -31,6 +32,9 @@ export function createRedisEntryStore({
   const { run, runScript, client } = connection;
   // The longest entry lifetime this instance has written: a new dep hash lives at least this long.
   let longestEntryTtlMs = 0;
+  // Stamps of the versions this instance writes: unique per instance and write.
+  const stampPrefix = randomBytes(6).toString('base64url');
+  let writes = 0;
   const entries: EntryStore = {
     getEntry(tenantId, key) {
       return run('getEntry', async () => {
@@ -51,11 +55,13 @@ export function createRedisEntryStore({
       const depSetKeys = [
         ...new Set(entry.deps.map((dep) => keys.depKeys(entry.tenantId, dep.depId))),
       ];
+      const entryKey = keys.entry(entry.tenantId, entry.key);
+      const stamp = `${stampPrefix}.${(++writes).toString(36)}`;
       const removed = await run('setEntry', () =>
         runScript(
           SET_ENTRY_SCRIPT,
           [
-            keys.entry(entry.tenantId, entry.key),
+            entryKey,
             keys.tenantKeys(entry.tenantId),
             keys.depHashes(entry.tenantId),
             ...depSetKeys,
@@ -69,9 +75,11 @@ export function createRedisEntryStore({
             keys.changesChannel,
             feed.origin,
             entry.tenantId,
+            stamp,
           ],
         ),
       );
+      holdCopy(entryKey, stamp, entry);
       feed.emitRemoved(entry.tenantId, removed, 0);
     },
 
@@ -127,6 +135,10 @@ export function createRedisEntryStore({
     },
 
     async lookupEntry({ key, tenantId, deps, now }) {
+      const entryKey = keys.entry(tenantId, key);
+      // A copy of the version held here: when Redis still stores that version, the reply leaves
+      // the entry out and the copy answers.
+      const held = heldCopies.get(entryKey);
       const reply = await run('lookupEntry', () => {
         // The first lookup of a tenant in this process also lists it among the statistics
         // scopes, in the same round trip; every later one is the script alone.
@@ -134,17 +146,20 @@ export function createRedisEntryStore({
         if (registering) void run('registerStatScope', () => registering).catch(() => {});
         return runScript(
           LOOKUP_ENTRY_SCRIPT,
-          [keys.entry(tenantId, key), keys.depHashes(tenantId), keys.stats(tenantId)],
-          [now, depsArgument(deps)],
+          [entryKey, keys.depHashes(tenantId), keys.stats(tenantId)],
+          [now, depsArgument(deps), held?.stamp ?? ''],
         );
       });
       if (!Array.isArray(reply) || Number(reply[0]) !== 1) return { depsCurrent: false };
-      const entry = reply.length >= 4 ? decodeEntry(String(reply[2]), String(reply[3])) : undefined;
+      const freshness = reply[1] === 'fresh' ? 'fresh' : 'stale';
+      let entry: CacheEntry | undefined;
+      if (reply.length === 2) entry = held?.entry;
+      else if (reply.length >= 5) {
+        entry = decodeEntry(String(reply[2]), String(reply[3]));
+        if (entry) holdCopy(entryKey, String(reply[4]), entry);
+      }
       if (!entry) return { depsCurrent: true };
-      return {
-        depsCurrent: true,
-        hit: { entry, freshness: reply[1] === 'fresh' ? 'fresh' : 'stale' },
-      };
+      return { depsCurrent: true, hit: { entry, freshness } };
     },
 
     async setDepHash(tenantId, depId, hash) {
@@ -175,22 +190,32 @@ function depsArgument(deps: readonly DepTag[]): string {
   return argument;
 }
 
+/** A copy of one stored version of an entry, and the stamp that names that version. */
+interface HeldCopy {
+  stamp: string;
+  entry: CacheEntry;
+}
+
 /**
- * Parsed entry metadata by its exact stored text: a hot entry's metadata is read on every hit and
- * never changes while the entry lives (a rewrite stores new text). Shared and never mutated.
+ * Copies of hot entries by their Redis key, each with the stamp of its version: a lookup sends the
+ * stamp, and Redis sends the body only when it stores another version. Every check of a lookup
+ * still runs in Redis, so a copy answers only while Redis holds exactly that version. Shared by the
+ * stores of the process (stamps are unique per store instance) and never mutated.
  */
-const decodedMetadata = new BoundedMemo<Omit<CacheEntry, 'body'>>(1024 * 1024, 'redis_metadata');
+const heldCopies = new BoundedMemo<HeldCopy>(8 * 1024 * 1024, 'redis_entries');
+
+/** Holds `entry` as the copy of the version `stamp` names (an entry without a stamp is not held). */
+function holdCopy(entryKey: string, stamp: string, entry: CacheEntry): void {
+  if (stamp === '') return;
+  // The body (two bytes a character at most), the key, and the objects around them.
+  const bytes = 2 * entry.body.length + entryKey.length + 160 + 96 * entry.deps.length;
+  heldCopies.set(entryKey, { stamp, entry }, bytes);
+}
 
 /** Parses the stored form of an entry; a corrupt one reads as absent rather than failing requests. */
 function decodeEntry(body: string, meta: string): CacheEntry | undefined {
   try {
-    const parsed = decodedMetadata.remember(
-      meta,
-      () => JSON.parse(meta) as Omit<CacheEntry, 'body'>,
-      // The key text and about as much again for the parsed object.
-      () => meta.length * 4 + 128,
-    );
-    return { ...parsed, body };
+    return { ...(JSON.parse(meta) as Omit<CacheEntry, 'body'>), body };
   } catch {
     return undefined;
   }
