@@ -329,6 +329,38 @@ describe.skipIf(!redisAvailable)('redis store', () => {
     });
   });
 
+  describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('on a private Redis', () => {
+    it('serves L1 hits again after SCRIPT FLUSH and after a restart of Redis', async () => {
+      await using server = await startPrivateRedisServer();
+      await using store = disposable(
+        createRedisStore({
+          url: server.url,
+          prefix: createTestPrefix('reload'),
+          maxReconnectDelayMs: 50,
+        }),
+      );
+      const entry = makeEntry('k1', 'tenant-a');
+      const lookup = () =>
+        store.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps: entry.deps, now: Date.now() });
+      await store.setEntry(entry, 60_000);
+      expect((await lookup()).hit?.freshness).toBe('fresh');
+      const admin = new Redis(server.url);
+      await admin.script('FLUSH');
+      admin.disconnect();
+      expect((await lookup()).hit?.freshness).toBe('fresh');
+
+      await server.kill();
+      await server.restart();
+      expect(await store.waitUntilReady(5_000)).toBe(true);
+      // Give the hit path's own connection time to be back too; either way the answer is the same.
+      await sleep(200);
+      expect(await lookup()).toEqual({ depsCurrent: true });
+      await store.setEntry(entry, 60_000);
+      expect((await lookup()).hit?.freshness).toBe('fresh');
+      expect((await store.readStats())['tenant-a']).toMatchObject({ hits_l1: 1 });
+    });
+  });
+
   describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('when Redis goes away', () => {
     it('fails fast while it is down, and works again once it is back', async () => {
       await using server = await startPrivateRedisServer();

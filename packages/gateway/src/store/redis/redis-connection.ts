@@ -10,6 +10,7 @@ import {
   type RedisClusterNode,
 } from './redis-cluster-url';
 import { RedisStoreError } from './redis-store-error';
+import { ScriptPipeline } from './script-pipeline';
 
 /** Options of the connection of a Redis store (`createRedisStore` takes them too). */
 export interface RedisConnectionOptions {
@@ -87,6 +88,17 @@ export interface RedisConnection {
     keys: readonly string[],
     args: readonly (string | number | Buffer)[],
   ): Promise<unknown>;
+  /**
+   * Runs a script of the hit path, as {@link runScript} does and with the same answers and
+   * errors; on one server reached over plain TCP without extra `redisOptions`, through a
+   * connection of its own that carries nothing but these scripts (a general client's
+   * per-command work is a large part of a Redis hit), while that connection is up.
+   */
+  runHotScript(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown>;
   /** Listens to every failed call. Returns the unsubscribe function. */
   subscribeErrors(listener: (error: RedisStoreError) => void): () => void;
   /**
@@ -114,6 +126,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   const logger = options.logger;
   const unavailableWaitMs = options.unavailableWaitMs ?? 300;
   const { client, displayUrl } = openClient(options);
+  const pipeline = openScriptPipeline(options);
   const errorListeners = new Set<(error: RedisStoreError) => void>();
   const reconnectionListeners = new Set<() => void>();
   if (options.onError) errorListeners.add(options.onError);
@@ -205,6 +218,18 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     });
   }
 
+  function runScript(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly (string | number | Buffer)[],
+  ): Promise<unknown> {
+    return client.evalsha(script.sha1, keys.length, ...keys, ...args).catch((error: unknown) => {
+      // First use on this server (or after SCRIPT FLUSH / a restart): send the source once.
+      if (!isMissingScript(error)) throw error;
+      return client.eval(script.source, keys.length, ...keys, ...args);
+    });
+  }
+
   function report(error: RedisStoreError): void {
     for (const listener of errorListeners) {
       try {
@@ -235,11 +260,14 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       }
     },
 
-    runScript(script, keys, args) {
-      return client.evalsha(script.sha1, keys.length, ...keys, ...args).catch((error: unknown) => {
-        // First use on this server (or after SCRIPT FLUSH / a restart): send the source once.
-        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return client.eval(script.source, keys.length, ...keys, ...args);
+    runScript,
+
+    runHotScript(script, keys, args) {
+      if (pipeline === undefined || !pipeline.ready) return runScript(script, keys, args);
+      return pipeline.evalsha(script.sha1, keys, args).catch((error: unknown) => {
+        // The main client loads the script (the pipeline only ever runs known ones).
+        if (!isMissingScript(error)) throw error;
+        return runScript(script, keys, args);
       });
     },
 
@@ -282,6 +310,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     async close() {
       if (state === 'closed') return;
       state = 'closed';
+      pipeline?.close();
       for (const waiter of readyWaiters) waiter.reject(closedError('close'));
       readyWaiters.clear();
       await disconnectRedis(client);
@@ -344,6 +373,39 @@ function openClient(options: RedisConnectionOptions): {
     },
   });
   return { client, displayUrl: cluster.displayUrl };
+}
+
+/**
+ * The scripts-only connection for a single server named by a plain `redis://` URL, with the
+ * connection's limits; none for a cluster, TLS, or a connection shaped by `redisOptions` (the
+ * pipeline does not mirror ioredis' options).
+ */
+function openScriptPipeline(options: RedisConnectionOptions): ScriptPipeline | undefined {
+  if (options.cluster || options.redisOptions || options.url === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'redis:' || url.search !== '' || !url.hostname) return undefined;
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db)) return undefined;
+  return new ScriptPipeline({
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port === '' ? 6379 : Number(url.port),
+    username: url.username === '' ? undefined : decodeURIComponent(url.username),
+    password: url.password === '' ? undefined : decodeURIComponent(url.password),
+    db: db === '' ? 0 : Number(db),
+    connectTimeoutMs: options.connectTimeoutMs ?? 2000,
+    commandTimeoutMs: options.commandTimeoutMs ?? 1000,
+    maxReconnectDelayMs: options.maxReconnectDelayMs ?? 1000,
+  });
+}
+
+/** Whether `error` is Redis saying it does not know a script (first use, SCRIPT FLUSH, restart). */
+function isMissingScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
 /** The cluster `options` name (`cluster`, or a `redis-cluster://` URL), if they name one. */

@@ -29,7 +29,7 @@ export function createRedisEntryStore({
   feed,
   scopes,
 }: RedisStoreContext): EntryStore {
-  const { run, runScript, client } = connection;
+  const { run, runScript, runHotScript, client } = connection;
   // The longest entry lifetime this instance has written: a new dep hash lives at least this long.
   let longestEntryTtlMs = 0;
   // Stamps of the versions this instance writes: unique per instance and write.
@@ -144,7 +144,7 @@ export function createRedisEntryStore({
         // scopes, in the same round trip; every later one is the script alone.
         const registering = scopes.register(tenantId);
         if (registering) void run('registerStatScope', () => registering).catch(() => {});
-        return runScript(
+        return runHotScript(
           LOOKUP_ENTRY_SCRIPT,
           [entryKey, keys.depHashes(tenantId), keys.stats(tenantId)],
           [now, depsArgument(deps), held?.stamp ?? ''],
