@@ -834,6 +834,50 @@ describe('gateway limits and failures', () => {
     expect(seen).toEqual(['Bearer sk-gateway-key', 'Bearer sk-gateway-key']);
   });
 
+  it('counts and logs a request whose client left before its answer as 499, not 200', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = {
+      error() {},
+      warn() {},
+      info: (message: string, fields?: Record<string, unknown>) => {
+        if (message === 'request') lines.push(fields ?? {});
+      },
+      debug() {},
+    };
+    const slow = await createMockUpstream({ latencyMs: 300 });
+    const token = await createTenantToken({ secret: SECRET, tenantId: 'leaver' });
+    try {
+      await using leftBehind = await startGateway({
+        upstream: slow.url,
+        jwtSecret: SECRET,
+        logger,
+        l2: false,
+      });
+      const controller = new AbortController();
+      const request = fetch(`${leftBehind.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-cachecore-token': token },
+        body: JSON.stringify(ask('a question the client gives up on')),
+        signal: controller.signal,
+      }).catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      controller.abort();
+      expect(await request).toBeInstanceOf(Error);
+      for (let waited = 0; lines.length === 0 && waited < 2_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(lines[0]).toMatchObject({ route: '/v1/chat/completions', status: 499 });
+      const metrics = await (await fetch(`${leftBehind.url}/metrics`)).text();
+      expect(metrics).toMatch(/requests_total\{[^}]*code="499"[^}]*\} 1/);
+      expect(metrics).not.toMatch(/requests_total\{[^}]*code="200"[^}]*\}/);
+      const after = await chat(leftBehind, ask('a question the client gives up on'), { token });
+      expect(after.status).toBe(200);
+      expect(lines.at(-1)).toMatchObject({ status: 200 });
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('warns at start-up when a real upstream has no API key of the gateway', async () => {
     const warnings: string[] = [];
     const logger = {

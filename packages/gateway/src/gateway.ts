@@ -284,7 +284,10 @@ async function routeRequest(
     }
   } finally {
     const durationMs = context.monotonicNow() - started;
-    const statusCode = status ?? response.statusCode;
+    // Nothing written and the connection gone: the client left before its answer (nginx's 499).
+    const statusCode =
+      status ??
+      (!response.headersSent && response.destroyed ? CLIENT_CLOSED_REQUEST : response.statusCode);
     recordRequestMetrics(context.metrics, { pathname, statusCode, durationMs }, observation);
     // The request line is assembled only when somebody reads it.
     if (context.logger.isLevelEnabled?.('info') !== false) {
@@ -303,6 +306,9 @@ async function routeRequest(
     }
   }
 }
+
+/** The status counted and logged for a request whose client left before anything was written. */
+const CLIENT_CLOSED_REQUEST = 499;
 
 /**
  * The hit-path memos as the memory gauges' holder `memos`: bytes and values by part, the sum of
