@@ -154,6 +154,44 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       registry.close();
     });
 
+    it('serves and invalidates an entry written without a stamp or check fields, as an earlier version wrote them', async () => {
+      const prefix = createTestPrefix('layout');
+      await using store = disposable(createTestStore({ prefix }));
+      const entry = makeEntry('k1', 'tenant-a', ['doc:1']);
+      await store.setEntry(entry, 60_000);
+      const [entryKey] = (await listKeysWithPrefix(inspector, prefix)).filter((key) =>
+        key.includes(':entry:'),
+      );
+      expect(await inspector.hdel(entryKey!, 'stamp', 'chk')).toBe(2);
+      const lookup = () =>
+        store.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps: entry.deps, now: Date.now() });
+      const first = await lookup();
+      expect(first.hit).toMatchObject({ freshness: 'fresh', entry: { body: entry.body } });
+      // Without a stamp nothing is held as a copy: each hit carries the entry.
+      expect((await lookup()).hit?.entry).not.toBe(first.hit?.entry);
+      const expired = await store.lookupEntry({
+        key: 'k1',
+        tenantId: 'tenant-a',
+        deps: entry.deps,
+        now: entry.expiresAt,
+      });
+      expect(expired).toEqual({ depsCurrent: true });
+      await store.setDepHash('tenant-a', 'doc:1', 'v2');
+      expect(await lookup()).toEqual({ depsCurrent: false });
+      const current = entry.deps.map((dep) =>
+        dep.depId === 'doc:1' ? { ...dep, expectedHash: 'v2' } : dep,
+      );
+      expect(
+        await store.lookupEntry({
+          key: 'k1',
+          tenantId: 'tenant-a',
+          deps: current,
+          now: Date.now(),
+        }),
+      ).toEqual({ depsCurrent: true });
+      expect((await store.readStats())['tenant-a']).toMatchObject({ hits_l1: 2, tokens_saved: 24 });
+    });
+
     it('replacing an entry drops it from the dep sets of its previous version', async () => {
       await using store = disposable(createTestStore());
       await store.setEntry(makeEntry('k1', 'tenant-a', ['doc:1']), 60_000);

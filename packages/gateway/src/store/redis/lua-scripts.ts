@@ -63,10 +63,11 @@ end
 
 /**
  * KEYS: entry hash, tenant set, tenant dep hashes, dep sets… ARGV: ttl ms, raw key, body, meta
- * JSON, dep sets JSON, channel, origin, tenant, stamp. Replaces the previous version (its set
- * memberships and vector go with it; the hash is deleted first, so no field of it survives), writes
- * the entry with its TTL and the stamp that names this version, and makes every set live at least
- * as long as the entry. The tenant's dep hashes are stretched too: were they to expire before an entry written
+ * JSON, dep sets JSON, channel, origin, tenant, stamp, check JSON. Replaces the previous version
+ * (its set memberships and vector go with it; the hash is deleted first, so no field of it
+ * survives), writes the entry with its TTL, the stamp that names this version and what the lookup
+ * checks (`chk`: `[freshUntil, expiresAt, totalTokens, depId, expectedHash, …]`, a small part of
+ * the metadata that is cheap to decode), and makes every set live at least as long as the entry. The tenant's dep hashes are stretched too: were they to expire before an entry written
  * with an older hash, that entry would be served as if its dep had never been invalidated.
  */
 export const SET_ENTRY_SCRIPT = defineScript(
@@ -76,7 +77,7 @@ local ttl = tonumber(ARGV[1])
 local removed = {}
 drop_entry(KEYS[1], ARGV[2], feed_at(6), removed)
 redis.call('HSET', KEYS[1], 'body', ARGV[3], 'meta', ARGV[4], 'tset', KEYS[2], 'dsets', ARGV[5],
-  'stamp', ARGV[9])
+  'stamp', ARGV[9], 'chk', ARGV[10])
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('SADD', KEYS[2], ARGV[2])
 extend_ttl(KEYS[2], ttl)
@@ -151,43 +152,61 @@ return {deleted, unpack(removed)}
 );
 
 /**
- * KEYS: entry hash, tenant dep hashes, tenant stats. ARGV: now (ms, the gateway's clock), request
- * deps JSON (`[[id, hash], …]`), the stamp of the version the caller holds a copy of (or '').
- * The L1 lookup of a request in one round trip, checked the way `classifyServableEntry` checks it:
- * `{0}` when a request dep is outdated, `{1}` when there is nothing to serve, and for a hit, which
- * is counted in the tenant's statistics here (the scopes set, in another slot, is the caller's),
- * `{1, 'fresh'|'stale'}` when the stored version is the one the caller holds, else
- * `{1, 'fresh'|'stale', body, meta, stamp}`. Every check runs on what Redis holds either way.
+ * KEYS: entry hash, tenant dep hashes, tenant stats. ARGV: now (ms, the gateway's clock), the stamp
+ * of the version the caller holds a copy of (or ''), then the request's deps as pairs (dep id,
+ * expected hash). The L1 lookup of a request in one round trip, checked the way
+ * `classifyServableEntry` checks it: `{0}` when a request dep is outdated, `{1}` when there is
+ * nothing to serve, and for a hit, which is counted in the tenant's statistics here (the scopes
+ * set, in another slot, is the caller's), `{1, 'fresh'|'stale'}` when the stored version is the
+ * one the caller holds, else `{1, 'fresh'|'stale', body, meta, stamp}`. Every check runs on what
+ * Redis holds either way. Reads the entry's `chk` field; an entry written without one (by an
+ * earlier version) is checked from its metadata.
  */
 export const LOOKUP_ENTRY_SCRIPT = defineScript(
   'lookupEntry',
   `
-local request = cjson.decode(ARGV[2])
-for _, dep in ipairs(request) do
-  local current = redis.call('HGET', KEYS[2], dep[1])
-  if current and current ~= dep[2] then return {0} end
+local current_hash = {}
+for at = 3, #ARGV, 2 do
+  local current = redis.call('HGET', KEYS[2], ARGV[at])
+  current_hash[ARGV[at]] = current
+  if current and current ~= ARGV[at + 1] then return {0} end
 end
-local found = redis.call('HMGET', KEYS[1], 'meta', 'stamp')
-if not found[1] then return {1} end
-local decoded, meta = pcall(cjson.decode, found[1])
-if not decoded or type(meta.deps) ~= 'table' then return {1} end
+local found = redis.call('HMGET', KEYS[1], 'chk', 'stamp')
+local check
+if found[1] then
+  local decoded, value = pcall(cjson.decode, found[1])
+  if not decoded or type(value) ~= 'table' then return {1} end
+  check = value
+else
+  local meta_text = redis.call('HGET', KEYS[1], 'meta')
+  if not meta_text then return {1} end
+  local decoded, meta = pcall(cjson.decode, meta_text)
+  if not decoded or type(meta) ~= 'table' or type(meta.deps) ~= 'table' then return {1} end
+  check = {meta.freshUntil, meta.expiresAt, meta.totalTokens}
+  for _, dep in ipairs(meta.deps) do
+    table.insert(check, dep.depId)
+    table.insert(check, dep.expectedHash)
+  end
+end
 local now = tonumber(ARGV[1])
-local fresh_until, expires_at = tonumber(meta.freshUntil), tonumber(meta.expiresAt)
+local fresh_until, expires_at = tonumber(check[1]), tonumber(check[2])
 if not fresh_until or not expires_at or now >= expires_at then return {1} end
 local tagged = {}
-for _, dep in ipairs(meta.deps) do
-  tagged[dep.depId] = dep.expectedHash
-  local current = redis.call('HGET', KEYS[2], dep.depId)
-  if current and current ~= dep.expectedHash then return {1} end
+for at = 4, #check, 2 do
+  local dep_id, expected = check[at], check[at + 1]
+  tagged[dep_id] = expected
+  local current = current_hash[dep_id]
+  if current == nil then current = redis.call('HGET', KEYS[2], dep_id) end
+  if current and current ~= expected then return {1} end
 end
-for _, dep in ipairs(request) do
-  if tagged[dep[1]] ~= dep[2] then return {1} end
+for at = 3, #ARGV, 2 do
+  if tagged[ARGV[at]] ~= ARGV[at + 1] then return {1} end
 end
 local stamp = found[2] or ''
-local body = false
-if stamp == '' or stamp ~= ARGV[3] then
-  body = redis.call('HGET', KEYS[1], 'body')
-  if not body then return {1} end
+local stored = false
+if stamp == '' or stamp ~= ARGV[2] then
+  stored = redis.call('HMGET', KEYS[1], 'body', 'meta')
+  if not stored[1] or not stored[2] then return {1} end
 end
 local freshness = 'stale'
 if now < fresh_until then freshness = 'fresh' end
@@ -196,9 +215,9 @@ if freshness == 'fresh' then
 else
   redis.call('HINCRBY', KEYS[3], 'hits_l1_stale', 1)
 end
-redis.call('HINCRBY', KEYS[3], 'tokens_saved', tonumber(meta.totalTokens) or 0)
-if not body then return {1, freshness} end
-return {1, freshness, body, found[1], stamp}
+redis.call('HINCRBY', KEYS[3], 'tokens_saved', tonumber(check[3]) or 0)
+if not stored then return {1, freshness} end
+return {1, freshness, stored[1], stored[2], stamp}
 `,
 );
 

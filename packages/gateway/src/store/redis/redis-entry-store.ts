@@ -76,6 +76,12 @@ export function createRedisEntryStore({
             feed.origin,
             entry.tenantId,
             stamp,
+            JSON.stringify([
+              entry.freshUntil,
+              entry.expiresAt,
+              entry.totalTokens,
+              ...entry.deps.flatMap((dep) => [dep.depId, dep.expectedHash]),
+            ]),
           ],
         ),
       );
@@ -147,7 +153,7 @@ export function createRedisEntryStore({
         return runHotScript(
           LOOKUP_ENTRY_SCRIPT,
           [entryKey, keys.depHashes(tenantId), keys.stats(tenantId)],
-          [now, depsArgument(deps), held?.stamp ?? ''],
+          [now, held?.stamp ?? '', ...depPairs(deps)],
         );
       });
       if (!Array.isArray(reply) || Number(reply[0]) !== 1) return { depsCurrent: false };
@@ -178,16 +184,16 @@ export function createRedisEntryStore({
 }
 
 /**
- * The lookup script's deps argument, `[[depId, expectedHash], …]` as JSON; remembered for a
- * frozen (shared) list, such as the one every request without a deps header gets.
+ * The lookup script's deps arguments, `depId, expectedHash, …`; remembered for a frozen (shared)
+ * list, such as the one every request without a deps header gets.
  */
-const depsArguments = new WeakMap<readonly DepTag[], string>();
-function depsArgument(deps: readonly DepTag[]): string {
-  const known = depsArguments.get(deps);
+const depPairLists = new WeakMap<readonly DepTag[], readonly string[]>();
+function depPairs(deps: readonly DepTag[]): readonly string[] {
+  const known = depPairLists.get(deps);
   if (known !== undefined) return known;
-  const argument = JSON.stringify(deps.map((dep) => [dep.depId, dep.expectedHash]));
-  if (Object.isFrozen(deps)) depsArguments.set(deps, argument);
-  return argument;
+  const pairs = deps.flatMap((dep) => [dep.depId, dep.expectedHash]);
+  if (Object.isFrozen(deps)) depPairLists.set(deps, pairs);
+  return pairs;
 }
 
 /** A copy of one stored version of an entry, and the stamp that names that version. */
@@ -215,7 +221,11 @@ function holdCopy(entryKey: string, stamp: string, entry: CacheEntry): void {
 /** Parses the stored form of an entry; a corrupt one reads as absent rather than failing requests. */
 function decodeEntry(body: string, meta: string): CacheEntry | undefined {
   try {
-    return { ...(JSON.parse(meta) as Omit<CacheEntry, 'body'>), body };
+    const parsed = JSON.parse(meta) as Omit<CacheEntry, 'body'> | null;
+    if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.deps)) {
+      return undefined;
+    }
+    return { ...parsed, body };
   } catch {
     return undefined;
   }
