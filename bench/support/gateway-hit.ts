@@ -87,25 +87,32 @@ export async function primeGatewayHit(
 }
 
 /**
- * The gateway's chat completion answers so far, from `GET /metrics`: all of them, and those with
- * `X-Cache: <cacheStatus>` and status 200.
+ * The gateway's chat completion answers so far, from `GET /metrics`: those with `X-Cache:
+ * <cacheStatus>` and status 200 (`expected`), all others except the requests whose client left
+ * before the answer was written (`all`), and those (`left`, code 499: autocannon closes its
+ * connections at the end of a window with requests in flight).
  */
 export async function countGatewayAnswers(
   gatewayUrl: string,
   cacheStatus = 'HIT_L1',
-): Promise<{ all: number; expected: number }> {
+): Promise<{ all: number; expected: number; left: number }> {
   const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
   let all = 0;
   let expected = 0;
+  let left = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith('cachecore_gateway_requests_total{')) continue;
     if (!line.includes('route="/v1/chat/completions"')) continue;
     const count = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.includes('code="499"')) {
+      left += count;
+      continue;
+    }
     all += count;
     if (line.includes(`cache_status="${cacheStatus}"`) && line.includes('code="200"'))
       expected += count;
   }
-  return { all, expected };
+  return { all, expected, left };
 }
 
 /** The request that replays `exchange` against the server at `serverUrl`. */

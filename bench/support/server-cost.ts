@@ -9,10 +9,12 @@ export interface CostTarget {
   pid: number;
   load: LoadRequest;
   /**
-   * Counts the server's answers so far, all and those of the expected kind (e.g. `HIT_L1`); read
-   * before and after each window, every answer of the window must be of the expected kind.
+   * Counts the server's answers so far, all and those of the expected kind (e.g. `HIT_L1`), and
+   * the requests whose client left first (`left`, optional); read before and after each window,
+   * every answer of the window must be of the expected kind, and no more clients than
+   * connections may have left.
    */
-  countAnswers?: () => Promise<{ all: number; expected: number }>;
+  countAnswers?: () => Promise<{ all: number; expected: number; left?: number }>;
   /** Other processes the target depends on whose CPU time is reported too (e.g. redis-server). */
   helpers?: Array<{ name: string; pid: number }>;
 }
@@ -107,6 +109,11 @@ async function measureWindow(
     const expected = answersAfter.expected - answersBefore.expected;
     if (all !== expected || all < load.ok) {
       throw new Error(`${target.name}: ${all - expected} of ${all} answers were not as expected`);
+    }
+    // Only the requests in flight when autocannon stops may lose their client.
+    const left = (answersAfter.left ?? 0) - (answersBefore.left ?? 0);
+    if (left > options.connections) {
+      throw new Error(`${target.name}: ${left} clients left before their answer`);
     }
   }
   return {
