@@ -6,7 +6,7 @@
  *
  * | key                          | type   | holds                                                  |
  * | ---------------------------- | ------ | ------------------------------------------------------ |
- * | `p{t}:entry:<key>`           | hash   | `body`, `meta` (entry JSON without body), the sets it is in, its vector |
+ * | `p{t}:entry:<key>`           | hash   | `body`, `meta` (entry JSON without body), `stamp` (its version), `chk` (what the lookup checks), the sets it is in, its vector |
  * | `p{t}:keys`                  | set    | entry keys of the tenant (flush, count)                |
  * | `p{t}:dep:keys:<dep id>`     | set    | entry keys of the tenant tagged with a dep             |
  * | `p{t}:dep:hash`              | hash   | dep id → current hash; expires after the tenant's last entry |
