@@ -1,9 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { SourceMap } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** A node of a V8 `.cpuprofile` (what `node --cpu-prof` writes). */
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
   children?: number[];
 }
 
@@ -31,7 +35,9 @@ export interface ProfileSample {
 
 /**
  * Reads a `.cpuprofile` and returns its samples between `fromMs` and `toMs` after the profile's
- * start (so process startup and warm-up can be left out), each with its stack, leaf first.
+ * start (so process startup and warm-up can be left out), each with its stack, leaf first. Frames
+ * of a bundled file with a source map beside it (the built gateway) name their original source
+ * file and line, so they can be told apart by module.
  */
 export async function readProfileSamples(
   file: string,
@@ -49,7 +55,7 @@ export async function readProfileSamples(
       stack = [];
       for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
         const frame = byId.get(at)?.callFrame;
-        if (frame && frame.functionName !== '(root)') stack.push(frame);
+        if (frame && frame.functionName !== '(root)') stack.push(originalFrame(frame));
       }
       stacks.set(id, stack);
     }
@@ -66,6 +72,31 @@ export async function readProfileSamples(
     samples.push({ stack: stackOf(id), micros });
   }
   return samples;
+}
+
+const sourceMaps = new Map<string, SourceMap | undefined>();
+
+/** `frame` at its original source position when its file has a source map beside it. */
+function originalFrame(frame: ProfileNode['callFrame']): Frame {
+  const { functionName, url, lineNumber } = frame;
+  if (!url.startsWith('file://') || !url.endsWith('.js')) return { functionName, url, lineNumber };
+  const path = fileURLToPath(url);
+  let map = sourceMaps.get(path);
+  if (!sourceMaps.has(path)) {
+    map = existsSync(`${path}.map`)
+      ? new SourceMap(JSON.parse(readFileSync(`${path}.map`, 'utf8')))
+      : undefined;
+    sourceMaps.set(path, map);
+  }
+  const entry = map?.findEntry(lineNumber, frame.columnNumber ?? 0);
+  if (!entry || !('originalSource' in entry)) return { functionName, url, lineNumber };
+  return {
+    functionName,
+    url: entry.originalSource.startsWith('file://')
+      ? entry.originalSource
+      : pathToFileURL(resolve(dirname(path), entry.originalSource)).href,
+    lineNumber: entry.originalLine,
+  };
 }
 
 /** A short `function (file:line)` label of a frame. */
