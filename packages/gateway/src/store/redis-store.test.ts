@@ -336,7 +336,7 @@ describe.skipIf(!redisAvailable)('redis store', () => {
   });
 
   describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('on a private Redis', () => {
-    it('answers an L1 lookup, hit counted, with a single command', async () => {
+    it('answers an L1 lookup, hit counted, with a single command on a connection of its own', async () => {
       await using server = await startPrivateRedisServer();
       await using store = disposable(
         createRedisStore({ url: server.url, prefix: createTestPrefix('roundtrip') }),
@@ -348,9 +348,13 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       const inspector = new Redis(server.url);
       const monitor = await inspector.monitor();
       const sent: string[] = [];
-      // MONITOR shows what clients send, and what scripts run with the source `lua`.
+      const sources = new Map<string, string>();
+      // MONITOR shows what clients send (with their address), and what scripts run as `lua`.
       monitor.on('monitor', (_time: string, args: string[], source: string) => {
-        if (source !== 'lua') sent.push(String(args[0]).toLowerCase());
+        if (source === 'lua') return;
+        const command = String(args[0]).toLowerCase();
+        sent.push(command);
+        sources.set(command, source);
       });
       const result = await store.lookupEntry({
         key: 'k1',
@@ -359,15 +363,18 @@ describe.skipIf(!redisAvailable)('redis store', () => {
         now: Date.now(),
       });
       await sleep(100);
-      monitor.disconnect();
-      inspector.disconnect();
       expect(result.hit?.freshness).toBe('fresh');
       expect(sent).toEqual(['evalsha']);
+      // Other commands go through the main client: the lookup came from another connection.
+      await store.getEntry('tenant-a', 'k1');
+      await sleep(100);
+      monitor.disconnect();
+      inspector.disconnect();
+      expect(sent).toEqual(['evalsha', 'hmget']);
+      expect(sources.get('evalsha')).not.toBe(sources.get('hmget'));
       expect((await store.readStats())['tenant-a']).toMatchObject({ hits_l1: 1, tokens_saved: 12 });
     });
-  });
 
-  describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('on a private Redis', () => {
     it('serves L1 hits again after SCRIPT FLUSH and after a restart of Redis', async () => {
       await using server = await startPrivateRedisServer();
       await using store = disposable(
