@@ -407,6 +407,44 @@ describe.skipIf(!redisAvailable)('redis store', () => {
   });
 
   describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('when Redis goes away', () => {
+    it('rejects lookups and writes within the command timeout while Redis hangs, and serves again once it answers', async () => {
+      await using server = await startPrivateRedisServer();
+      await using store = disposable(
+        createRedisStore({
+          url: server.url,
+          prefix: createTestPrefix('hung'),
+          commandTimeoutMs: 200,
+        }),
+      );
+      const entry = makeEntry('k1', 'tenant-a');
+      const lookup = () =>
+        store.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps: entry.deps, now: Date.now() });
+      await store.setEntry(entry, 60_000);
+      expect((await lookup()).hit?.freshness).toBe('fresh');
+      // Both connections, the lookup's own and the main one, up before the server hangs.
+      await sleep(100);
+
+      server.pause();
+      const started = performance.now();
+      const [lookupFailure, writeFailure] = await Promise.all([
+        lookup().catch((error: unknown) => error),
+        store.setDepHash('tenant-a', 'doc:1', 'v2').catch((error: unknown) => error),
+      ]);
+      const waited = performance.now() - started;
+      expect(RedisStoreError.isInstance(lookupFailure)).toBe(true);
+      expect((lookupFailure as RedisStoreError).code).toBe('store_unavailable');
+      expect(RedisStoreError.isInstance(writeFailure)).toBe(true);
+      expect(waited).toBeGreaterThanOrEqual(150);
+      expect(waited).toBeLessThan(1_000);
+
+      server.resume();
+      await waitFor(async () => (await lookup().catch(() => undefined)) !== undefined, 3_000);
+      expect((await lookup()).hit?.freshness).toBe('fresh');
+      // A rejected invalidation may or may not have applied: it answered 503, and its retry holds.
+      await store.setDepHash('tenant-a', 'doc:1', 'v2');
+      expect(await store.getDepHashes('tenant-a', ['doc:1'])).toEqual(['v2']);
+    });
+
     it('fails fast while it is down, and works again once it is back', async () => {
       await using server = await startPrivateRedisServer();
       const warnings: string[] = [];

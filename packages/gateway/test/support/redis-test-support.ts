@@ -94,6 +94,10 @@ export interface PrivateRedisServer {
   kill(): Promise<void>;
   /** Starts the server again on the same port. */
   restart(): Promise<void>;
+  /** Stops the server's process without closing its connections (SIGSTOP), as a hung server. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -121,7 +125,12 @@ export async function startPrivateRedisServer(): Promise<PrivateRedisServer> {
     url: `redis://127.0.0.1:${port}/0`,
     kill,
     restart: start,
-    [Symbol.asyncDispose]: kill,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
+    [Symbol.asyncDispose]: async () => {
+      child?.kill('SIGCONT');
+      await kill();
+    },
   };
 }
 
