@@ -10,7 +10,10 @@ export interface ScriptPipelineOptions {
   /** Database number (`SELECT`), 0 when absent. */
   db?: number;
   connectTimeoutMs: number;
-  /** A script without an answer after this long rejects (checked every tenth of it). */
+  /**
+   * A script without an answer after this long rejects, and the connection with it (checked every
+   * tenth of it).
+   */
   commandTimeoutMs: number;
   /** Upper bound of the pause between reconnection attempts (the backoff starts at 50 ms). */
   maxReconnectDelayMs: number;
@@ -19,7 +22,7 @@ export interface ScriptPipelineOptions {
 /** A command sent and not answered yet. */
 interface Waiting {
   sentAt: number;
-  /** Settled already (timed out); its reply is still read, and dropped. */
+  /** Settled already (rejected on a drop or a timeout). */
   settled: boolean;
   resolve(value: RespValue): void;
   reject(error: Error): void;
@@ -205,19 +208,20 @@ export class ScriptPipeline {
     this.#reconnectTimer.unref();
   }
 
-  /** Late replies reject: the oldest waiting commands are checked every tenth of the limit. */
+  /**
+   * Late replies reject: the oldest waiting commands are checked every tenth of the limit. A late
+   * reply means a hung server or a broken network, so the connection is dropped too (what waits
+   * rejects, and a new one is tried with backoff) rather than left to queue every later command.
+   */
   #startTimeoutChecks(): void {
     const limit = this.#options.commandTimeoutMs;
     this.#timeoutTimer = setInterval(
       () => {
-        const late = Date.now() - limit;
-        for (let at = this.#head; at < this.#waiting.length; at++) {
-          const command = this.#waiting[at] as Waiting;
-          if (command.sentAt > late) break;
-          if (command.settled) continue;
-          command.settled = true;
-          command.reject(new Error(`Command timed out after ${limit} ms`));
-        }
+        const oldest = this.#waiting[this.#head];
+        if (oldest === undefined || oldest.sentAt > Date.now() - limit) return;
+        oldest.settled = true;
+        oldest.reject(new Error(`Command timed out after ${limit} ms`));
+        this.#socket?.destroy();
       },
       Math.max(5, Math.floor(limit / 10)),
     );
