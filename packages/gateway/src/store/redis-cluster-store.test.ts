@@ -19,6 +19,7 @@ import {
 } from '../../test/support/store-contract';
 import { SemanticIndexRegistry } from '../cache/semantic-index-registry';
 import { createVectorIndex } from '../semantic/vector-index';
+import { keySlot } from './redis/key-slot';
 import { LOOKUP_ENTRY_SCRIPT } from './redis/lua-scripts';
 import { hashTag } from './redis/redis-keys';
 import { RedisStoreError } from './redis/redis-store-error';
@@ -116,6 +117,51 @@ describe.skipIf(!clusterAvailable)('redis store on a Redis Cluster', () => {
     // The scopes set lives in a slot of its own, on whichever master owns it.
     expect(byMaster.flat()).toContain(`${store.prefix}stats:scopes`);
     expect(Object.keys(await store.readStats()).sort()).toEqual([...TENANTS].sort());
+  });
+
+  it('sends each lookup to its master over a connection of its own, in the slot Redis computes', async () => {
+    await using store = disposable(createClusterStore());
+    await fillTenants(store, TENANTS);
+    const inspector = cluster.current.node(0);
+    for (const key of (await keysByMaster(store.prefix)).flat()) {
+      expect(keySlot(key), key).toBe(await inspector.cluster('KEYSLOT', key));
+    }
+    // Connections come up on first use: one round of lookups, then the watched one.
+    const lookupAll = () =>
+      Promise.all(
+        TENANTS.map((tenantId) =>
+          store.lookupEntry({
+            key: 'k1',
+            tenantId,
+            deps: makeTestEntry('k1', tenantId, ['doc:1']).deps,
+            now: Date.now(),
+          }),
+        ),
+      );
+    await lookupAll();
+    await sleep(200);
+    const monitors = await Promise.all(
+      cluster.current.nodes.map((_, index) => cluster.current.node(index).monitor()),
+    );
+    const sources = new Map<string, Set<string>>();
+    for (const monitor of monitors) {
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source === 'lua') return;
+        const command = String(args[0]).toLowerCase();
+        if (!sources.has(command)) sources.set(command, new Set());
+        sources.get(command)?.add(source);
+      });
+    }
+    const results = await lookupAll();
+    await Promise.all(TENANTS.map((tenantId) => store.getEntry(tenantId, 'k1')));
+    await sleep(200);
+    for (const monitor of monitors) monitor.disconnect();
+    expect(results.map((result) => result.hit?.freshness)).toEqual(TENANTS.map(() => 'fresh'));
+    // Three masters: lookups from three connections, none of them the main client's.
+    const lookupSources = [...(sources.get('evalsha') ?? [])];
+    const otherSources = new Set(sources.get('hmget'));
+    expect(lookupSources).toHaveLength(3);
+    expect(lookupSources.filter((source) => otherSources.has(source))).toEqual([]);
   });
 
   it('runs its scripts on every master, loading them where a node does not know them yet', async () => {

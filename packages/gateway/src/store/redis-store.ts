@@ -84,9 +84,10 @@ export interface RedisStore extends Store {
  * Two methods whose failure heals by itself resolve anyway, because callers fire and forget them:
  * `incrementStat` (a lost count) and `releaseLock` (the lock expires).
  *
- * **Connections.** One command connection (ioredis) and one subscriber; on a single server reached
- * over plain `redis://` without `redisOptions`, a third that carries only the L1 lookup script
- * (while it is down, lookups use the command connection, with the same answers and errors).
+ * **Connections.** One command connection (ioredis; on a cluster, one per node) and one
+ * subscriber; without TLS or `redisOptions`, one more that carries only the L1 lookup script (on a
+ * cluster, one per master). While that one is down, lookups use the command connection, with the
+ * same answers and errors.
  *
  * **Invalidation.** `setDepHash` returns only after the primary acknowledged the write, and readers
  * check current dep hashes on every read, so an invalidation holds on all instances even before

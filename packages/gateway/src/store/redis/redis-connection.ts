@@ -10,7 +10,7 @@ import {
   type RedisClusterNode,
 } from './redis-cluster-url';
 import { RedisStoreError } from './redis-store-error';
-import { ScriptPipeline } from './script-pipeline';
+import { openScriptPipelines } from './script-pipelines';
 
 /** Options of the connection of a Redis store (`createRedisStore` takes them too). */
 export interface RedisConnectionOptions {
@@ -90,9 +90,9 @@ export interface RedisConnection {
   ): Promise<unknown>;
   /**
    * Runs a script of the hit path, as {@link runScript} does and with the same answers and
-   * errors; on one server reached over plain TCP without extra `redisOptions`, through a
-   * connection of its own that carries nothing but these scripts (a general client's
-   * per-command work is a large part of a Redis hit), while that connection is up.
+   * errors; without TLS or extra `redisOptions`, through a connection of its own (one per master
+   * on a cluster) that carries nothing but these scripts (a general client's per-command work is
+   * a large part of a Redis hit), while that connection is up.
    */
   runHotScript(
     script: LuaScript,
@@ -126,7 +126,17 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   const logger = options.logger;
   const unavailableWaitMs = options.unavailableWaitMs ?? 300;
   const { client, displayUrl } = openClient(options);
-  const pipeline = openScriptPipeline(options);
+  const pipelines = openScriptPipelines({
+    client,
+    url: options.url,
+    clusterCredentials: resolveCluster(options)?.credentials,
+    customised: options.redisOptions !== undefined,
+    limits: {
+      connectTimeoutMs: options.connectTimeoutMs ?? 2000,
+      commandTimeoutMs: options.commandTimeoutMs ?? 1000,
+      maxReconnectDelayMs: options.maxReconnectDelayMs ?? 1000,
+    },
+  });
   const errorListeners = new Set<(error: RedisStoreError) => void>();
   const reconnectionListeners = new Set<() => void>();
   if (options.onError) errorListeners.add(options.onError);
@@ -263,10 +273,12 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     runScript,
 
     runHotScript(script, keys, args) {
-      if (pipeline === undefined || !pipeline.ready) return runScript(script, keys, args);
+      const pipeline = pipelines?.forKey(keys[0] ?? '');
+      if (pipeline === undefined) return runScript(script, keys, args);
       return pipeline.evalsha(script.sha1, keys, args).catch((error: unknown) => {
-        // The main client loads the script (the pipeline only ever runs known ones).
-        if (!isMissingScript(error)) throw error;
+        // The main client loads the script (the pipeline only ever runs known ones), and follows
+        // a slot that moved (refreshing its slot map).
+        if (!isMissingScript(error) && !isRedirection(error)) throw error;
         return runScript(script, keys, args);
       });
     },
@@ -310,7 +322,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     async close() {
       if (state === 'closed') return;
       state = 'closed';
-      pipeline?.close();
+      pipelines?.close();
       for (const waiter of readyWaiters) waiter.reject(closedError('close'));
       readyWaiters.clear();
       await disconnectRedis(client);
@@ -375,37 +387,14 @@ function openClient(options: RedisConnectionOptions): {
   return { client, displayUrl: cluster.displayUrl };
 }
 
-/**
- * The scripts-only connection for a single server named by a plain `redis://` URL, with the
- * connection's limits; none for a cluster, TLS, or a connection shaped by `redisOptions` (the
- * pipeline does not mirror ioredis' options).
- */
-function openScriptPipeline(options: RedisConnectionOptions): ScriptPipeline | undefined {
-  if (options.cluster || options.redisOptions || options.url === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(options.url);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'redis:' || url.search !== '' || !url.hostname) return undefined;
-  const db = url.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) return undefined;
-  return new ScriptPipeline({
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: url.port === '' ? 6379 : Number(url.port),
-    username: url.username === '' ? undefined : decodeURIComponent(url.username),
-    password: url.password === '' ? undefined : decodeURIComponent(url.password),
-    db: db === '' ? 0 : Number(db),
-    connectTimeoutMs: options.connectTimeoutMs ?? 2000,
-    commandTimeoutMs: options.commandTimeoutMs ?? 1000,
-    maxReconnectDelayMs: options.maxReconnectDelayMs ?? 1000,
-  });
-}
-
 /** Whether `error` is Redis saying it does not know a script (first use, SCRIPT FLUSH, restart). */
 function isMissingScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
+
+/** Whether `error` is a cluster node saying another node serves the slot (now or during a move). */
+function isRedirection(error: unknown): boolean {
+  return error instanceof Error && /^(MOVED|ASK) /.test(error.message);
 }
 
 /** The cluster `options` name (`cluster`, or a `redis-cluster://` URL), if they name one. */
