@@ -1,6 +1,7 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { GatewayLogger } from '../../log/logger';
 import type { LuaScript } from './lua-scripts';
+import { reconnectDelay } from './reconnect-delay';
 import {
   formatRedisClusterUrl,
   isRedisClusterUrl,
@@ -125,17 +126,13 @@ const NODE_WARNING_INTERVAL_MS = 60_000;
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
   const logger = options.logger;
   const unavailableWaitMs = options.unavailableWaitMs ?? 300;
-  const { client, displayUrl } = openClient(options);
+  const { client, displayUrl, clusterCredentials } = openClient(options);
   const pipelines = openScriptPipelines({
     client,
     url: options.url,
-    clusterCredentials: resolveCluster(options)?.credentials,
+    clusterCredentials,
     customised: options.redisOptions !== undefined,
-    limits: {
-      connectTimeoutMs: options.connectTimeoutMs ?? 2000,
-      commandTimeoutMs: options.commandTimeoutMs ?? 1000,
-      maxReconnectDelayMs: options.maxReconnectDelayMs ?? 1000,
-    },
+    limits: connectionLimits(options),
   });
   const errorListeners = new Set<(error: RedisStoreError) => void>();
   const reconnectionListeners = new Set<() => void>();
@@ -339,16 +336,17 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
 function openClient(options: RedisConnectionOptions): {
   client: Redis | Cluster;
   displayUrl: string;
+  /** The credentials of every node, from a `redis-cluster://` URL. */
+  clusterCredentials?: { username?: string; password?: string };
 } {
-  const maxReconnectDelayMs = options.maxReconnectDelayMs ?? 1000;
-  const backoff = (attempt: number) =>
-    Math.min(50 * 2 ** Math.min(attempt - 1, 10), maxReconnectDelayMs);
+  const limits = connectionLimits(options);
+  const backoff = (attempt: number) => reconnectDelay(attempt, limits.maxReconnectDelayMs);
   const commandSettings = {
     // Commands in flight when the connection drops are rejected rather than resent: a resent write
     // might run twice, and the request has moved on to upstream anyway.
     maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 1000,
-    connectTimeout: options.connectTimeoutMs ?? 2000,
+    commandTimeout: limits.commandTimeoutMs,
+    connectTimeout: limits.connectTimeoutMs,
   };
   const cluster = resolveCluster(options);
   if (!cluster) {
@@ -384,7 +382,16 @@ function openClient(options: RedisConnectionOptions): {
       ...commandSettings,
     },
   });
-  return { client, displayUrl: cluster.displayUrl };
+  return { client, displayUrl: cluster.displayUrl, clusterCredentials: cluster.credentials };
+}
+
+/** The connection's time limits, defaults applied. */
+function connectionLimits(options: RedisConnectionOptions) {
+  return {
+    connectTimeoutMs: options.connectTimeoutMs ?? 2000,
+    commandTimeoutMs: options.commandTimeoutMs ?? 1000,
+    maxReconnectDelayMs: options.maxReconnectDelayMs ?? 1000,
+  };
 }
 
 /** Whether `error` is Redis saying it does not know a script (first use, SCRIPT FLUSH, restart). */

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { reconnectDelay } from './reconnect-delay';
 import { RespReader, type RespValue } from './resp-reader';
 
 /** Where a {@link ScriptPipeline} connects, and its time limits. */
@@ -200,11 +201,10 @@ export class ScriptPipeline {
   #scheduleReconnect(): void {
     if (this.#closed) return;
     this.#attempt++;
-    const delay = Math.min(
-      50 * 2 ** Math.min(this.#attempt - 1, 10),
-      this.#options.maxReconnectDelayMs,
+    this.#reconnectTimer = setTimeout(
+      () => this.#connect(),
+      reconnectDelay(this.#attempt, this.#options.maxReconnectDelayMs),
     );
-    this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
     this.#reconnectTimer.unref();
   }
 
