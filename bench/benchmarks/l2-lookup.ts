@@ -2,8 +2,15 @@ import type { VectorIndex, VectorMatch } from '@cachecore/gateway';
 import { formatTable } from '../../examples/support/result-table';
 // The gateway's own vector index and lexical embedder. Not (yet) exported from the package's public
 // entry, so read from its source; see bench/README.md.
-import { embedTextLexically } from '../../packages/gateway/src/embed/index';
-import { createVectorIndex, flushVectorIndex } from '../../packages/gateway/src/semantic/index';
+import {
+  embedTextLexically,
+  HASH_EMBEDDER_DEFAULT_THRESHOLD,
+} from '../../packages/gateway/src/embed/index';
+import {
+  checkPromptGuards,
+  createVectorIndex,
+  flushVectorIndex,
+} from '../../packages/gateway/src/semantic/index';
 import type { Benchmark, BenchmarkReport } from '../support/benchmark';
 import { formatMs, formatPercentage } from '../support/format';
 import { median, percentile, roundTo } from '../support/statistics';
@@ -51,6 +58,7 @@ export const l2LookupBenchmark: Benchmark = {
     let p50At100k = Number.NaN;
     let recallAt100k = Number.NaN;
     let insertSecondsAt100k = Number.NaN;
+    const answersAt: Record<number, Answers> = {};
     for (const size of SIZES) {
       const insertStarted = performance.now();
       const insertCpuStarted = process.cpuUsage();
@@ -64,24 +72,28 @@ export const l2LookupBenchmark: Benchmark = {
 
       const queries = Array.from(
         { length: WARM_UP_QUERIES + ROUNDS * QUERIES_PER_ROUND },
-        (_, query) =>
-          embedTextLexically(
-            queryPrompt((query * 7_919) % Math.min(size, STORED_PROMPT_COUNT / 6)),
-          ),
+        (_, query) => queryPrompt((query * 7_919) % Math.min(size, STORED_PROMPT_COUNT / 6)),
       );
-      const result = compareLookups(index, exact, queries);
+      const { outcomes, ...result } = compareLookups(index, exact, queries);
       // Paraphrases close enough to be served (similarity about 0.95, over the lexical embedder's
       // L2 threshold of 0.9) of stored prompts all over the index: the matches that decide answers.
-      const servableRecall = recallAt1(
+      const servableOutcomes = lookUpBoth(
         index,
         exact,
-        Array.from({ length: SERVABLE_QUERIES }, (_, query) =>
-          embedTextLexically(`${storedPrompt((query * 7_919 + 17) % size)} Thanks!`),
+        Array.from(
+          { length: SERVABLE_QUERIES },
+          (_, query) => `${storedPrompt((query * 7_919 + 17) % size)} Thanks!`,
         ),
       );
+      const servableRecall = judgeOutcomes(servableOutcomes).recallAt1;
+      const answers = judgeOutcomes([...outcomes, ...servableOutcomes]);
+      answersAt[size] = answers;
       figures[`${size}`] = {
         ...result,
         servableRecallAt1: servableRecall,
+        exactWouldServe: answers.exactWouldServe,
+        hitsLost: answers.hitsLost,
+        otherEntryServed: answers.otherEntryServed,
         cumulativeInsertSeconds: roundTo(insertMs / 1000, 1),
         cumulativeInsertCpuSeconds: roundTo(insertCpuMs / 1000, 1),
       };
@@ -99,6 +111,8 @@ export const l2LookupBenchmark: Benchmark = {
         `×${result.speedup.toFixed(1)}`,
         formatPercentage(result.recallAt1),
         formatPercentage(servableRecall),
+        `${answers.hitsLost} / ${answers.exactWouldServe}`,
+        `${answers.otherEntryServed}`,
         `${(insertMs / 1000).toFixed(1)} s`,
       ]);
     }
@@ -112,6 +126,8 @@ export const l2LookupBenchmark: Benchmark = {
         { header: 'speed-up', alignRight: true },
         { header: 'recall@1', alignRight: true },
         { header: 'recall@1, servable', alignRight: true },
+        { header: 'L2 hits lost', alignRight: true },
+        { header: 'other entry served', alignRight: true },
         { header: 'insert time (cumulative)', alignRight: true },
       ],
       rows,
@@ -121,8 +137,9 @@ export const l2LookupBenchmark: Benchmark = {
       notes: [
         `search(vector, ${CANDIDATES}) as the gateway calls it; ${ROUNDS} rounds × ${QUERIES_PER_ROUND} queries, after ${WARM_UP_QUERIES} warm-up queries; embedding ${largest.toLocaleString('en-US')} prompts took ${(embedMs / 1000).toFixed(1)} s (not counted)`,
         'index p50/p99: the index alone, query after query; p50 after a scan: the same queries, each right after the exact scan of it, which leaves the index out of the CPU caches (its worst case)',
-        "recall@1: share of queries whose best index match is the exact scan's best match (same score); the queries are other questions about the same things, whose best match (similarity under 0.9 in every run seen) would not be served",
-        `recall@1, servable: the same for ${SERVABLE_QUERIES} paraphrases of stored prompts (similarity about 0.95, over the lexical embedder's L2 threshold of 0.9), whose best match is the one served`,
+        "recall@1: share of queries whose best index match is the exact scan's best match (same score); the queries are other questions about the same things (a few of their best matches reach the lexical embedder's L2 threshold of 0.9)",
+        `recall@1, servable: the same for ${SERVABLE_QUERIES} paraphrases of stored prompts (similarity about 0.95, over the threshold), whose best match is the one served`,
+        `L2 hits lost / exact would serve: of both query sets, the queries the L2 lookup would answer from the exact scan's matches (similarity >= ${HASH_EMBEDDER_DEFAULT_THRESHOLD} and the semantic guards pass) and from the index's matches would not (a MISS, sent upstream); other entry served: queries whose index matches would have the lookup serve another entry than the exact scan's (must be 0)`,
         'insert time: wall clock of the adds and the final flush; their CPU time (all threads) is in the figures, steadier on a shared machine',
       ],
       figures,
@@ -150,6 +167,12 @@ export const l2LookupBenchmark: Benchmark = {
           target: `<= ${TARGET_INSERT_SECONDS_AT_100K} s`,
           met: insertSecondsAt100k <= TARGET_INSERT_SECONDS_AT_100K,
         },
+        ...SIZES.map((size) => ({
+          figure: `index matches serving another entry than exact search, at ${size.toLocaleString('en-US')}`,
+          measured: `${answersAt[size]?.otherEntryServed ?? Number.NaN}`,
+          target: '0',
+          met: answersAt[size]?.otherEntryServed === 0,
+        })),
         {
           figure: 'recall@1 at 100k entries',
           measured: formatPercentage(recallAt100k),
@@ -161,18 +184,79 @@ export const l2LookupBenchmark: Benchmark = {
   },
 };
 
-/** Share of `queries` whose best index match has the exact scan's best score. */
-function recallAt1(index: VectorIndex, exact: VectorIndex, queries: Float32Array[]): number {
-  let agreed = 0;
-  for (const query of queries) {
-    const [found] = index.search(query, CANDIDATES);
-    const [truth] = exact.search(query, 1);
-    if (found && truth && Math.abs(found.score - truth.score) < 1e-6) agreed += 1;
-  }
-  return roundTo(agreed / queries.length, 4);
+/** A query's text with the index's and the exact scan's matches of its embedding. */
+interface LookupOutcome {
+  text: string;
+  found: readonly VectorMatch[];
+  truth: readonly VectorMatch[];
 }
 
-function compareLookups(index: VectorIndex, exact: VectorIndex, queries: Float32Array[]) {
+/** What the L2 lookup would make of the index's matches, against the exact scan's. */
+interface Answers {
+  recallAt1: number;
+  /** Queries whose exact matches hold one the lookup would serve. */
+  exactWouldServe: number;
+  /** Of those, the queries whose index matches hold none it would serve. */
+  hitsLost: number;
+  /** Queries whose index matches would have it serve another entry than the exact matches. */
+  otherEntryServed: number;
+}
+
+function lookUpBoth(index: VectorIndex, exact: VectorIndex, texts: string[]): LookupOutcome[] {
+  return texts.map((text) => {
+    const vector = embedTextLexically(text);
+    return {
+      text,
+      found: index.search(vector, CANDIDATES),
+      truth: exact.search(vector, CANDIDATES),
+    };
+  });
+}
+
+/**
+ * The entry the L2 lookup would serve from `matches`: the best one over the lexical embedder's
+ * threshold that the semantic guards let answer `text` (one-line prompts share no segment, so the
+ * whole texts are compared, as the lookup does).
+ */
+function servedEntry(matches: readonly VectorMatch[], text: string): VectorMatch | undefined {
+  return matches.find(
+    (match) =>
+      match.score >= HASH_EMBEDDER_DEFAULT_THRESHOLD &&
+      checkPromptGuards(storedPrompt(entryNumber(match.id)), text) === null,
+  );
+}
+
+function entryNumber(id: string): number {
+  return Number(id.slice('entry-'.length));
+}
+
+function judgeOutcomes(outcomes: readonly LookupOutcome[]): Answers {
+  let agreed = 0;
+  let exactWouldServe = 0;
+  let hitsLost = 0;
+  let otherEntryServed = 0;
+  for (const { text, found, truth } of outcomes) {
+    const [best] = found;
+    if (best && truth[0] && Math.abs(best.score - truth[0].score) < 1e-6) agreed += 1;
+    const fromExact = servedEntry(truth, text);
+    const fromIndex = servedEntry(found, text);
+    if (fromExact) exactWouldServe += 1;
+    if (fromExact && !fromIndex) hitsLost += 1;
+    // Another id with the same score is the same answer to the lookup (ties are broken by order).
+    if (fromIndex && (!fromExact || Math.abs(fromIndex.score - fromExact.score) >= 1e-6)) {
+      otherEntryServed += 1;
+    }
+  }
+  return {
+    recallAt1: roundTo(agreed / outcomes.length, 4),
+    exactWouldServe,
+    hitsLost,
+    otherEntryServed,
+  };
+}
+
+function compareLookups(index: VectorIndex, exact: VectorIndex, texts: string[]) {
+  const queries = texts.map((text) => embedTextLexically(text));
   // First the index alone, one query after another, as a namespace in use sees it.
   const found: VectorMatch[][] = [];
   const indexTimes: number[] = [];
@@ -189,7 +273,7 @@ function compareLookups(index: VectorIndex, exact: VectorIndex, queries: Float32
   const exactTimes: number[] = [];
   const coldTimes: number[] = [];
   const roundRatios: number[] = [];
-  let agreed = 0;
+  const outcomes: LookupOutcome[] = [];
   for (const [position, query] of queries.entries()) {
     if (position < WARM_UP_QUERIES) {
       exact.search(query, CANDIDATES);
@@ -202,8 +286,7 @@ function compareLookups(index: VectorIndex, exact: VectorIndex, queries: Float32
     index.search(query, CANDIDATES);
     coldTimes.push(performance.now() - started);
     const measured = exactTimes.length;
-    const best = found[measured - 1]?.[0];
-    if (best && truth[0] && Math.abs(best.score - truth[0].score) < 1e-6) agreed += 1;
+    outcomes.push({ text: texts[position] ?? '', found: found[measured - 1] ?? [], truth });
     if (measured % QUERIES_PER_ROUND === 0) {
       const from = measured - QUERIES_PER_ROUND;
       roundRatios.push(
@@ -219,7 +302,8 @@ function compareLookups(index: VectorIndex, exact: VectorIndex, queries: Float32
     exactP99Ms: roundTo(percentile(exactTimes, 0.99), 4),
     /** Median over rounds of (exact scan p50 / index p50). */
     speedup: roundTo(median(roundRatios), 2),
-    recallAt1: roundTo(agreed / exactTimes.length, 4),
+    recallAt1: judgeOutcomes(outcomes).recallAt1,
     queries: exactTimes.length,
+    outcomes,
   };
 }
