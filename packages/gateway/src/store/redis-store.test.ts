@@ -336,16 +336,16 @@ describe.skipIf(!redisAvailable)('redis store', () => {
   });
 
   describe.skipIf(!hasRedisServerBinary() && !REDIS_REQUIRED)('on a private Redis', () => {
-    it('answers an L1 lookup, hit counted, with a single command on a connection of its own', async () => {
-      await using server = await startPrivateRedisServer();
-      await using store = disposable(
-        createRedisStore({ url: server.url, prefix: createTestPrefix('roundtrip') }),
-      );
+    /**
+     * Serves a hit from `store` and returns where MONITOR (through `monitorUrl`) saw the lookup's
+     * `EVALSHA` and a later `HMGET` of the main client come from.
+     */
+    async function lookupSources(store: RedisStore, monitorUrl: string) {
       const entry = makeEntry('k1', 'tenant-a', ['doc:1']);
       await store.setEntry(entry, 60_000);
       // Scripts are loaded on first use: one lookup first, so the watched one is a plain EVALSHA.
       await store.lookupEntry({ key: 'k0', tenantId: 'tenant-a', deps: [], now: Date.now() });
-      const inspector = new Redis(server.url);
+      const inspector = new Redis(monitorUrl);
       const monitor = await inspector.monitor();
       const sent: string[] = [];
       const sources = new Map<string, string>();
@@ -365,14 +365,71 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       await sleep(100);
       expect(result.hit?.freshness).toBe('fresh');
       expect(sent).toEqual(['evalsha']);
-      // Other commands go through the main client: the lookup came from another connection.
       await store.getEntry('tenant-a', 'k1');
       await sleep(100);
       monitor.disconnect();
       inspector.disconnect();
       expect(sent).toEqual(['evalsha', 'hmget']);
-      expect(sources.get('evalsha')).not.toBe(sources.get('hmget'));
       expect((await store.readStats())['tenant-a']).toMatchObject({ hits_l1: 1, tokens_saved: 12 });
+      return { lookup: sources.get('evalsha'), other: sources.get('hmget') };
+    }
+
+    it('answers an L1 lookup, hit counted, with a single command on a connection of its own', async () => {
+      await using server = await startPrivateRedisServer();
+      await using store = disposable(
+        createRedisStore({ url: server.url, prefix: createTestPrefix('roundtrip') }),
+      );
+      const { lookup, other } = await lookupSources(store, server.url);
+      // Other commands go through the main client: the lookup came from another connection.
+      expect(lookup).not.toBe(other);
+    });
+
+    it('runs lookups on a connection of its own over TLS too, checking the certificate as the main client does', async () => {
+      await using server = await startPrivateRedisServer({ tls: true });
+      const { url, ca } = server.tls!;
+      const connectionName = `cc-tls-${process.pid}-${Date.now()}`;
+      await using store = disposable(
+        createRedisStore({
+          url,
+          prefix: createTestPrefix('tls'),
+          redisOptions: { tls: { ca }, connectionName },
+        }),
+      );
+      const { lookup, other } = await lookupSources(store, server.url);
+      expect(lookup).not.toBe(other);
+      // Both connections came through the TLS port and carry the configured name.
+      const inspector = new Redis(server.url);
+      const clients = String(await inspector.call('CLIENT', 'LIST', 'TYPE', 'normal'));
+      inspector.disconnect();
+      const named = clients.split('\n').filter((line) => line.includes(` name=${connectionName} `));
+      const tlsPort = new URL(url).port;
+      expect(named.map((line) => /\bladdr=\S*:(\d+)/.exec(line)?.[1])).toEqual([tlsPort, tlsPort]);
+
+      // A certificate the client does not trust: neither connection serves.
+      await using untrusting = disposable(
+        createRedisStore({
+          url,
+          prefix: createTestPrefix('tls-untrusted'),
+          unavailableWaitMs: 200,
+          onError: () => {},
+        }),
+      );
+      await expect(
+        untrusting.lookupEntry({ key: 'k1', tenantId: 'tenant-a', deps: [], now: Date.now() }),
+      ).rejects.toMatchObject({ code: 'store_unavailable' });
+    });
+
+    it('leaves lookups to the main client when redisOptions hold an option its own connection does not follow', async () => {
+      await using server = await startPrivateRedisServer();
+      await using store = disposable(
+        createRedisStore({
+          url: server.url,
+          prefix: createTestPrefix('unfollowed'),
+          redisOptions: { showFriendlyErrorStack: true },
+        }),
+      );
+      const { lookup, other } = await lookupSources(store, server.url);
+      expect(lookup).toBe(other);
     });
 
     it('serves L1 hits again after SCRIPT FLUSH and after a restart of Redis', async () => {

@@ -85,8 +85,9 @@ export interface RedisStore extends Store {
  * `incrementStat` (a lost count) and `releaseLock` (the lock expires).
  *
  * **Connections.** One command connection (ioredis; on a cluster, one per node) and one
- * subscriber; without TLS or `redisOptions`, one more that carries only the L1 lookup script (on a
- * cluster, one per master). While that one is down, lookups use the command connection, with the
+ * subscriber; and one more that carries only the L1 lookup script (on a cluster, one per master),
+ * made as the command connection is (TLS, credentials, database), unless `redisOptions` hold
+ * anything else than `tls`, `username`, `password`, `db`, `family` and `connectionName`. While that one is down, lookups use the command connection, with the
  * same answers and errors.
  *
  * **Invalidation.** `setDepHash` returns only after the primary acknowledged the write, and readers

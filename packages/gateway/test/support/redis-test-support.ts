@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { GatewayLogger } from '../../src/log/logger';
 
@@ -98,6 +101,11 @@ export interface PrivateRedisServer {
   pause(): void;
   /** Lets a paused server run again (SIGCONT). */
   resume(): void;
+  /**
+   * With `{ tls: true }`: a `rediss://` URL of the server's TLS port (the plain `url` stays open
+   * beside it) and the PEM certificate it presents, self-signed for 127.0.0.1, to trust as its CA.
+   */
+  tls?: { url: string; ca: string };
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -105,12 +113,15 @@ export interface PrivateRedisServer {
  * Starts a `redis-server` child on a free port: never the machine's shared Redis, which other
  * tests use. Resolves once it answers `PING`.
  */
-export async function startPrivateRedisServer(): Promise<PrivateRedisServer> {
+export async function startPrivateRedisServer(
+  options: { tls?: boolean } = {},
+): Promise<PrivateRedisServer> {
   const port = await findFreePort();
   let child: ChildProcess | undefined;
+  const tls = options.tls ? await createTlsListener() : undefined;
 
   const start = async () => {
-    child = await spawnRedisServer(port);
+    child = await spawnRedisServer(port, tls?.args);
   };
 
   const kill = async () => {
@@ -123,6 +134,7 @@ export async function startPrivateRedisServer(): Promise<PrivateRedisServer> {
   return {
     port,
     url: `redis://127.0.0.1:${port}/0`,
+    ...(tls ? { tls: { url: `rediss://127.0.0.1:${tls.port}/0`, ca: tls.ca } } : {}),
     kill,
     restart: start,
     pause: () => child?.kill('SIGSTOP'),
@@ -130,7 +142,65 @@ export async function startPrivateRedisServer(): Promise<PrivateRedisServer> {
     [Symbol.asyncDispose]: async () => {
       child?.kill('SIGCONT');
       await kill();
+      if (tls) rmSync(tls.directory, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A TLS port for a private server: a self-signed certificate for 127.0.0.1 (openssl, in a
+ * temporary directory) and the `redis-server` arguments that serve it without client certificates.
+ */
+async function createTlsListener(): Promise<{
+  port: number;
+  ca: string;
+  args: string[];
+  directory: string;
+}> {
+  const directory = mkdtempSync(join(tmpdir(), 'cachecore-redis-tls-'));
+  const cert = join(directory, 'cert.pem');
+  const key = join(directory, 'key.pem');
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  if (made.status !== 0) throw new Error('openssl could not make a test certificate.');
+  const port = await findFreePort();
+  return {
+    port,
+    ca: readFileSync(cert, 'utf8'),
+    directory,
+    args: [
+      '--tls-port',
+      String(port),
+      '--tls-cert-file',
+      cert,
+      '--tls-key-file',
+      key,
+      '--tls-ca-cert-file',
+      cert,
+      '--tls-auth-clients',
+      'no',
+    ],
   };
 }
 

@@ -91,7 +91,8 @@ export interface RedisConnection {
   ): Promise<unknown>;
   /**
    * Runs a script of the hit path, as {@link runScript} does and with the same answers and
-   * errors; without TLS or extra `redisOptions`, through a connection of its own (one per master
+   * errors; unless `redisOptions` hold more than TLS, credentials, database, address family and
+   * connection name, through a connection of its own made the same way (one per master
    * on a cluster) that carries nothing but these scripts (a general client's per-command work is
    * a large part of a Redis hit), while that connection is up.
    */
@@ -126,12 +127,11 @@ const NODE_WARNING_INTERVAL_MS = 60_000;
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
   const logger = options.logger;
   const unavailableWaitMs = options.unavailableWaitMs ?? 300;
-  const { client, displayUrl, clusterCredentials } = openClient(options);
+  const { client, displayUrl } = openClient(options);
   const pipelines = openScriptPipelines({
     client,
     url: options.url,
-    clusterCredentials,
-    customised: options.redisOptions !== undefined,
+    callerOptions: options.redisOptions,
     limits: connectionLimits(options),
   });
   const errorListeners = new Set<(error: RedisStoreError) => void>();
@@ -336,8 +336,6 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
 function openClient(options: RedisConnectionOptions): {
   client: Redis | Cluster;
   displayUrl: string;
-  /** The credentials of every node, from a `redis-cluster://` URL. */
-  clusterCredentials?: { username?: string; password?: string };
 } {
   const limits = connectionLimits(options);
   const backoff = (attempt: number) => reconnectDelay(attempt, limits.maxReconnectDelayMs);
@@ -382,7 +380,7 @@ function openClient(options: RedisConnectionOptions): {
       ...commandSettings,
     },
   });
-  return { client, displayUrl: cluster.displayUrl, clusterCredentials: cluster.credentials };
+  return { client, displayUrl: cluster.displayUrl };
 }
 
 /** The connection's time limits, defaults applied. */

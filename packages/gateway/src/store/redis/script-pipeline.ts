@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as connectTls } from 'node:tls';
 import { reconnectDelay } from './reconnect-delay';
 import { RespReader, type RespValue } from './resp-reader';
 
@@ -10,6 +11,12 @@ export interface ScriptPipelineOptions {
   password?: string;
   /** Database number (`SELECT`), 0 when absent. */
   db?: number;
+  /** IP family of `host`'s address (4 or 6), as for `net.connect`; any when absent. */
+  family?: number;
+  /** Name the connection gives itself (`CLIENT SETNAME`), as ioredis' `connectionName`. */
+  connectionName?: string;
+  /** TLS options (as ioredis takes them, `tls.connect`'s): the connection is TLS when given. */
+  tls?: ConnectionOptions;
   connectTimeoutMs: number;
   /**
    * A script without an answer after this long rejects, and the connection with it (checked every
@@ -110,12 +117,24 @@ export class ScriptPipeline {
   };
 
   #connect(): void {
-    const { host, port, connectTimeoutMs } = this.#options;
-    const socket = connect({ host, port, noDelay: true, keepAlive: true });
+    const { host, port, family, tls, connectTimeoutMs } = this.#options;
+    const socket: Socket =
+      tls === undefined
+        ? connect({ host, port, family })
+        : // As ioredis does: the TLS options may name the address too; `family` reaches the socket.
+          connectTls({
+            host,
+            port,
+            ...(family === undefined ? {} : { family }),
+            ...tls,
+          } as ConnectionOptions);
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true);
     this.#socket = socket;
     socket.setTimeout(connectTimeoutMs);
     socket.once('timeout', () => socket.destroy(new Error('connect timeout')));
-    socket.once('connect', () => {
+    // Over TLS, commands wait for the handshake (which checks the server's certificate).
+    socket.once(tls === undefined ? 'connect' : 'secureConnect', () => {
       socket.setTimeout(0);
       this.#handshake();
     });
@@ -137,13 +156,14 @@ export class ScriptPipeline {
     });
   }
 
-  /** AUTH and SELECT as the URL asks and a PING, then ready. A refusal closes the connection. */
+  /** AUTH, CLIENT SETNAME and SELECT as configured and a PING, then ready. A refusal closes the connection. */
   #handshake(): void {
-    const { username, password, db } = this.#options;
+    const { username, password, db, connectionName } = this.#options;
     const steps: string[][] = [];
     if (password !== undefined) {
       steps.push(username !== undefined ? ['AUTH', username, password] : ['AUTH', password]);
     }
+    if (connectionName) steps.push(['CLIENT', 'SETNAME', connectionName]);
     if (db !== undefined && db !== 0) steps.push(['SELECT', String(db)]);
     // Answered only once the connection may run commands (a server wanting AUTH says NOAUTH).
     steps.push(['PING']);

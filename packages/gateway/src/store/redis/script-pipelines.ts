@@ -1,4 +1,5 @@
-import { Cluster, type Redis } from 'ioredis';
+import type { ConnectionOptions } from 'node:tls';
+import { Cluster, type Redis, type RedisOptions } from 'ioredis';
 import { keySlot } from './key-slot';
 import { ScriptPipeline, type ScriptPipelineOptions } from './script-pipeline';
 
@@ -14,14 +15,12 @@ export interface ScriptPipelines {
 
 /** What {@link openScriptPipelines} needs to know of the store's connection. */
 export interface ScriptPipelinesTarget {
-  /** The store's main client: its cluster slot map says where a slot lives. */
+  /** The store's main client: its options say how to connect, a cluster's slot map where to. */
   client: Redis | Cluster;
   /** The server's URL, when not a cluster. */
   url?: string;
-  /** Credentials of every cluster node (from a `redis-cluster://` URL). */
-  clusterCredentials?: { username?: string; password?: string };
-  /** Whether the caller shaped the connection with ioredis options (TLS and the like). */
-  customised: boolean;
+  /** The ioredis options the store's user added (`RedisConnectionOptions.redisOptions`). */
+  callerOptions?: RedisOptions;
   limits: Pick<
     ScriptPipelineOptions,
     'connectTimeoutMs' | 'commandTimeoutMs' | 'maxReconnectDelayMs'
@@ -29,20 +28,74 @@ export interface ScriptPipelinesTarget {
 }
 
 /**
- * Opens the scripts-only connections for a single server named by a plain `redis://` URL, or
- * for a cluster (one per master, opened on first use); none with TLS or ioredis options shaping
- * the connection, which the pipelines do not mirror: the main client then runs every script.
+ * The ioredis options a user may add and still have the scripts-only connections: what they
+ * connect with (TLS, credentials, database, address family) is copied from the main client's
+ * resolved options. Any other option may change what a connection is or how it names keys
+ * (`keyPrefix`, a custom `Connector`, sentinels), so the main client then runs every script.
+ */
+const FOLLOWED_OPTIONS: ReadonlySet<string> = new Set([
+  'tls',
+  'username',
+  'password',
+  'db',
+  'family',
+  'connectionName',
+]);
+
+/**
+ * Opens the scripts-only connections for a single server, or for a cluster (one per master,
+ * opened on first use), connecting as the main client does: plain or TLS (`rediss://`,
+ * `redisOptions.tls`), with its credentials and database. None when the URL carries options in
+ * its query or the user's `redisOptions` hold one the connections do not follow (see
+ * {@link FOLLOWED_OPTIONS}): the main client then runs every script.
  */
 export function openScriptPipelines(target: ScriptPipelinesTarget): ScriptPipelines | undefined {
-  if (target.customised) return undefined;
-  const { client } = target;
-  if (client instanceof Cluster) return new ClusterScriptPipelines(client, target);
-  const options = target.url === undefined ? undefined : serverFromUrl(target.url);
-  if (options === undefined) return undefined;
-  const pipeline = new ScriptPipeline({ ...options, ...target.limits });
+  const { client, callerOptions } = target;
+  if (callerOptions && Object.keys(callerOptions).some((key) => !FOLLOWED_OPTIONS.has(key))) {
+    return undefined;
+  }
+  if (client instanceof Cluster) {
+    const nodeOptions = client.options.redisOptions ?? {};
+    const connection = connectionOf(nodeOptions);
+    return connection === undefined
+      ? undefined
+      : new ClusterScriptPipelines(client, { ...connection, ...target.limits });
+  }
+  if (target.url !== undefined && hasQuery(target.url)) return undefined;
+  const connection = connectionOf(client.options);
+  if (connection === undefined || !client.options.host) return undefined;
+  const pipeline = new ScriptPipeline({
+    ...connection,
+    host: client.options.host,
+    port: client.options.port ?? 6379,
+    ...target.limits,
+  });
   return {
     forKey: () => (pipeline.ready ? pipeline : undefined),
     close: () => pipeline.close(),
+  };
+}
+
+/** What a script connection copies of an ioredis client's resolved options, if it can. */
+type CopiedConnection = Pick<
+  ScriptPipelineOptions,
+  'username' | 'password' | 'db' | 'family' | 'tls' | 'connectionName'
+>;
+
+function connectionOf(options: RedisOptions): CopiedConnection | undefined {
+  // A Unix socket, sentinels, prefixed keys, a custom connector or replica reads: not mirrored.
+  const unusual = options as RedisOptions & { path?: string; sentinels?: unknown };
+  if (unusual.path || unusual.sentinels || options.keyPrefix || options.Connector) return undefined;
+  if (options.readOnly) return undefined;
+  // `rediss://` leaves `tls: true` (no options); ioredis then connects with TLS defaults.
+  const tls = options.tls as ConnectionOptions | boolean | undefined;
+  return {
+    username: options.username || undefined,
+    password: options.password || undefined,
+    db: options.db ?? 0,
+    family: options.family || undefined,
+    connectionName: options.connectionName || undefined,
+    tls: typeof tls === 'object' ? tls : tls ? {} : undefined,
   };
 }
 
@@ -54,13 +107,14 @@ export function openScriptPipelines(target: ScriptPipelinesTarget): ScriptPipeli
  */
 class ClusterScriptPipelines implements ScriptPipelines {
   readonly #client: Cluster;
-  readonly #target: ScriptPipelinesTarget;
+  /** How every node's connection is made, except where to. */
+  readonly #connection: Omit<ScriptPipelineOptions, 'host' | 'port'>;
   readonly #byNode = new Map<string, ScriptPipeline>();
   #closed = false;
 
-  constructor(client: Cluster, target: ScriptPipelinesTarget) {
+  constructor(client: Cluster, connection: Omit<ScriptPipelineOptions, 'host' | 'port'>) {
     this.#client = client;
-    this.#target = target;
+    this.#connection = connection;
     client.on('-node', (node: Redis) => {
       const key = `${node.options.host}:${node.options.port}`;
       this.#byNode.get(key)?.close();
@@ -78,10 +132,9 @@ class ClusterScriptPipelines implements ScriptPipelines {
       const port = Number(nodeKey.slice(separator + 1));
       if (separator <= 0 || !Number.isInteger(port)) return undefined;
       pipeline = new ScriptPipeline({
+        ...this.#connection,
         host: nodeKey.slice(0, separator),
         port,
-        ...this.#target.clusterCredentials,
-        ...this.#target.limits,
       });
       this.#byNode.set(nodeKey, pipeline);
     }
@@ -95,24 +148,11 @@ class ClusterScriptPipelines implements ScriptPipelines {
   }
 }
 
-/** Host, port, credentials and database of a plain `redis://` URL; undefined for anything else. */
-function serverFromUrl(
-  text: string,
-): Pick<ScriptPipelineOptions, 'host' | 'port' | 'username' | 'password' | 'db'> | undefined {
-  let url: URL;
+/** Whether a server URL carries options in its query (which ioredis reads as options). */
+function hasQuery(text: string): boolean {
   try {
-    url = new URL(text);
+    return new URL(text).search !== '';
   } catch {
-    return undefined;
+    return true;
   }
-  if (url.protocol !== 'redis:' || url.search !== '' || !url.hostname) return undefined;
-  const db = url.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) return undefined;
-  return {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: url.port === '' ? 6379 : Number(url.port),
-    username: url.username === '' ? undefined : decodeURIComponent(url.username),
-    password: url.password === '' ? undefined : decodeURIComponent(url.password),
-    db: db === '' ? 0 : Number(db),
-  };
 }
