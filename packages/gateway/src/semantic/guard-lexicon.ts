@@ -81,6 +81,86 @@ export const MULTIPLIER_WORDS: Readonly<Record<string, string>> = createWordTabl
   quadruple: 'x4',
 });
 
+/**
+ * Arithmetic operators by symbol and by word, each mapped to one sign, for the number guard:
+ * `2 + 2` and `2 * 2` hold the same numbers and, once punctuation is dropped, the same words.
+ */
+export const OPERATOR_SYMBOLS: Readonly<Record<string, string>> = {
+  '+': '+',
+  '-': '-',
+  '−': '-',
+  '–': '-',
+  '*': '×',
+  '×': '×',
+  '·': '×',
+  '/': '÷',
+  '÷': '÷',
+  '^': '^',
+  '=': '=',
+  '<': '<',
+  '>': '>',
+  '≤': '≤',
+  '≥': '≥',
+};
+
+/** Operator words (`plus`, `divided by`) with the sign `OPERATOR_SYMBOLS` gives them. */
+export const OPERATOR_WORDS: Readonly<Record<string, string>> = createWordTable({
+  plus: '+',
+  minus: '-',
+  times: '×',
+  multiplied: '×',
+  divided: '÷',
+  power: '^',
+  equals: '=',
+});
+
+/**
+ * Particles that turn a verb into its opposite (`turn on` / `turn off`, `log in` / `log out`,
+ * `scale up` / `scale down`). They are function words everywhere else, so only the minimal-edit
+ * guard reads them: substituted for each other in an otherwise identical prompt.
+ */
+export const OPPOSITE_PARTICLES: ReadonlyMap<string, string> = new Map([
+  ['on', 'off'],
+  ['off', 'on'],
+  ['in', 'out'],
+  ['out', 'in'],
+  ['up', 'down'],
+  ['down', 'up'],
+]);
+
+/**
+ * Words that, added to an otherwise identical prompt, ask for another quantity (`the square of 16`
+ * / `the square root of 16`, `the inverse of the matrix`, `the average price`). Most added words
+ * only reword a question (`the capital city of France`), so the minimal-edit guard lets insertions
+ * through but for these.
+ */
+export const QUANTITY_MODIFIERS: ReadonlySet<string> = new Set([
+  'root',
+  'roots',
+  'inverse',
+  'reciprocal',
+  'derivative',
+  'integral',
+  'logarithm',
+  'log',
+  'factorial',
+  'cube',
+  'square',
+  'average',
+  'median',
+  'cumulative',
+  'marginal',
+  'net',
+  'gross',
+  'annualized',
+  'reverse',
+  'opposite',
+  'complement',
+  'remainder',
+  'percentage',
+  'ratio',
+]);
+
 /** Words that negate what follows; `n't` and `cannot` already arrive here as `not`. */
 export const NEGATION_WORDS: ReadonlySet<string> = new Set([
   'not',
@@ -565,6 +645,8 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['deadline', 'cutoff'],
   ['period', 'time', 'duration'],
   ['kept', 'retained', 'stored'],
+  ['wrote', 'written', 'author', 'authored', 'writer'],
+  ['times', 'x', 'multiplied'],
 ];
 
 /**

@@ -57,6 +57,42 @@ describe('checkPromptGuards', () => {
     expect(checkPromptGuards('What is 7 percent of 90', 'What is 7 of 90')?.guard).toBe('number');
   });
 
+  it('compares arithmetic operators, by symbol or by word', () => {
+    expect(checkPromptGuards('What is 2 + 2?', 'What is 2 * 2?')).toEqual({
+      guard: 'number',
+      detail: 'operators differ: + vs ×',
+    });
+    expect(checkPromptGuards('Is a < b?', 'Is a > b?')?.guard).toBe('number');
+    expect(checkPromptGuards('What is 10 - 3?', 'What is 10 minus 3?')).toBeNull();
+    expect(checkPromptGuards('What is 6 times 7?', 'what is 6x7')).toBeNull();
+    expect(checkPromptGuards('What is 12 divided by 4?', 'What is 12 / 4?')).toBeNull();
+    expect(checkPromptGuards('What times does it open?', 'When does it open?')).toBeNull();
+  });
+
+  it('vetoes two phrases swapped around the same words', () => {
+    expect(checkPromptGuards('Does the dog chase the cat?', 'Does the cat chase the dog?')).toEqual(
+      { guard: 'order', detail: 'word orders differ: dog … cat vs cat … dog' },
+    );
+    expect(
+      checkPromptGuards('Merge the branch into main', 'Merge main into the branch')?.guard,
+    ).toBe('order');
+    expect(
+      checkPromptGuards('Rank these from best to worst', 'Rank these from worst to best')?.guard,
+    ).toBe('order');
+    expect(
+      checkPromptGuards('Tokyo is in which time zone?', 'Which time zone is Tokyo in?'),
+    ).toBeNull();
+  });
+
+  it('reads plural weekdays as the weekday', () => {
+    expect(
+      checkPromptGuards('Is the museum open on Sundays?', 'Is the museum open on Sunday?'),
+    ).toBeNull();
+    expect(
+      checkPromptGuards('Is the museum open on Sundays?', 'Is the museum open on Mondays?')?.guard,
+    ).toBe('entity');
+  });
+
   it('counts negations, so adding or dropping one vetoes', () => {
     expect(checkPromptGuards("Why won't it start?", 'Why will it not start?')).toBeNull();
     expect(checkPromptGuards('Why will it start?', "Why won't it start?")).toEqual({

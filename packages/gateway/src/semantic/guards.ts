@@ -1,10 +1,13 @@
 import { foldCase, tokenizeText } from '../embed/normalize-text';
 import {
   DETAIL_CATEGORIES,
+  FUNCTION_WORDS,
   MONTH_CONTEXT_WORDS,
   MULTIPLIER_WORDS,
   NEGATION_WORDS,
   NUMBER_WORDS,
+  OPERATOR_SYMBOLS,
+  OPERATOR_WORDS,
   OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
   PARTY_ROLES,
@@ -49,11 +52,12 @@ export function isGuardName(name: string): name is GuardName {
  * Decides whether a cached answer for `cached` may be served for `incoming`, a different prompt that
  * the embedder found similar. Returns the first veto (which guard and what differed) or `null` when
  * every guard passes. Casing, punctuation, whitespace and British/American spelling never count as
- * differences; numbers, negations and opposites taken on different sides, named entities,
- * high-information words (languages, months, units, ...) and the parties' roles, quoted text,
- * code-like tokens, the order of such items (`English to French` is not `French to English`), and
- * one or two content words substituted in an otherwise identical sentence (`termination for cause`
- * is not `termination for convenience`) do. The L2 lookup calls it on the parts where two prompts
+ * differences; numbers and arithmetic operators, negations and opposites taken on different
+ * sides, named entities, high-information words (languages, months, units, ...) and the parties'
+ * roles, quoted text, code-like tokens, the order of such items (`English to French` is not
+ * `French to English`) or of two swapped phrases (`the dog chases the cat`), and one or two content
+ * words substituted in an otherwise identical sentence (`termination for cause` is not
+ * `termination for convenience`; `turn on` is not `turn off`; `square` is not `square root`) do. The L2 lookup calls it on the parts where two prompts
  * differ, so a shared document cannot make a guard fire, or keep one from firing.
  *
  * Throws a `RangeError` for an unknown guard name, so a typo in configuration fails at start-up.
@@ -89,7 +93,9 @@ export function checkPromptGuards(
 const GUARD_CHECKS: Readonly<
   Record<GuardName, (cached: PromptFacts, incoming: PromptFacts) => string | null>
 > = {
-  number: (cached, incoming) => describeDifference('numbers', cached.numbers, incoming.numbers),
+  number: (cached, incoming) =>
+    describeDifference('numbers', cached.numbers, incoming.numbers) ??
+    describeDifference('operators', cached.operators, incoming.operators),
   negation: (cached, incoming) =>
     describeDifference('negations', cached.negations, incoming.negations) ??
     describeOppositeConflict(cached.opposites, incoming.opposites),
@@ -113,10 +119,13 @@ const GUARD_CHECKS: Readonly<
       );
       if (detail !== null) return detail;
     }
+    // Names that are category words (`Sundays`, `French`) were compared with their category.
+    const isOwnName = (name: string) =>
+      !PARTY_ROLES.has(name) && !CATEGORY_BY_PHRASE.has(foldPlural(name));
     return describeDifference(
       'names',
-      cached.names.filter((name) => !incoming.tokenSet.has(name) && !PARTY_ROLES.has(name)),
-      incoming.names.filter((name) => !cached.tokenSet.has(name) && !PARTY_ROLES.has(name)),
+      cached.names.filter((name) => !incoming.tokenSet.has(name) && isOwnName(name)),
+      incoming.names.filter((name) => !cached.tokenSet.has(name) && isOwnName(name)),
     );
   },
   quoted: (cached, incoming) =>
@@ -127,7 +136,9 @@ const GUARD_CHECKS: Readonly<
     ),
   code: (cached, incoming) =>
     describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
-  order: (cached, incoming) => describeOrderDifference(cached.salientItems, incoming.salientItems),
+  order: (cached, incoming) =>
+    describeOrderDifference(cached.salientItems, incoming.salientItems) ??
+    describeSwappedSpans(cached.tokens, incoming.tokens),
   edit: (cached, incoming) => describeMinimalEdit(cached.tokens, incoming.tokens),
 };
 
@@ -153,6 +164,53 @@ function describeOrderDifference(
   const incomingOrder = incoming.filter((item) => sharedSet.has(item));
   if (shared.every((item, index) => incomingOrder[index] === item)) return null;
   return `word orders differ: ${shared.join(' → ')} vs ${incomingOrder.join(' → ')}`;
+}
+
+/**
+ * `null` unless one prompt is the other with two spans of words swapped around an unchanged middle
+ * (`Does the dog chase the cat?` / `Does the cat chase the dog?`, `merge the branch into main` /
+ * `merge main into the branch`, `from best to worst` / `from worst to best`), each span holding a
+ * content word; then `word orders differ: dog … cat vs cat … dog`. The words are the same, so
+ * neither the other guards nor a bag-of-words embedder see a difference, but who does what to whom
+ * changed. A rewording that moves one phrase elsewhere (`Tokyo is in which time zone?` / `Which
+ * time zone is Tokyo in?`) is no such swap.
+ */
+function describeSwappedSpans(
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  if (cached.length !== incoming.length) return null;
+  let start = 0;
+  while (start < cached.length && cached[start] === incoming[start]) start++;
+  let end = cached.length;
+  while (end > start && cached[end - 1] === incoming[end - 1]) end--;
+  const length = end - start;
+  const same = (from: number, to: number, count: number) => {
+    for (let offset = 0; offset < count; offset++) {
+      if (cached[from + offset] !== incoming[to + offset]) return false;
+    }
+    return true;
+  };
+  const hasContentWord = (from: number, count: number) =>
+    cached.slice(from, from + count).some((word) => !FUNCTION_WORDS.has(word));
+  // cached = … X M Y …, incoming = … Y M X …, with X of `first` words and Y of `last` words.
+  for (let first = 1; first < length; first++) {
+    if (!same(start, end - first, first)) continue;
+    for (let last = 1; first + last < length; last++) {
+      const middle = length - first - last;
+      if (
+        same(end - last, start, last) &&
+        same(start + first, start + last, middle) &&
+        hasContentWord(start, first) &&
+        hasContentWord(end - last, last)
+      ) {
+        const spanX = cached.slice(start, start + first).join(' ');
+        const spanY = cached.slice(end - last, end).join(' ');
+        return `word orders differ: ${spanX} … ${spanY} vs ${spanY} … ${spanX}`;
+      }
+    }
+  }
+  return null;
 }
 
 /**
@@ -220,6 +278,8 @@ class PromptFacts {
   readonly tokens: string[];
   readonly tokenSet: ReadonlySet<string>;
   readonly numbers: string[];
+  /** Arithmetic operators between operands, as signs (`plus` and `+` are both `+`). */
+  readonly operators: string[];
   readonly negations: string[];
   readonly opposites: OppositeOccurrence[];
   readonly categoryWords: Map<string, string[]>;
@@ -238,6 +298,7 @@ class PromptFacts {
     this.tokens = tokenizeText(nfkc);
     this.tokenSet = new Set(this.tokens);
     this.numbers = extractNumbers(this.tokens);
+    this.operators = extractOperators(nfkc, this.tokens);
     this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
     this.opposites = extractOpposites(this.tokens);
     this.categoryWords = extractCategoryWords(this.tokens);
@@ -358,6 +419,37 @@ function extractNumbers(tokens: readonly string[]): string[] {
   return numbers;
 }
 
+/** An operator symbol between two operands: digits, brackets or one-letter variables. */
+const OPERATOR_PATTERN =
+  /(?:\d|\)|(?<![\p{L}\p{N}])\p{L}(?![\p{L}\p{N}]))\s*([-+−–*×·/÷^=<>≤≥])\s*(?=\d|\(|\p{L}(?![\p{L}\p{N}]))/gu;
+
+/** `6 x 7`, `1920x1080`: a letter x between two numbers is a multiplication sign. */
+const TIMES_SIGN_PATTERN = /(?<=\d)\s*[xX]\s*(?=\d)/g;
+
+/**
+ * Arithmetic operators of a prompt as signs: symbols between operands (`2 + 2`, `x*y`, `a ≤ b`)
+ * and operator words next to a number (`12 divided by 4`, `two plus two`, `to the power of 3`).
+ * Tokens drop the symbols, so without this `2 + 2` and `2 * 2` would be the same prompt.
+ */
+function extractOperators(text: string, tokens: readonly string[]): string[] {
+  const operators: string[] = [];
+  for (const match of text.matchAll(OPERATOR_PATTERN)) {
+    const sign = OPERATOR_SYMBOLS[match[1] ?? ''];
+    if (sign !== undefined) operators.push(sign);
+  }
+  for (const _match of text.matchAll(TIMES_SIGN_PATTERN)) operators.push('×');
+  const isNumeric = (token: string | undefined) =>
+    token !== undefined && (/\d/.test(token) || token in NUMBER_WORDS);
+  tokens.forEach((token, index) => {
+    const sign = OPERATOR_WORDS[token];
+    if (sign === undefined) return;
+    let next = index + 1;
+    while (tokens[next] === 'by' || tokens[next] === 'of') next++;
+    if (isNumeric(tokens[index - 1]) || isNumeric(tokens[next])) operators.push(sign);
+  });
+  return operators;
+}
+
 function canonicalDigits(digits: string): string {
   if (!/^\d+(\.\d+)?$/.test(digits)) return digits; // versions like 1.2.3 compare as written
   const [integer = '0', fraction] = digits.split('.');
@@ -448,8 +540,13 @@ function extractCategoryWords(tokens: readonly string[]): Map<string, string[]> 
   const found = new Map<string, string[]>();
   for (let index = 0; index < tokens.length; index++) {
     for (const length of [3, 2, 1]) {
-      const phrase = tokens.slice(index, index + length).join(' ');
-      const category = CATEGORY_BY_PHRASE.get(phrase);
+      let phrase = tokens.slice(index, index + length).join(' ');
+      let category = CATEGORY_BY_PHRASE.get(phrase);
+      if (category === undefined && length === 1) {
+        // `Sundays` is `Sunday`, `Fridays` is `Friday`.
+        phrase = foldPlural(phrase);
+        category = CATEGORY_BY_PHRASE.get(phrase);
+      }
       if (category === undefined || (length > 1 && index + length > tokens.length)) continue;
       // `the second` is an ordinal (the number guard's), not the unit of time.
       if (phrase === 'second' && tokens[index - 1] === 'the') continue;

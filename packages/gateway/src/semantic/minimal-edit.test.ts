@@ -47,6 +47,27 @@ describe('describeMinimalEdit', () => {
     ).toBeNull();
   });
 
+  it('vetoes a particle swapped for its opposite, and passes a compound written apart', () => {
+    expect(edit('Turn on the lights in the kitchen', 'Turn off the lights in the kitchen')).toBe(
+      'words differ: on vs off',
+    );
+    expect(edit('How do I log in?', 'How do I log out?')).toBe('words differ: in vs out');
+    expect(edit('Scale the cluster up', 'Scale the cluster down')).toBe('words differ: up vs down');
+    expect(edit('How do I log in to my account?', 'how do i login to my account')).toBeNull();
+  });
+
+  it('vetoes an added word that asks for another quantity', () => {
+    expect(edit('What is the square of 16?', 'What is the square root of 16?')).toBe(
+      'words differ: none vs root',
+    );
+    expect(edit('What is the average price?', 'What is the price?')).toBe(
+      'words differ: average vs none',
+    );
+    expect(
+      edit('What is the capital of France?', 'What is the capital city of France?'),
+    ).toBeNull();
+  });
+
   it('leaves numbers to the number guard', () => {
     expect(edit('List the 2nd item', 'list the second item')).toBeNull();
   });

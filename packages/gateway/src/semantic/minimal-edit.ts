@@ -2,8 +2,10 @@ import {
   FUNCTION_WORDS,
   MULTIPLIER_WORDS,
   NUMBER_WORDS,
+  OPPOSITE_PARTICLES,
   OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
+  QUANTITY_MODIFIERS,
   SCALE_WORDS,
   SYNONYM_GROUPS,
 } from './guard-lexicon';
@@ -43,7 +45,12 @@ export function describeMinimalEdit(
   // Words that moved (unmatched on both sides) are the order guard's business, not an edit.
   const movedCached = countWords(hunks.flatMap((hunk) => hunk.incoming));
   const movedIncoming = countWords(hunks.flatMap((hunk) => hunk.cached));
-  const edits: { cached: string[]; incoming: string[] }[] = [];
+  const edits: {
+    cached: string[];
+    incoming: string[];
+    changedCached: string[];
+    changedIncoming: string[];
+  }[] = [];
   let changedCached = 0;
   let changedIncoming = 0;
   let editedCached = 0;
@@ -57,7 +64,12 @@ export function describeMinimalEdit(
     const contentRight = right.filter(isContentWord);
     editedCached += contentLeft.length;
     editedIncoming += contentRight.length;
-    edits.push({ cached: contentLeft, incoming: contentRight });
+    edits.push({
+      cached: contentLeft,
+      incoming: contentRight,
+      changedCached: left,
+      changedIncoming: right,
+    });
   }
   if (
     changedCached > MAX_CHANGED_TOKENS ||
@@ -68,6 +80,19 @@ export function describeMinimalEdit(
     return null;
   }
   for (const edit of edits) {
+    // A compound written apart or joined (`log in` / `login`, `set up` / `setup`).
+    if (edit.changedCached.join('') === edit.changedIncoming.join('')) continue;
+    const particles = describeParticleFlip(edit.changedCached, edit.changedIncoming);
+    if (particles !== null) return particles;
+    // An added or dropped word that asks for another quantity (`square` / `square root`).
+    const added =
+      edit.cached.length === 0 ? edit.incoming : edit.incoming.length === 0 ? edit.cached : [];
+    const modifier = added.find((word) => QUANTITY_MODIFIERS.has(word));
+    if (modifier !== undefined) {
+      return edit.cached.length === 0
+        ? `words differ: none vs ${modifier}`
+        : `words differ: ${modifier} vs none`;
+    }
     const left = edit.cached.filter(
       (word) => !edit.incoming.some((other) => areInterchangeable(word, other)),
     );
@@ -76,6 +101,23 @@ export function describeMinimalEdit(
     );
     if (left.length > 0 && right.length > 0) {
       return `words differ: ${left.join(' ')} vs ${right.join(' ')}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * `words differ: on vs off` when one side of an edit has a particle and the other its opposite
+ * (`turn on` / `turn off`, `log in` / `log out`); otherwise `null`.
+ */
+function describeParticleFlip(
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  for (const word of cached) {
+    const opposite = OPPOSITE_PARTICLES.get(word);
+    if (opposite !== undefined && incoming.includes(opposite) && !incoming.includes(word)) {
+      return `words differ: ${word} vs ${opposite}`;
     }
   }
   return null;
