@@ -130,7 +130,8 @@ export const OPPOSITE_PARTICLES: ReadonlyMap<string, string> = new Map([
 
 /**
  * Words that, added to an otherwise identical prompt, ask for another quantity (`the square of 16`
- * / `the square root of 16`, `the inverse of the matrix`, `the average price`). Most added words
+ * / `the square root of 16`, `the inverse of the matrix`, `the average price`, `the index of the
+ * maximum`). Most added words
  * only reword a question (`the capital city of France`), so the minimal-edit guard lets insertions
  * through but for these.
  */
@@ -159,6 +160,12 @@ export const QUANTITY_MODIFIERS: ReadonlySet<string> = new Set([
   'remainder',
   'percentage',
   'ratio',
+  'index',
+  'indices',
+  'position',
+  'count',
+  'length',
+  'sum',
 ]);
 
 /** Words that negate what follows; `n't` and `cannot` already arrive here as `not`. */

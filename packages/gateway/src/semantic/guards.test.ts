@@ -67,6 +67,18 @@ describe('checkPromptGuards', () => {
     expect(checkPromptGuards('What is 6 times 7?', 'what is 6x7')).toBeNull();
     expect(checkPromptGuards('What is 12 divided by 4?', 'What is 12 / 4?')).toBeNull();
     expect(checkPromptGuards('What times does it open?', 'When does it open?')).toBeNull();
+    expect(checkPromptGuards('Solve 2x + 3 = 7', 'Solve 2x - 3 = 7')?.detail).toBe(
+      'operators differ: + vs -',
+    );
+  });
+
+  it('vetoes an amount that loses its unit', () => {
+    expect(checkPromptGuards('Set the timeout to 30 seconds', 'Set the timeout to 30')).toEqual({
+      guard: 'number',
+      detail: 'amounts differ: 30 second vs 30',
+    });
+    expect(checkPromptGuards('Run 5km', 'Run 5 km')).toBeNull();
+    expect(checkPromptGuards('Wait 3 days', 'Wait three days')).toBeNull();
   });
 
   it('vetoes two phrases swapped around the same words', () => {

@@ -95,7 +95,8 @@ const GUARD_CHECKS: Readonly<
 > = {
   number: (cached, incoming) =>
     describeDifference('numbers', cached.numbers, incoming.numbers) ??
-    describeDifference('operators', cached.operators, incoming.operators),
+    describeDifference('operators', cached.operators, incoming.operators) ??
+    describeDroppedUnit(cached.amountUnits, incoming.amountUnits),
   negation: (cached, incoming) =>
     describeDifference('negations', cached.negations, incoming.negations) ??
     describeOppositeConflict(cached.opposites, incoming.opposites),
@@ -280,6 +281,8 @@ class PromptFacts {
   readonly numbers: string[];
   /** Arithmetic operators between operands, as signs (`plus` and `+` are both `+`). */
   readonly operators: string[];
+  /** Each number written in digits, with the units written right after it (none: bare). */
+  readonly amountUnits: Map<string, Set<string>>;
   readonly negations: string[];
   readonly opposites: OppositeOccurrence[];
   readonly categoryWords: Map<string, string[]>;
@@ -299,6 +302,7 @@ class PromptFacts {
     this.tokenSet = new Set(this.tokens);
     this.numbers = extractNumbers(this.tokens);
     this.operators = extractOperators(nfkc, this.tokens);
+    this.amountUnits = extractAmountUnits(this.tokens);
     this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
     this.opposites = extractOpposites(this.tokens);
     this.categoryWords = extractCategoryWords(this.tokens);
@@ -419,9 +423,9 @@ function extractNumbers(tokens: readonly string[]): string[] {
   return numbers;
 }
 
-/** An operator symbol between two operands: digits, brackets or one-letter variables. */
+/** An operator symbol between two operands: digits, brackets or one-letter variables (`2x`). */
 const OPERATOR_PATTERN =
-  /(?:\d|\)|(?<![\p{L}\p{N}])\p{L}(?![\p{L}\p{N}]))\s*([-+−–*×·/÷^=<>≤≥])\s*(?=\d|\(|\p{L}(?![\p{L}\p{N}]))/gu;
+  /(?:\d|\)|(?<!\p{L})\p{L}(?![\p{L}\p{N}]))\s*([-+−–*×·/÷^=<>≤≥])\s*(?=\d|\(|\p{L}(?![\p{L}\p{N}]))/gu;
 
 /** `6 x 7`, `1920x1080`: a letter x between two numbers is a multiplication sign. */
 const TIMES_SIGN_PATTERN = /(?<=\d)\s*[xX]\s*(?=\d)/g;
@@ -448,6 +452,47 @@ function extractOperators(text: string, tokens: readonly string[]): string[] {
     if (isNumeric(tokens[index - 1]) || isNumeric(tokens[next])) operators.push(sign);
   });
   return operators;
+}
+
+/**
+ * The units written after each number (`30 seconds`, `5km`), plurals folded; a number written
+ * without one maps to an empty set, unless another occurrence of it has a unit.
+ */
+function extractAmountUnits(tokens: readonly string[]): Map<string, Set<string>> {
+  const units = new Map<string, Set<string>>();
+  const unitOf = (word: string | undefined) =>
+    word !== undefined && CATEGORY_BY_PHRASE.get(word) === 'units' ? foldPlural(word) : undefined;
+  tokens.forEach((token, index) => {
+    const amount = /^(\d+(?:\.\d+)?)(\p{L}*)$/u.exec(token);
+    if (amount === null) return;
+    const number = canonicalDigits(amount[1] ?? '');
+    const found = units.get(number) ?? new Set<string>();
+    const unit = amount[2] ? unitOf(amount[2]) : unitOf(tokens[index + 1]);
+    if (unit !== undefined) found.add(unit);
+    units.set(number, found);
+  });
+  return units;
+}
+
+/**
+ * `amounts differ: 30 second vs 30` when a number both prompts hold has a unit in one and none in
+ * the other (`Set the timeout to 30 seconds` / `… to 30`); otherwise `null`. A different unit is the
+ * entity guard's (`30 seconds` / `30 minutes`).
+ */
+function describeDroppedUnit(
+  cached: ReadonlyMap<string, ReadonlySet<string>>,
+  incoming: ReadonlyMap<string, ReadonlySet<string>>,
+): string | null {
+  for (const [number, cachedUnits] of cached) {
+    const incomingUnits = incoming.get(number);
+    if (incomingUnits === undefined || (cachedUnits.size === 0) === (incomingUnits.size === 0)) {
+      continue;
+    }
+    const show = (units: ReadonlySet<string>) =>
+      units.size === 0 ? number : [...units].map((unit) => `${number} ${unit}`).join(', ');
+    return `amounts differ: ${show(cachedUnits)} vs ${show(incomingUnits)}`;
+  }
+  return null;
 }
 
 function canonicalDigits(digits: string): string {
