@@ -96,6 +96,30 @@ describe('checkPromptGuards', () => {
     ).toBeNull();
   });
 
+  it('vetoes a movement named the other way round, however it is worded', () => {
+    expect(
+      checkPromptGuards(
+        'Can I copy the database from production to staging?',
+        'Is copying the database from staging to production allowed?',
+      ),
+    ).toEqual({
+      guard: 'order',
+      detail: 'directions differ: production → staging vs staging → production',
+    });
+    expect(
+      checkPromptGuards(
+        'Move the files to the archive from the inbox',
+        'Move files from the archive into the inbox',
+      )?.guard,
+    ).toBe('order');
+    expect(
+      checkPromptGuards(
+        'Can I copy the database from production to staging?',
+        'Is copying the database from production to staging allowed?',
+      ),
+    ).toBeNull();
+  });
+
   it('reads plural weekdays as the weekday', () => {
     expect(
       checkPromptGuards('Is the museum open on Sundays?', 'Is the museum open on Sunday?'),

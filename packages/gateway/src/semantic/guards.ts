@@ -55,10 +55,12 @@ export function isGuardName(name: string): name is GuardName {
  * differences; numbers and arithmetic operators, negations and opposites taken on different
  * sides, named entities, high-information words (languages, months, units, ...) and the parties'
  * roles, quoted text, code-like tokens, the order of such items (`English to French` is not
- * `French to English`) or of two swapped phrases (`the dog chases the cat`), and one or two content
- * words substituted in an otherwise identical sentence (`termination for cause` is not
- * `termination for convenience`; `turn on` is not `turn off`; `square` is not `square root`) do. The L2 lookup calls it on the parts where two prompts
- * differ, so a shared document cannot make a guard fire, or keep one from firing.
+ * `French to English`, `from production to staging` is not `from staging to production`) or of two
+ * swapped phrases (`the dog chases the cat`), and one or two content words substituted in an
+ * otherwise identical sentence (`termination for cause` is not `termination for convenience`;
+ * `turn on` is not `turn off`; `square` is not `square root`) do. The L2 lookup calls it on the
+ * parts where two prompts differ, so a shared document cannot make a guard fire, or keep one from
+ * firing.
  *
  * Throws a `RangeError` for an unknown guard name, so a typo in configuration fails at start-up.
  *
@@ -139,6 +141,7 @@ const GUARD_CHECKS: Readonly<
     describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
   order: (cached, incoming) =>
     describeOrderDifference(cached.salientItems, incoming.salientItems) ??
+    describeReversedDirection(cached.directions, incoming.directions) ??
     describeSwappedSpans(cached.tokens, incoming.tokens),
   edit: (cached, incoming) => describeMinimalEdit(cached.tokens, incoming.tokens),
 };
@@ -165,6 +168,63 @@ function describeOrderDifference(
   const incomingOrder = incoming.filter((item) => sharedSet.has(item));
   if (shared.every((item, index) => incomingOrder[index] === item)) return null;
   return `word orders differ: ${shared.join(' → ')} vs ${incomingOrder.join(' → ')}`;
+}
+
+/** Words that name where a movement ends, paired with the `from` that names where it starts. */
+const DIRECTION_TARGETS: ReadonlySet<string> = new Set(['to', 'into', 'onto', 'towards', 'toward']);
+/** How far apart `from` and its `to` may stand, in tokens. */
+const DIRECTION_SPAN = 6;
+
+/**
+ * Movements a prompt names as `source → target`: the first content word after `from` and the first
+ * after the nearest `to`/`into`/`onto` on either side of it (`copy from production to staging`,
+ * `copy to staging from production`), plurals folded.
+ */
+function extractDirections(tokens: readonly string[]): string[] {
+  const contentAfter = (index: number) => {
+    for (let at = index + 1; at < tokens.length && at <= index + 3; at++) {
+      const word = tokens[at]!;
+      if (!FUNCTION_WORDS.has(word)) return foldPlural(word);
+    }
+    return undefined;
+  };
+  const directions: string[] = [];
+  tokens.forEach((token, index) => {
+    if (token !== 'from') return;
+    const source = contentAfter(index);
+    if (source === undefined) return;
+    for (let distance = 1; distance <= DIRECTION_SPAN; distance++) {
+      const target = [index + distance, index - distance].find((at) =>
+        DIRECTION_TARGETS.has(tokens[at] ?? ''),
+      );
+      if (target === undefined) continue;
+      const destination = contentAfter(target);
+      if (destination !== undefined && destination !== source) {
+        directions.push(`${source} → ${destination}`);
+      }
+      return;
+    }
+  });
+  return directions;
+}
+
+/**
+ * `directions differ: production → staging vs staging → production` when one prompt names a
+ * movement the other names the other way round, however each is worded (`Can I copy the data from
+ * production to staging?` / `Is copying it from staging to production allowed?`); otherwise `null`.
+ */
+function describeReversedDirection(
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  for (const direction of cached) {
+    const [source, destination] = direction.split(' → ');
+    const reversed = `${destination} → ${source}`;
+    if (incoming.includes(reversed) && !incoming.includes(direction)) {
+      return `directions differ: ${direction} vs ${reversed}`;
+    }
+  }
+  return null;
 }
 
 /**
@@ -291,6 +351,8 @@ class PromptFacts {
   readonly names: string[];
   readonly quotes: QuotedText[];
   readonly codeTokens: string[];
+  /** Movements the prompt names, `from` one thing `to` another (`production → staging`). */
+  readonly directions: string[];
   /** Numbers, names and category words in the order the prompt mentions them. */
   readonly salientItems: string[];
   private readonly caseFolded: string;
@@ -303,6 +365,7 @@ class PromptFacts {
     this.numbers = extractNumbers(this.tokens);
     this.operators = extractOperators(nfkc, this.tokens);
     this.amountUnits = extractAmountUnits(this.tokens);
+    this.directions = extractDirections(this.tokens);
     this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
     this.opposites = extractOpposites(this.tokens);
     this.categoryWords = extractCategoryWords(this.tokens);
