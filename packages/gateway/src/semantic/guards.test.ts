@@ -120,6 +120,24 @@ describe('checkPromptGuards', () => {
     ).toBeNull();
   });
 
+  it('vetoes opposite particles on the same word, however the prompts are worded', () => {
+    expect(
+      checkPromptGuards(
+        'When do items that are out of stock ship?',
+        'How fast do in-stock items ship?',
+      ),
+    ).toEqual({ guard: 'negation', detail: 'opposites differ: stock out vs stock in' });
+    expect(
+      checkPromptGuards(
+        'What does turning maintenance mode on do?',
+        'What happens when I turn maintenance mode off?',
+      )?.guard,
+    ).toBe('negation');
+    expect(
+      checkPromptGuards('How do I log in to my account?', 'How can I log in on my account?'),
+    ).toBeNull();
+  });
+
   it('reads plural weekdays as the weekday', () => {
     expect(
       checkPromptGuards('Is the museum open on Sundays?', 'Is the museum open on Sunday?'),

@@ -8,13 +8,14 @@ import {
   NUMBER_WORDS,
   OPERATOR_SYMBOLS,
   OPERATOR_WORDS,
+  OPPOSITE_PARTICLES,
   OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
   PARTY_ROLES,
   SCALE_WORDS,
   WORD_CATEGORIES,
 } from './guard-lexicon';
-import { describeMinimalEdit } from './minimal-edit';
+import { describeMinimalEdit, stemWord } from './minimal-edit';
 import type { GuardVeto } from './types';
 
 /** Every guard, in the order they are checked. */
@@ -101,7 +102,8 @@ const GUARD_CHECKS: Readonly<
     describeDroppedUnit(cached.amountUnits, incoming.amountUnits),
   negation: (cached, incoming) =>
     describeDifference('negations', cached.negations, incoming.negations) ??
-    describeOppositeConflict(cached.opposites, incoming.opposites),
+    describeOppositeConflict(cached.opposites, incoming.opposites) ??
+    describeParticleConflict(cached.particles, incoming.particles),
   entity: (cached, incoming) => {
     for (const category of Object.keys(WORD_CATEGORIES)) {
       const label = category.replace(/_/g, ' ');
@@ -345,6 +347,8 @@ class PromptFacts {
   readonly amountUnits: Map<string, Set<string>>;
   readonly negations: string[];
   readonly opposites: OppositeOccurrence[];
+  /** Opposable particles with the words they attach to, as `stem particle` (`stock in`). */
+  readonly particles: Set<string>;
   readonly categoryWords: Map<string, string[]>;
   /** Party roles (`buyer`, `licensee`), plurals folded, in order. */
   readonly roles: string[];
@@ -368,6 +372,7 @@ class PromptFacts {
     this.directions = extractDirections(this.tokens);
     this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
     this.opposites = extractOpposites(this.tokens);
+    this.particles = extractParticles(this.tokens);
     this.categoryWords = extractCategoryWords(this.tokens);
     this.roles = this.tokens.flatMap((token) => {
       const role = PARTY_ROLES.get(token);
@@ -633,6 +638,50 @@ function describeOppositeConflict(
         .map((occurrence) => occurrence.concept);
     const detail = describeDifference('opposites', onPair(cached), onPair(incoming));
     if (detail !== null) return detail;
+  }
+  return null;
+}
+
+/**
+ * Each opposable particle (`on`, `off`, `in`, `out`, `up`, `down`) with the content words on either
+ * side of it, stemmed: `turn the lights on` gives `turn on` and `light on`; `items out of stock`
+ * gives `item out` and `stock out`.
+ */
+function extractParticles(tokens: readonly string[]): Set<string> {
+  const particles = new Set<string>();
+  const nearestContent = (index: number, step: 1 | -1) => {
+    for (let at = index + step, seen = 0; at >= 0 && at < tokens.length && seen < 3; at += step) {
+      const word = tokens[at]!;
+      if (OPPOSITE_PARTICLES.has(word)) return undefined;
+      if (!FUNCTION_WORDS.has(word)) return stemWord(word);
+      seen++;
+    }
+    return undefined;
+  };
+  tokens.forEach((token, index) => {
+    if (!OPPOSITE_PARTICLES.has(token)) return;
+    for (const anchor of [nearestContent(index, -1), nearestContent(index, 1)]) {
+      if (anchor !== undefined) particles.add(`${anchor} ${token}`);
+    }
+  });
+  return particles;
+}
+
+/**
+ * `opposites differ: stock in vs stock out` when the prompts attach opposite particles to the same
+ * word (`items in stock` / `items out of stock`, `turn the lights on` / `turning off the lights`)
+ * and neither attaches the other's; otherwise `null`.
+ */
+function describeParticleConflict(
+  cached: ReadonlySet<string>,
+  incoming: ReadonlySet<string>,
+): string | null {
+  for (const attached of cached) {
+    const [anchor, particle] = attached.split(' ');
+    const flipped = `${anchor} ${OPPOSITE_PARTICLES.get(particle ?? '')}`;
+    if (incoming.has(flipped) && !incoming.has(attached) && !cached.has(flipped)) {
+      return `opposites differ: ${attached} vs ${flipped}`;
+    }
   }
   return null;
 }

@@ -217,7 +217,7 @@ const SUFFIXES = [
 ] as const;
 
 /** A crude suffix-stripping stem: enough to tell inflections apart from different words. */
-function stemWord(word: string): string {
+export function stemWord(word: string): string {
   let stem = word;
   for (const suffix of SUFFIXES) {
     if (stem.length - suffix.length >= 3 && stem.endsWith(suffix)) {
