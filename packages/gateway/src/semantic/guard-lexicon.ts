@@ -115,17 +115,72 @@ export const OPERATOR_WORDS: Readonly<Record<string, string>> = createWordTable(
 });
 
 /**
- * Particles that turn a verb into its opposite (`turn on` / `turn off`, `log in` / `log out`,
- * `scale up` / `scale down`). They are function words everywhere else, so only the minimal-edit
- * guard reads them: substituted for each other in an otherwise identical prompt.
+ * Particles that turn a verb or a place into its opposite (`turn on` / `turn off`, `log in` /
+ * `log out`, `scale up` / `scale down`, `in the EU` / `outside the EU`), each mapped to its side:
+ * `on`, `off`, `in`, `out`, `up` or `down`. They are function words everywhere else, so only the
+ * particle checks read them.
  */
-export const OPPOSITE_PARTICLES: ReadonlyMap<string, string> = new Map([
+export const PARTICLE_SIDES: ReadonlyMap<string, string> = new Map([
+  ['on', 'on'],
+  ['off', 'off'],
+  ['in', 'in'],
+  ['inside', 'in'],
+  ['within', 'in'],
+  ['out', 'out'],
+  ['outside', 'out'],
+  ['up', 'up'],
+  ['down', 'down'],
+]);
+
+/** The opposite of each side of `PARTICLE_SIDES`. */
+export const OPPOSITE_PARTICLE_SIDES: ReadonlyMap<string, string> = new Map([
   ['on', 'off'],
   ['off', 'on'],
   ['in', 'out'],
   ['out', 'in'],
   ['up', 'down'],
   ['down', 'up'],
+]);
+
+/**
+ * Words that place a period relative to now, by what they mean: `last week` is not `this week` nor
+ * `next week`.
+ */
+export const RELATIVE_TIME_WORDS: Readonly<Record<string, string>> = createWordTable({
+  this: 'this',
+  current: 'this',
+  last: 'last',
+  previous: 'last',
+  past: 'last',
+  prior: 'last',
+  next: 'next',
+  coming: 'next',
+  following: 'next',
+  upcoming: 'next',
+});
+
+/** Periods that `RELATIVE_TIME_WORDS` place (weekdays and months count too). */
+export const RELATIVE_PERIODS: ReadonlySet<string> = new Set([
+  'day',
+  'night',
+  'morning',
+  'afternoon',
+  'evening',
+  'week',
+  'weekend',
+  'month',
+  'quarter',
+  'year',
+  'season',
+  'semester',
+  'term',
+  'decade',
+  'century',
+  'time',
+  'session',
+  'release',
+  'version',
+  'sprint',
 ]);
 
 /**

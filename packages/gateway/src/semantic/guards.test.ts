@@ -138,6 +138,37 @@ describe('checkPromptGuards', () => {
     ).toBeNull();
   });
 
+  it('vetoes a period placed differently relative to now', () => {
+    expect(
+      checkPromptGuards('Which users signed up last week?', 'Which users signed up this week?'),
+    ).toEqual({ guard: 'entity', detail: 'relative times differ: last week vs this week' });
+    expect(checkPromptGuards('Show the next 7 days', 'Show the past 7 days')?.guard).toBe('entity');
+    expect(checkPromptGuards('Is it open next Monday?', 'Is it open this Monday?')?.guard).toBe(
+      'entity',
+    );
+    expect(
+      checkPromptGuards(
+        'Which users signed up last week?',
+        'Which users registered in the previous week?',
+      ),
+    ).toBeNull();
+  });
+
+  it('reads outside and within as particles', () => {
+    expect(
+      checkPromptGuards(
+        'Is the service available in the EU?',
+        'Is the service available outside the EU?',
+      )?.guard,
+    ).toBe('negation');
+    expect(
+      checkPromptGuards(
+        'Do you deliver within the city?',
+        'Is delivery available outside the city?',
+      )?.guard,
+    ).toBe('negation');
+  });
+
   it('reads plural weekdays as the weekday', () => {
     expect(
       checkPromptGuards('Is the museum open on Sundays?', 'Is the museum open on Sunday?'),

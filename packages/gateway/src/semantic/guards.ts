@@ -8,10 +8,13 @@ import {
   NUMBER_WORDS,
   OPERATOR_SYMBOLS,
   OPERATOR_WORDS,
-  OPPOSITE_PARTICLES,
+  OPPOSITE_PARTICLE_SIDES,
   OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
+  PARTICLE_SIDES,
   PARTY_ROLES,
+  RELATIVE_PERIODS,
+  RELATIVE_TIME_WORDS,
   SCALE_WORDS,
   WORD_CATEGORIES,
 } from './guard-lexicon';
@@ -114,6 +117,8 @@ const GUARD_CHECKS: Readonly<
         : describeDifference(label, cachedWords, incomingWords);
       if (detail !== null) return detail;
     }
+    const relative = describeRelativeTimeConflict(cached.relativeTimes, incoming.relativeTimes);
+    if (relative !== null) return relative;
     // Parties count when both prompts name some, as sets: leaving the party out can be a
     // rewording, naming another (`buyer` / `supplier`) or one more is another question.
     if (cached.roles.length > 0 && incoming.roles.length > 0) {
@@ -170,6 +175,51 @@ function describeOrderDifference(
   const incomingOrder = incoming.filter((item) => sharedSet.has(item));
   if (shared.every((item, index) => incomingOrder[index] === item)) return null;
   return `word orders differ: ${shared.join(' → ')} vs ${incomingOrder.join(' → ')}`;
+}
+
+/**
+ * Periods a prompt places relative to now (`last week`, `next Monday`, `the past 7 days`, `this
+ * quarter`), each with the meanings placing it: `this`, `last` or `next`.
+ */
+function extractRelativeTimes(tokens: readonly string[]): Map<string, Set<string>> {
+  const placed = new Map<string, Set<string>>();
+  tokens.forEach((token, index) => {
+    const meaning = RELATIVE_TIME_WORDS[token];
+    if (meaning === undefined) return;
+    let at = index + 1;
+    // `the last 7 days`, `the next three weeks`
+    while (at < index + 3 && (/\d/.test(tokens[at] ?? '') || (tokens[at] ?? '') in NUMBER_WORDS))
+      at++;
+    const word = tokens[at];
+    if (word === undefined) return;
+    const period = foldPlural(word);
+    const category = CATEGORY_BY_PHRASE.get(word) ?? CATEGORY_BY_PHRASE.get(period);
+    if (!RELATIVE_PERIODS.has(period) && category !== 'weekdays' && category !== 'months') return;
+    placed.set(period, (placed.get(period) ?? new Set()).add(meaning));
+  });
+  return placed;
+}
+
+/**
+ * `relative times differ: last week vs this week` when both prompts place one period differently
+ * relative to now; otherwise `null`.
+ */
+function describeRelativeTimeConflict(
+  cached: ReadonlyMap<string, ReadonlySet<string>>,
+  incoming: ReadonlyMap<string, ReadonlySet<string>>,
+): string | null {
+  for (const [period, cachedMeanings] of cached) {
+    const incomingMeanings = incoming.get(period);
+    if (incomingMeanings === undefined) continue;
+    const same =
+      cachedMeanings.size === incomingMeanings.size &&
+      [...cachedMeanings].every((meaning) => incomingMeanings.has(meaning));
+    if (same) continue;
+    const show = (meanings: ReadonlySet<string>) =>
+      [...meanings].map((meaning) => `${meaning} ${period}`).join(', ');
+    return `relative times differ: ${show(cachedMeanings)} vs ${show(incomingMeanings)}`;
+  }
+  return null;
 }
 
 /** Words that name where a movement ends, paired with the `from` that names where it starts. */
@@ -355,6 +405,8 @@ class PromptFacts {
   readonly names: string[];
   readonly quotes: QuotedText[];
   readonly codeTokens: string[];
+  /** Periods placed relative to now, as `period → meaning` (`week → last`). */
+  readonly relativeTimes: Map<string, Set<string>>;
   /** Movements the prompt names, `from` one thing `to` another (`production → staging`). */
   readonly directions: string[];
   /** Numbers, names and category words in the order the prompt mentions them. */
@@ -370,6 +422,7 @@ class PromptFacts {
     this.operators = extractOperators(nfkc, this.tokens);
     this.amountUnits = extractAmountUnits(this.tokens);
     this.directions = extractDirections(this.tokens);
+    this.relativeTimes = extractRelativeTimes(this.tokens);
     this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
     this.opposites = extractOpposites(this.tokens);
     this.particles = extractParticles(this.tokens);
@@ -652,16 +705,17 @@ function extractParticles(tokens: readonly string[]): Set<string> {
   const nearestContent = (index: number, step: 1 | -1) => {
     for (let at = index + step, seen = 0; at >= 0 && at < tokens.length && seen < 3; at += step) {
       const word = tokens[at]!;
-      if (OPPOSITE_PARTICLES.has(word)) return undefined;
+      if (PARTICLE_SIDES.has(word)) return undefined;
       if (!FUNCTION_WORDS.has(word)) return stemWord(word);
       seen++;
     }
     return undefined;
   };
   tokens.forEach((token, index) => {
-    if (!OPPOSITE_PARTICLES.has(token)) return;
+    const side = PARTICLE_SIDES.get(token);
+    if (side === undefined) return;
     for (const anchor of [nearestContent(index, -1), nearestContent(index, 1)]) {
-      if (anchor !== undefined) particles.add(`${anchor} ${token}`);
+      if (anchor !== undefined) particles.add(`${anchor} ${side}`);
     }
   });
   return particles;
@@ -678,7 +732,7 @@ function describeParticleConflict(
 ): string | null {
   for (const attached of cached) {
     const [anchor, particle] = attached.split(' ');
-    const flipped = `${anchor} ${OPPOSITE_PARTICLES.get(particle ?? '')}`;
+    const flipped = `${anchor} ${OPPOSITE_PARTICLE_SIDES.get(particle ?? '')}`;
     if (incoming.has(flipped) && !incoming.has(attached) && !cached.has(flipped)) {
       return `opposites differ: ${attached} vs ${flipped}`;
     }

@@ -2,9 +2,10 @@ import {
   FUNCTION_WORDS,
   MULTIPLIER_WORDS,
   NUMBER_WORDS,
-  OPPOSITE_PARTICLES,
+  OPPOSITE_PARTICLE_SIDES,
   OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
+  PARTICLE_SIDES,
   QUANTITY_MODIFIERS,
   SCALE_WORDS,
   SYNONYM_GROUPS,
@@ -114,10 +115,16 @@ function describeParticleFlip(
   cached: readonly string[],
   incoming: readonly string[],
 ): string | null {
-  for (const word of cached) {
-    const opposite = OPPOSITE_PARTICLES.get(word);
-    if (opposite !== undefined && incoming.includes(opposite) && !incoming.includes(word)) {
-      return `words differ: ${word} vs ${opposite}`;
+  const sides = (words: readonly string[]) =>
+    new Set(words.flatMap((word) => PARTICLE_SIDES.get(word) ?? []));
+  const cachedSides = sides(cached);
+  const incomingSides = sides(incoming);
+  for (const side of cachedSides) {
+    const opposite = OPPOSITE_PARTICLE_SIDES.get(side)!;
+    if (incomingSides.has(opposite) && !incomingSides.has(side) && !cachedSides.has(opposite)) {
+      const word = (words: readonly string[], wanted: string) =>
+        words.find((candidate) => PARTICLE_SIDES.get(candidate) === wanted);
+      return `words differ: ${word(cached, side)} vs ${word(incoming, opposite)}`;
     }
   }
   return null;
