@@ -1,0 +1,527 @@
+/**
+ * What the semantic guards compare, read once from each prompt: its tokens, numbers and operators,
+ * negations, opposites and particles, category words, names, quotes, code tokens, directions and
+ * relative times. `guards.ts` compares two prompts' facts.
+ */
+import { foldCase, tokenizeText } from '../embed/normalize-text';
+import {
+  FUNCTION_WORDS,
+  MONTH_CONTEXT_WORDS,
+  MULTIPLIER_WORDS,
+  NEGATION_WORDS,
+  NUMBER_WORDS,
+  OPERATOR_SYMBOLS,
+  OPERATOR_WORDS,
+  OPPOSITE_WORDS_BY_TOKEN,
+  ORDINAL_WORDS,
+  PARTICLE_SIDES,
+  PARTY_ROLES,
+  RELATIVE_PERIODS,
+  RELATIVE_TIME_WORDS,
+  SCALE_WORDS,
+  WORD_CATEGORIES,
+} from './guard-lexicon';
+import { stemWord } from './minimal-edit';
+
+interface QuotedText {
+  text: string;
+  /** Backticked text is code and compared case-sensitively; quotes compare case-insensitively. */
+  caseSensitive: boolean;
+}
+
+/** What the guards compare, extracted once per prompt. */
+export class PromptFacts {
+  readonly tokens: string[];
+  readonly tokenSet: ReadonlySet<string>;
+  readonly numbers: string[];
+  /** Arithmetic operators between operands, as signs (`plus` and `+` are both `+`). */
+  readonly operators: string[];
+  /** Each number written in digits, with the units written right after it (none: bare). */
+  readonly amountUnits: Map<string, Set<string>>;
+  readonly negations: string[];
+  readonly opposites: OppositeOccurrence[];
+  /** Opposable particles with the words they attach to, as `stem particle` (`stock in`). */
+  readonly particles: Set<string>;
+  readonly categoryWords: Map<string, string[]>;
+  /** Party roles (`buyer`, `licensee`), plurals folded, in order. */
+  readonly roles: string[];
+  readonly names: string[];
+  readonly quotes: QuotedText[];
+  readonly codeTokens: string[];
+  /** Periods placed relative to now, as `period → meaning` (`week → last`). */
+  readonly relativeTimes: Map<string, Set<string>>;
+  /** Movements the prompt names, `from` one thing `to` another (`production → staging`). */
+  readonly directions: string[];
+  /** Numbers, names and category words in the order the prompt mentions them. */
+  readonly salientItems: string[];
+  private readonly caseFolded: string;
+  private readonly whitespaceCollapsed: string;
+
+  constructor(text: string) {
+    const nfkc = text.normalize('NFKC');
+    this.tokens = tokenizeText(nfkc);
+    this.tokenSet = new Set(this.tokens);
+    this.numbers = extractNumbers(this.tokens);
+    this.operators = extractOperators(nfkc, this.tokens);
+    this.amountUnits = extractAmountUnits(this.tokens);
+    this.directions = extractDirections(this.tokens);
+    this.relativeTimes = extractRelativeTimes(this.tokens);
+    this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
+    this.opposites = extractOpposites(this.tokens);
+    this.particles = extractParticles(this.tokens);
+    this.categoryWords = extractCategoryWords(this.tokens);
+    this.roles = this.tokens.flatMap((token) => {
+      const role = PARTY_ROLES.get(token);
+      return role === undefined ? [] : [role];
+    });
+    this.names = extractNames(nfkc);
+    this.quotes = extractQuotes(nfkc);
+    this.codeTokens = extractCodeTokens(nfkc);
+    const salient = new Set(this.names);
+    for (const words of this.categoryWords.values()) {
+      for (const phrase of words) for (const word of phrase.split(' ')) salient.add(word);
+    }
+    this.salientItems = this.tokens.flatMap((token) => {
+      const role = PARTY_ROLES.get(token);
+      if (role !== undefined) return [role];
+      return salient.has(token) || /\d/.test(token) ? [token] : [];
+    });
+    this.whitespaceCollapsed = nfkc.replace(/\s+/g, ' ');
+    this.caseFolded = foldCase(this.whitespaceCollapsed);
+  }
+
+  /** Whether this prompt contains the quoted text, quoted or not. */
+  containsQuote(quote: QuotedText): boolean {
+    return quote.caseSensitive
+      ? this.whitespaceCollapsed.includes(quote.text)
+      : this.caseFolded.includes(foldCase(quote.text));
+  }
+}
+
+/**
+ * Periods a prompt places relative to now (`last week`, `next Monday`, `the past 7 days`, `this
+ * quarter`), each with the meanings placing it: `this`, `last` or `next`.
+ */
+function extractRelativeTimes(tokens: readonly string[]): Map<string, Set<string>> {
+  const placed = new Map<string, Set<string>>();
+  tokens.forEach((token, index) => {
+    const meaning = RELATIVE_TIME_WORDS[token];
+    if (meaning === undefined) return;
+    let at = index + 1;
+    // `the last 7 days`, `the next three weeks`
+    while (at < index + 3 && (/\d/.test(tokens[at] ?? '') || (tokens[at] ?? '') in NUMBER_WORDS))
+      at++;
+    const word = tokens[at];
+    if (word === undefined) return;
+    const period = foldPlural(word);
+    const category = CATEGORY_BY_PHRASE.get(word) ?? CATEGORY_BY_PHRASE.get(period);
+    if (!RELATIVE_PERIODS.has(period) && category !== 'weekdays' && category !== 'months') return;
+    placed.set(period, (placed.get(period) ?? new Set()).add(meaning));
+  });
+  return placed;
+}
+
+/** Words that name where a movement ends, paired with the `from` that names where it starts. */
+const DIRECTION_TARGETS: ReadonlySet<string> = new Set(['to', 'into', 'onto', 'towards', 'toward']);
+
+/** How far apart `from` and its `to` may stand, in tokens. */
+const DIRECTION_SPAN = 6;
+
+/**
+ * Movements a prompt names as `source → target`: the first content word after `from` and the first
+ * after the nearest `to`/`into`/`onto` on either side of it (`copy from production to staging`,
+ * `copy to staging from production`), plurals folded.
+ */
+function extractDirections(tokens: readonly string[]): string[] {
+  const contentAfter = (index: number) => {
+    for (let at = index + 1; at < tokens.length && at <= index + 3; at++) {
+      const word = tokens[at]!;
+      if (!FUNCTION_WORDS.has(word)) return foldPlural(word);
+    }
+    return undefined;
+  };
+  const directions: string[] = [];
+  tokens.forEach((token, index) => {
+    if (token !== 'from') return;
+    const source = contentAfter(index);
+    if (source === undefined) return;
+    for (let distance = 1; distance <= DIRECTION_SPAN; distance++) {
+      const target = [index + distance, index - distance].find((at) =>
+        DIRECTION_TARGETS.has(tokens[at] ?? ''),
+      );
+      if (target === undefined) continue;
+      const destination = contentAfter(target);
+      if (destination !== undefined && destination !== source) {
+        directions.push(`${source} → ${destination}`);
+      }
+      return;
+    }
+  });
+  return directions;
+}
+
+/** `days` → `day`, `inches` → `inch`: one unit, however many of it. */
+export function foldPlural(word: string): string {
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (/(ch|sh|x)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && word.length > 3) return word.slice(0, -1);
+  return word;
+}
+
+const NUMBER_IN_TOKEN = /\d+(?:\.\d+)*/g;
+
+/**
+ * Canonical numbers of a prompt: digits with thousands separators and leading zeros dropped, `%`,
+ * a currency symbol or an ordinal mark kept (`15%`, `$100`, `3rd`), spelled-out numbers converted
+ * (`twenty five` → `25`, `3 million` → `3000000`, `third` → `3rd`, `percent` → `%`).
+ */
+function extractNumbers(tokens: readonly string[]): string[] {
+  const numbers: string[] = [];
+  let spelled: { total: number; current: number } | undefined;
+  const flushSpelled = () => {
+    if (spelled !== undefined) numbers.push(String(spelled.total + spelled.current));
+    spelled = undefined;
+  };
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
+    const previous = tokens[index - 1];
+    const wordValue = NUMBER_WORDS[token];
+    const scale = SCALE_WORDS[token];
+    if (wordValue !== undefined) {
+      spelled ??= { total: 0, current: 0 };
+      spelled.current += wordValue;
+      continue;
+    }
+    if (scale !== undefined) {
+      if (spelled !== undefined) {
+        if (scale === 100) spelled.current = (spelled.current || 1) * 100;
+        else {
+          spelled.total += (spelled.current || 1) * scale;
+          spelled.current = 0;
+        }
+        continue;
+      }
+      const last = numbers.at(-1);
+      if (
+        last !== undefined &&
+        /^\d+(\.\d+)?$/.test(last) &&
+        previous !== undefined &&
+        /\d$/.test(previous)
+      ) {
+        numbers[numbers.length - 1] = String(Number(last) * scale);
+        continue;
+      }
+      numbers.push(String(scale));
+      continue;
+    }
+    flushSpelled();
+    if (
+      (token === 'percent' || token === 'pct') &&
+      numbers.length > 0 &&
+      previous !== undefined &&
+      /\d$/.test(previous)
+    ) {
+      numbers[numbers.length - 1] = `${numbers.at(-1)}%`;
+      continue;
+    }
+    const quarter = /^q([1-4])$/.exec(token);
+    if (quarter) {
+      // `Q2` is `the second quarter`.
+      numbers.push(withOrdinalSuffix(Number(quarter[1])));
+      continue;
+    }
+    const ordinal =
+      ORDINAL_WORDS[token] ?? (token === 'second' && previous === 'the' ? 2 : undefined);
+    if (ordinal !== undefined) {
+      numbers.push(withOrdinalSuffix(ordinal));
+      continue;
+    }
+    const multiplier = MULTIPLIER_WORDS[token];
+    if (multiplier !== undefined) {
+      numbers.push(multiplier);
+      continue;
+    }
+    for (const match of token.matchAll(NUMBER_IN_TOKEN)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      let number = canonicalDigits(match[0]);
+      const before = token[start - 1];
+      if (before !== undefined && /[$€£¥₹₩₽₺₫₪¢]/u.test(before)) number = `${before}${number}`;
+      const after = token.slice(end);
+      if (after.startsWith('%')) number = `${number}%`;
+      else if (/^(st|nd|rd|th)$/.test(after)) number = withOrdinalSuffix(Number(match[0]));
+      numbers.push(number);
+    }
+  }
+  flushSpelled();
+  return numbers;
+}
+
+/** An operator symbol between two operands: digits, brackets or one-letter variables (`2x`). */
+const OPERATOR_PATTERN =
+  /(?:\d|\)|(?<!\p{L})\p{L}(?![\p{L}\p{N}]))\s*([-+−–*×·/÷^=<>≤≥])\s*(?=\d|\(|\p{L}(?![\p{L}\p{N}]))/gu;
+
+/** `6 x 7`, `1920x1080`: a letter x between two numbers is a multiplication sign. */
+const TIMES_SIGN_PATTERN = /(?<=\d)\s*[xX]\s*(?=\d)/g;
+
+/**
+ * Arithmetic operators of a prompt as signs: symbols between operands (`2 + 2`, `x*y`, `a ≤ b`)
+ * and operator words next to a number (`12 divided by 4`, `two plus two`, `to the power of 3`).
+ * Tokens drop the symbols, so without this `2 + 2` and `2 * 2` would be the same prompt.
+ */
+function extractOperators(text: string, tokens: readonly string[]): string[] {
+  const operators: string[] = [];
+  for (const match of text.matchAll(OPERATOR_PATTERN)) {
+    const sign = OPERATOR_SYMBOLS[match[1] ?? ''];
+    if (sign !== undefined) operators.push(sign);
+  }
+  for (const _match of text.matchAll(TIMES_SIGN_PATTERN)) operators.push('×');
+  const isNumeric = (token: string | undefined) =>
+    token !== undefined && (/\d/.test(token) || token in NUMBER_WORDS);
+  tokens.forEach((token, index) => {
+    const sign = OPERATOR_WORDS[token];
+    if (sign === undefined) return;
+    let next = index + 1;
+    while (tokens[next] === 'by' || tokens[next] === 'of') next++;
+    if (isNumeric(tokens[index - 1]) || isNumeric(tokens[next])) operators.push(sign);
+  });
+  return operators;
+}
+
+/**
+ * The units written after each number (`30 seconds`, `5km`), plurals folded; a number written
+ * without one maps to an empty set, unless another occurrence of it has a unit.
+ */
+function extractAmountUnits(tokens: readonly string[]): Map<string, Set<string>> {
+  const units = new Map<string, Set<string>>();
+  const unitOf = (word: string | undefined) =>
+    word !== undefined && CATEGORY_BY_PHRASE.get(word) === 'units' ? foldPlural(word) : undefined;
+  tokens.forEach((token, index) => {
+    const amount = /^(\d+(?:\.\d+)?)(\p{L}*)$/u.exec(token);
+    if (amount === null) return;
+    const number = canonicalDigits(amount[1] ?? '');
+    const found = units.get(number) ?? new Set<string>();
+    const unit = amount[2] ? unitOf(amount[2]) : unitOf(tokens[index + 1]);
+    if (unit !== undefined) found.add(unit);
+    units.set(number, found);
+  });
+  return units;
+}
+
+function canonicalDigits(digits: string): string {
+  if (!/^\d+(\.\d+)?$/.test(digits)) return digits; // versions like 1.2.3 compare as written
+  const [integer = '0', fraction] = digits.split('.');
+  const trimmedInteger = integer.replace(/^0+(?=\d)/, '');
+  const trimmedFraction = fraction?.replace(/0+$/, '');
+  return trimmedFraction ? `${trimmedInteger}.${trimmedFraction}` : trimmedInteger;
+}
+
+function withOrdinalSuffix(value: number): string {
+  const lastTwo = value % 100;
+  const suffix =
+    lastTwo >= 11 && lastTwo <= 13
+      ? 'th'
+      : value % 10 === 1
+        ? 'st'
+        : value % 10 === 2
+          ? 'nd'
+          : value % 10 === 3
+            ? 'rd'
+            : 'th';
+  return `${value}${suffix}`;
+}
+
+/** An opposite word in a prompt: its concept and the pair sides it stands on. */
+export interface OppositeOccurrence {
+  concept: string;
+  sides: readonly number[];
+}
+
+/** The opposite words a prompt uses, in order (one entry per occurrence). */
+function extractOpposites(tokens: readonly string[]): OppositeOccurrence[] {
+  return tokens.flatMap((token) => {
+    const word = OPPOSITE_WORDS_BY_TOKEN.get(token);
+    return word === undefined ? [] : [word];
+  });
+}
+
+/**
+ * Each opposable particle (`on`, `off`, `in`, `out`, `up`, `down`) with the content words on either
+ * side of it, stemmed: `turn the lights on` gives `turn on` and `light on`; `items out of stock`
+ * gives `item out` and `stock out`.
+ */
+function extractParticles(tokens: readonly string[]): Set<string> {
+  const particles = new Set<string>();
+  const nearestContent = (index: number, step: 1 | -1) => {
+    for (let at = index + step, seen = 0; at >= 0 && at < tokens.length && seen < 3; at += step) {
+      const word = tokens[at]!;
+      if (PARTICLE_SIDES.has(word)) return undefined;
+      if (!FUNCTION_WORDS.has(word)) return stemWord(word);
+      seen++;
+    }
+    return undefined;
+  };
+  tokens.forEach((token, index) => {
+    const side = PARTICLE_SIDES.get(token);
+    if (side === undefined) return;
+    for (const anchor of [nearestContent(index, -1), nearestContent(index, 1)]) {
+      if (anchor !== undefined) particles.add(`${anchor} ${side}`);
+    }
+  });
+  return particles;
+}
+
+export const CATEGORY_BY_PHRASE: ReadonlyMap<string, string> = new Map(
+  Object.entries(WORD_CATEGORIES).flatMap(([category, words]) =>
+    words.map((word) => [word, category] as const),
+  ),
+);
+
+/** Category words of a prompt, by category; phrases of up to three words are matched first. */
+function extractCategoryWords(tokens: readonly string[]): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (let index = 0; index < tokens.length; index++) {
+    for (const length of [3, 2, 1]) {
+      let phrase = tokens.slice(index, index + length).join(' ');
+      let category = CATEGORY_BY_PHRASE.get(phrase);
+      if (category === undefined && length === 1) {
+        // `Sundays` is `Sunday`, `Fridays` is `Friday`.
+        phrase = foldPlural(phrase);
+        category = CATEGORY_BY_PHRASE.get(phrase);
+      }
+      if (category === undefined || (length > 1 && index + length > tokens.length)) continue;
+      // `the second` is an ordinal (the number guard's), not the unit of time.
+      if (phrase === 'second' && tokens[index - 1] === 'the') continue;
+      if (category === 'months' && (phrase === 'may' || phrase === 'march')) {
+        // `may`/`march` are usually verbs; count them as months only next to a date word or number.
+        const before = tokens[index - 1] ?? '';
+        const after = tokens[index + 1] ?? '';
+        if (!MONTH_CONTEXT_WORDS.has(before) && !/\d/.test(after) && !/\d/.test(before)) continue;
+      }
+      const words = found.get(category) ?? [];
+      words.push(phrase);
+      found.set(category, words);
+      index += length - 1;
+      break;
+    }
+  }
+  return found;
+}
+
+/** A word, with inner dots kept so `CONFIG.YAML` stays one token as in `tokenizeText`. */
+const WORD_WITH_POSITION = /[\p{L}\p{N}][\p{L}\p{M}\p{N}'’_-]*(?:\.[\p{L}\p{N}]+)*/gu;
+
+/** Abbreviations whose full stop does not end a sentence (`Dr. Chen`). */
+const TITLE_ABBREVIATIONS = new Set([
+  'dr',
+  'mr',
+  'mrs',
+  'ms',
+  'prof',
+  'st',
+  'mt',
+  'jr',
+  'sr',
+  'vs',
+  'no',
+  'gen',
+  'col',
+  'capt',
+  'sgt',
+  'rev',
+  'fr',
+]);
+
+/**
+ * Names: capitalised words that do not start a sentence (`Alice`, `Pride and Prejudice`) and
+ * all-caps acronyms anywhere (`AWS`), lower-cased and normalised like tokens so that `Tokyo`
+ * matches `tokyo` in the other prompt. The pronoun `I` is not a name.
+ */
+function extractNames(text: string): string[] {
+  const names: string[] = [];
+  for (const match of text.matchAll(WORD_WITH_POSITION)) {
+    const word = match[0];
+    if (!/^\p{Lu}/u.test(word) || /^I(?:['’]\p{L}+)?$/u.test(word)) continue;
+    if (/^Q[1-4]$/.test(word)) continue; // a quarter, which the number guard reads
+    const isAcronym = word.length >= 2 && /^[\p{Lu}\p{N}]+$/u.test(word);
+    if (!isAcronym && startsSentence(text, match.index)) continue;
+    const normalised = tokenizeText(word);
+    names.push(...normalised.filter((token) => !/^\d+$/.test(token)));
+  }
+  return names;
+}
+
+function startsSentence(text: string, index: number): boolean {
+  const before = text.slice(0, index).replace(/[\s"'“”‘’«»([*•#>-]+$/u, '');
+  if (before === '') return true;
+  const lastWord = before.split(/\s/).at(-1) ?? '';
+  if (/^\d+[.)]$/.test(lastWord)) return true; // a numbered list item
+  if (lastWord.endsWith('.') && TITLE_ABBREVIATIONS.has(lastWord.slice(0, -1).toLowerCase())) {
+    return false;
+  }
+  return /[.!?:;\n]$/.test(before);
+}
+
+const QUOTE_PATTERNS: readonly (readonly [RegExp, boolean])[] = [
+  [/```[^\n]*\n?([\s\S]*?)```/g, true],
+  [/`([^`\n]+)`/g, true],
+  [/"([^"\n]+)"/g, false],
+  [/“([^”\n]+)”/g, false],
+  [/„([^“”\n]+)[“”]/g, false],
+  [/«([^»\n]+)»/g, false],
+  [/‘([^’\n]+)’(?![\p{L}\p{N}])/gu, false],
+  // Single quotes only when they open after a non-letter and close before one, so `don't` and
+  // `Alice's` are apostrophes, not quotes.
+  [/(?<![\p{L}\p{N}])'([^'\n]+?)'(?![\p{L}\p{N}])/gu, false],
+];
+
+/** Text inside quotes or backticks, whitespace collapsed and trimmed. */
+function extractQuotes(text: string): QuotedText[] {
+  const quotes: QuotedText[] = [];
+  let remaining = text;
+  for (const [pattern, caseSensitive] of QUOTE_PATTERNS) {
+    remaining = remaining.replace(pattern, (_match, inner: string) => {
+      const quoted = inner.replace(/\s+/g, ' ').trim();
+      if (quoted !== '') quotes.push({ text: quoted, caseSensitive });
+      return ' ';
+    });
+  }
+  return quotes;
+}
+
+/**
+ * Code-like tokens: URLs, e-mail addresses, file paths, and identifiers that hold digits,
+ * underscores, inner dots or camelCase (`user_id`, `e1234`, `index.ts`, `getUserById`), compared
+ * case-insensitively with edge punctuation removed. Plain numbers are the number guard's job.
+ */
+function extractCodeTokens(text: string): string[] {
+  const tokens: string[] = [];
+  for (const chunk of text.split(/\s+/)) {
+    const trimmed = chunk.replace(/^[("'“‘`<[{]+/u, '').replace(/[)"'”’`>\]},;!?]+$|[.:]+$/gu, '');
+    const core = trimmed.replace(/[)"'”’`>\]},;!?.:]+$/u, '');
+    if (core === '' || !/\p{L}/u.test(core)) continue;
+    if (isCodeToken(core)) tokens.push(core.toLowerCase());
+  }
+  return tokens;
+}
+
+function isCodeToken(token: string): boolean {
+  if (/^q[1-4]$/i.test(token)) return false; // a quarter, which the number guard reads
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(token)) return true; // URL
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(token)) return true; // e-mail
+  if (/^(?:~|\.{1,2})?\/[^/]/.test(token) || /^[a-z]:\\/i.test(token)) return true; // path
+  if (/[/\\]/.test(token) && /\.[\p{L}\d]{1,6}$/u.test(token)) return true; // relative path with a file
+  if (/_/.test(token)) return true;
+  if (/\p{Ll}\p{Lu}/u.test(token) && !/^\p{Lu}?\p{Ll}+$/u.test(token)) return true; // camelCase
+  const segments = token.split('.');
+  if (
+    segments.length > 1 &&
+    segments.every((segment) => segment !== '') &&
+    segments.some((segment) => segment.length > 1)
+  ) {
+    return true; // dotted: index.ts, example.com, os.path.join
+  }
+  // Letters then digits: error codes, hashes, versions (`E1234`, `sha256`, `gpt4o`); `3rd` and
+  // `15kg` start with a number and belong to the number guard.
+  return /^\p{L}[\p{L}\p{N}-]*\d/u.test(token);
+}
