@@ -35,7 +35,44 @@ async function ask(gateway: Gateway, token: string, prompt: string, hash: string
     body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }),
   });
   const body = (await response.json()) as { choices?: { message: { content: string } }[] };
-  return { status: response.status, content: body.choices?.[0]?.message.content ?? '' };
+  return {
+    status: response.status,
+    cache: response.headers.get('x-cache') ?? '',
+    content: body.choices?.[0]?.message.content ?? '',
+  };
+}
+
+/** How readers word the question: always alike (L1), or in near-duplicate variants (L2). */
+type Wording = (prompt: string, reader: number) => string;
+
+const SAME_WORDING: Wording = (prompt) => prompt;
+/**
+ * Twenty near-duplicate variants (casing × ending) that the default lexical embedder scores over its
+ * threshold and every guard passes, one per reader, so that later readers find an entry written for
+ * another wording (L2), not their own (L1).
+ */
+const NEAR_DUPLICATE_WORDING: Wording = (prompt, reader) => {
+  const casings = [
+    (text: string) => text,
+    (text: string) => text.toLowerCase(),
+    (text: string) => text.toUpperCase(),
+    (text: string) => `  ${text}  `,
+  ];
+  const endings = [
+    (text: string) => text,
+    (text: string) => `${text}!`,
+    (text: string) => text.replace('?', ''),
+    (text: string) => `Please, ${text}`,
+    (text: string) => text.replace('?', '??'),
+  ];
+  const variant = reader % 20;
+  return casings[variant % 4]!(endings[Math.floor(variant / 4)]!(prompt));
+};
+
+/** What the new readers of every run got: answers made from old data, and how each was served. */
+interface ReaderOutcome {
+  stale: string[];
+  served: string[];
 }
 
 /**
@@ -49,14 +86,16 @@ async function staleAnswersAfterInvalidation(
   upstream: VersionedUpstream,
   latencyMs: number,
   runs: number,
-): Promise<string[]> {
+  wording: Wording = SAME_WORDING,
+): Promise<ReaderOutcome> {
   const tenantId = `consistency-${Math.random().toString(36).slice(2)}`;
   const token = await createTenantToken({ secret: SECRET, tenantId });
   const stale: string[] = [];
+  const served: string[] = [];
   for (let run = 0; run < runs; run += 1) {
-    const prompt = `what does the document say? (${run})`;
+    const prompt = `What does the document say about the renewal terms? (${run})`;
     const oldReaders = gateways.flatMap((gateway) =>
-      [0, 1, 2].map(() => ask(gateway, token, prompt, `h${run}`)),
+      [0, 1, 2].map((reader) => ask(gateway, token, wording(prompt, reader), `h${run}`)),
     );
     await sleep(latencyMs / 3);
     upstream.version += 1;
@@ -66,12 +105,14 @@ async function staleAnswersAfterInvalidation(
       body: JSON.stringify({ dep_id: 'doc', new_hash: `h${run + 1}` }),
     });
     expect(((await invalidated.json()) as { ok: boolean }).ok).toBe(true);
-    const newReaders: Promise<{ status: number; content: string }>[] = [];
+    const newReaders: ReturnType<typeof ask>[] = [];
     for (let wave = 0; wave < 4; wave += 1) {
       if (wave > 0) await sleep(latencyMs / 2);
       for (const gateway of gateways) {
         for (let reader = 0; reader < 5; reader += 1) {
-          newReaders.push(ask(gateway, token, prompt, `h${run + 1}`));
+          newReaders.push(
+            ask(gateway, token, wording(prompt, 3 + wave * 5 + reader), `h${run + 1}`),
+          );
         }
       }
     }
@@ -79,30 +120,46 @@ async function staleAnswersAfterInvalidation(
     await Promise.all(oldReaders);
     for (const answer of answers) {
       expect(answer.status).toBe(200);
-      if (!answer.content.startsWith(`v${upstream.version}:`)) stale.push(answer.content);
+      served.push(answer.cache);
+      if (!answer.content.startsWith(`v${upstream.version}:`)) {
+        stale.push(`${answer.cache}: ${answer.content}`);
+      }
     }
   }
-  return stale;
+  return { stale, served };
 }
 
 describe.skipIf(!clusterAvailable)('the same readers on a Redis Cluster', () => {
   const cluster = useTestRedisCluster();
 
-  it.each([100, 300])(
-    'get no pre-invalidation answer from two instances on one cluster (upstream %i ms)',
-    async (latencyMs) => {
+  it.each([
+    { layer: 'L1', latencyMs: 100 },
+    { layer: 'L1', latencyMs: 300 },
+    { layer: 'L2', latencyMs: 100 },
+    { layer: 'L2', latencyMs: 300 },
+  ])(
+    'get no pre-invalidation answer at $layer from two instances on one cluster (upstream $latencyMs ms)',
+    async ({ layer, latencyMs }) => {
       const upstream = await startVersionedUpstream(latencyMs);
       const options = {
         upstream: upstream.url,
         jwtSecret: SECRET,
         logLevel: 'silent' as const,
-        l2: false,
+        l2: layer === 'L2',
         store: cluster.current.url,
         redisPrefix: createTestPrefix('consistency'),
       };
       const gateways = [await startGateway(options), await startGateway(options)];
       try {
-        expect(await staleAnswersAfterInvalidation(gateways, upstream, latencyMs, 4)).toEqual([]);
+        const outcome = await staleAnswersAfterInvalidation(
+          gateways,
+          upstream,
+          latencyMs,
+          4,
+          layer === 'L2' ? NEAR_DUPLICATE_WORDING : SAME_WORDING,
+        );
+        expect(outcome.stale).toEqual([]);
+        expect(outcome.served).toContain(layer === 'L2' ? 'HIT_L2' : 'HIT_L1');
       } finally {
         await Promise.all(gateways.map((gateway) => gateway.close()));
         await upstream.close();
@@ -129,7 +186,9 @@ describe.each([100, 300])(
         logLevel: 'silent',
         l2: false,
       });
-      expect(await staleAnswersAfterInvalidation([gateway], upstream, latencyMs, 4)).toEqual([]);
+      const outcome = await staleAnswersAfterInvalidation([gateway], upstream, latencyMs, 4);
+      expect(outcome.stale).toEqual([]);
+      expect(outcome.served).toContain('HIT_L1');
     }, 30_000);
 
     it.skipIf(!redisAvailable)(
@@ -146,7 +205,57 @@ describe.each([100, 300])(
         };
         const gateways = [await startGateway(options), await startGateway(options)];
         try {
-          expect(await staleAnswersAfterInvalidation(gateways, upstream, latencyMs, 4)).toEqual([]);
+          const outcome = await staleAnswersAfterInvalidation(gateways, upstream, latencyMs, 4);
+          expect(outcome.stale).toEqual([]);
+          expect(outcome.served).toContain('HIT_L1');
+        } finally {
+          await Promise.all(gateways.map((gateway) => gateway.close()));
+          await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
+        }
+      },
+      30_000,
+    );
+
+    it('get no pre-invalidation answer at L2 from one memory instance', async () => {
+      await using gateway = await startGateway({
+        upstream: upstream.url,
+        jwtSecret: SECRET,
+        logLevel: 'silent',
+      });
+      const outcome = await staleAnswersAfterInvalidation(
+        [gateway],
+        upstream,
+        latencyMs,
+        4,
+        NEAR_DUPLICATE_WORDING,
+      );
+      expect(outcome.stale).toEqual([]);
+      // The readers were served from the semantic cache too, so its answers were the ones checked.
+      expect(outcome.served).toContain('HIT_L2');
+    }, 30_000);
+
+    it.skipIf(!redisAvailable)(
+      'get no pre-invalidation answer at L2 from two instances on one Redis',
+      async () => {
+        const prefix = createTestPrefix('consistency-l2');
+        const options = {
+          upstream: upstream.url,
+          jwtSecret: SECRET,
+          logLevel: 'silent' as const,
+          store: TEST_REDIS_URL,
+          redisPrefix: prefix,
+        };
+        const gateways = [await startGateway(options), await startGateway(options)];
+        try {
+          const outcome = await staleAnswersAfterInvalidation(
+            gateways,
+            upstream,
+            latencyMs,
+            4,
+            NEAR_DUPLICATE_WORDING,
+          );
+          expect(outcome.stale).toEqual([]);
+          expect(outcome.served).toContain('HIT_L2');
         } finally {
           await Promise.all(gateways.map((gateway) => gateway.close()));
           await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
