@@ -179,69 +179,44 @@ describe.each([100, 300])(
     });
     afterAll(() => upstream.close());
 
-    it('get no pre-invalidation answer from one memory instance', async () => {
-      await using gateway = await startGateway({
-        upstream: upstream.url,
-        jwtSecret: SECRET,
-        logLevel: 'silent',
-        l2: false,
-      });
-      const outcome = await staleAnswersAfterInvalidation([gateway], upstream, latencyMs, 4);
-      expect(outcome.stale).toEqual([]);
-      expect(outcome.served).toContain('HIT_L1');
-    }, 30_000);
+    /** The readers at one layer: L1 asks one wording, L2 near-duplicates of it. */
+    const layers = [
+      { layer: 'L1', l2: false, wording: SAME_WORDING, hit: 'HIT_L1' },
+      { layer: 'L2', l2: true, wording: NEAR_DUPLICATE_WORDING, hit: 'HIT_L2' },
+    ];
 
-    it.skipIf(!redisAvailable)(
-      'get no pre-invalidation answer from two instances on one Redis',
-      async () => {
+    it.each(layers)(
+      'get no pre-invalidation answer at $layer from one memory instance',
+      async ({ l2, wording, hit }) => {
+        await using gateway = await startGateway({
+          upstream: upstream.url,
+          jwtSecret: SECRET,
+          logLevel: 'silent',
+          l2,
+        });
+        const outcome = await staleAnswersAfterInvalidation(
+          [gateway],
+          upstream,
+          latencyMs,
+          4,
+          wording,
+        );
+        expect(outcome.stale).toEqual([]);
+        // Readers were served from the cache layer under test, so its answers were the ones checked.
+        expect(outcome.served).toContain(hit);
+      },
+      30_000,
+    );
+
+    it.skipIf(!redisAvailable).each(layers)(
+      'get no pre-invalidation answer at $layer from two instances on one Redis',
+      async ({ l2, wording, hit }) => {
         const prefix = createTestPrefix('consistency');
         const options = {
           upstream: upstream.url,
           jwtSecret: SECRET,
           logLevel: 'silent' as const,
-          l2: false,
-          store: TEST_REDIS_URL,
-          redisPrefix: prefix,
-        };
-        const gateways = [await startGateway(options), await startGateway(options)];
-        try {
-          const outcome = await staleAnswersAfterInvalidation(gateways, upstream, latencyMs, 4);
-          expect(outcome.stale).toEqual([]);
-          expect(outcome.served).toContain('HIT_L1');
-        } finally {
-          await Promise.all(gateways.map((gateway) => gateway.close()));
-          await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
-        }
-      },
-      30_000,
-    );
-
-    it('get no pre-invalidation answer at L2 from one memory instance', async () => {
-      await using gateway = await startGateway({
-        upstream: upstream.url,
-        jwtSecret: SECRET,
-        logLevel: 'silent',
-      });
-      const outcome = await staleAnswersAfterInvalidation(
-        [gateway],
-        upstream,
-        latencyMs,
-        4,
-        NEAR_DUPLICATE_WORDING,
-      );
-      expect(outcome.stale).toEqual([]);
-      // The readers were served from the semantic cache too, so its answers were the ones checked.
-      expect(outcome.served).toContain('HIT_L2');
-    }, 30_000);
-
-    it.skipIf(!redisAvailable)(
-      'get no pre-invalidation answer at L2 from two instances on one Redis',
-      async () => {
-        const prefix = createTestPrefix('consistency-l2');
-        const options = {
-          upstream: upstream.url,
-          jwtSecret: SECRET,
-          logLevel: 'silent' as const,
+          l2,
           store: TEST_REDIS_URL,
           redisPrefix: prefix,
         };
@@ -252,10 +227,10 @@ describe.each([100, 300])(
             upstream,
             latencyMs,
             4,
-            NEAR_DUPLICATE_WORDING,
+            wording,
           );
           expect(outcome.stale).toEqual([]);
-          expect(outcome.served).toContain('HIT_L2');
+          expect(outcome.served).toContain(hit);
         } finally {
           await Promise.all(gateways.map((gateway) => gateway.close()));
           await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
