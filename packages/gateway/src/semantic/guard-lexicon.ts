@@ -159,6 +159,28 @@ export const RELATIVE_TIME_WORDS: Readonly<Record<string, string>> = createWordT
   upcoming: 'next',
 });
 
+/**
+ * Short forms of units that the `units` category leaves out (they would count as another unit
+ * there), read only as "this amount has a unit" by the number guard: `10 mins` keeps its unit.
+ */
+export const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set([
+  'sec',
+  'secs',
+  'min',
+  'mins',
+  'hr',
+  'hrs',
+  'wk',
+  'wks',
+  'mo',
+  'mos',
+  'yr',
+  'yrs',
+  'k',
+  'm',
+  'bn',
+]);
+
 /** Periods that `RELATIVE_TIME_WORDS` place (weekdays and months count too). */
 export const RELATIVE_PERIODS: ReadonlySet<string> = new Set([
   'day',
@@ -709,6 +731,12 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['kept', 'retained', 'stored'],
   ['wrote', 'written', 'author', 'authored', 'writer'],
   ['times', 'x', 'multiplied'],
+  ['turn', 'switch'],
+  ['second', 'seconds', 'sec', 'secs'],
+  ['minute', 'minutes', 'min', 'mins'],
+  ['hour', 'hours', 'hr', 'hrs'],
+  ['week', 'weeks', 'wk', 'wks'],
+  ['year', 'years', 'yr', 'yrs'],
 ];
 
 /**

@@ -78,6 +78,7 @@ describe('checkPromptGuards', () => {
       detail: 'amounts differ: 30 second vs 30',
     });
     expect(checkPromptGuards('Run 5km', 'Run 5 km')).toBeNull();
+    expect(checkPromptGuards('Set a timer for 10 minutes', 'Set a timer for 10 mins')).toBeNull();
     expect(checkPromptGuards('Wait 3 days', 'Wait three days')).toBeNull();
   });
 

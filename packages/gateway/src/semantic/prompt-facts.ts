@@ -19,6 +19,7 @@ import {
   RELATIVE_PERIODS,
   RELATIVE_TIME_WORDS,
   SCALE_WORDS,
+  UNIT_ABBREVIATIONS,
   WORD_CATEGORIES,
 } from './guard-lexicon';
 import { stemWord } from './minimal-edit';
@@ -294,8 +295,11 @@ function extractOperators(text: string, tokens: readonly string[]): string[] {
  */
 function extractAmountUnits(tokens: readonly string[]): Map<string, Set<string>> {
   const units = new Map<string, Set<string>>();
-  const unitOf = (word: string | undefined) =>
-    word !== undefined && CATEGORY_BY_PHRASE.get(word) === 'units' ? foldPlural(word) : undefined;
+  const unitOf = (word: string | undefined) => {
+    if (word === undefined) return undefined;
+    if (CATEGORY_BY_PHRASE.get(word) === 'units') return foldPlural(word);
+    return UNIT_ABBREVIATIONS.has(word) ? word : undefined;
+  };
   tokens.forEach((token, index) => {
     const amount = /^(\d+(?:\.\d+)?)(\p{L}*)$/u.exec(token);
     if (amount === null) return;
