@@ -29,8 +29,10 @@ const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
  * list can name every modifier that changes a question, so the shape of the edit is the signal.
  * The rest need not share a content word: differing parts are often that short (`good morning` /
  * `good evening` under a shared `Translate into French:` line), and two different words alone are
- * two different requests. Rewordings that change more than that, or only add or drop words, are
- * left to the similarity.
+ * two different requests. In such an edit, a particle turned into its opposite (`turn on` /
+ * `turn off`) and an added word that asks for another quantity (`square` / `square root`) veto too;
+ * a compound written apart or joined (`log in` / `login`) does not. Rewordings that change more than
+ * that, or only add or drop other words, are left to the similarity.
  *
  * @example
  * describeMinimalEdit(tokenizeText('Is there a termination-for-cause clause?'),
