@@ -132,6 +132,43 @@ export const PARTICLE_SIDES: ReadonlyMap<string, string> = new Map([
   ['down', 'down'],
 ]);
 
+/**
+ * Function words that carry one of a few meanings, as `kind:meaning`: what a modal asks (may the
+ * buyer or must it), when a question is set, which third person it is about, how many it counts.
+ * Substituted for a word of the same kind with another meaning in an otherwise identical prompt
+ * (`Must the buyer notify…` / `May the buyer notify…`, `Did it rain?` / `Will it rain?`), they ask
+ * another question. Tense counts past against future only: a present-tense question often stands
+ * for either (`What is the weather next week?`, `What is net income for Q3?`). `have to` and
+ * `need to` are read as `must` by the minimal-edit guard.
+ */
+export const FUNCTION_WORD_MEANINGS: ReadonlyMap<string, string> = new Map([
+  ['must', 'modal:must'],
+  ['shall', 'modal:must'],
+  ['may', 'modal:may'],
+  ['can', 'modal:may'],
+  ['could', 'modal:may'],
+  ['might', 'modal:may'],
+  ['should', 'modal:should'],
+  ['ought', 'modal:should'],
+  ['was', 'tense:past'],
+  ['were', 'tense:past'],
+  ['did', 'tense:past'],
+  ['will', 'tense:future'],
+  ['he', 'person:he'],
+  ['him', 'person:he'],
+  ['his', 'person:he'],
+  ['himself', 'person:he'],
+  ['she', 'person:she'],
+  ['her', 'person:she'],
+  ['hers', 'person:she'],
+  ['herself', 'person:she'],
+  ['all', 'count:all'],
+  ['every', 'count:all'],
+  ['each', 'count:all'],
+  ['any', 'count:some'],
+  ['some', 'count:some'],
+]);
+
 /** The opposite of each side of `PARTICLE_SIDES`. */
 export const OPPOSITE_PARTICLE_SIDES: ReadonlyMap<string, string> = new Map([
   ['on', 'off'],
@@ -732,6 +769,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['wrote', 'written', 'author', 'authored', 'writer'],
   ['times', 'x', 'multiplied'],
   ['turn', 'switch'],
+  ['every', 'each'],
   ['second', 'seconds', 'sec', 'secs'],
   ['minute', 'minutes', 'min', 'mins'],
   ['hour', 'hours', 'hr', 'hrs'],

@@ -56,6 +56,29 @@ describe('describeMinimalEdit', () => {
     expect(edit('How do I log in to my account?', 'how do i login to my account')).toBeNull();
   });
 
+  it('vetoes a modal, a past against a future, a third person or a count changed in place', () => {
+    expect(
+      edit(
+        'Must the buyer notify the supplier of defects?',
+        'May the buyer notify the supplier of defects?',
+      ),
+    ).toBe('words differ: must vs may');
+    expect(edit('Does the employee have to sign the NDA?', 'Can the employee sign the NDA?')).toBe(
+      'words differ: have to vs can',
+    );
+    expect(edit('Did it rain today?', 'Will it rain today?')).toBe('words differ: did vs will');
+    expect(edit('What languages does she speak?', 'What languages does he speak?')).toBe(
+      'words differ: she vs he',
+    );
+    expect(edit('Do all plans include support?', 'Do any plans include support?')).toBe(
+      'words differ: all vs any',
+    );
+    // Same meaning, or a present tense that stands for either.
+    expect(edit('Can I get a refund?', 'May I get a refund?')).toBeNull();
+    expect(edit('Does every user need a licence?', 'Does each user need a licence?')).toBeNull();
+    expect(edit('What is net income for Q3?', 'What was net income for Q3?')).toBeNull();
+  });
+
   it('vetoes an added word that asks for another quantity', () => {
     expect(edit('What is the square of 16?', 'What is the square root of 16?')).toBe(
       'words differ: none vs root',

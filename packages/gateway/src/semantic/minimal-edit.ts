@@ -1,4 +1,5 @@
 import {
+  FUNCTION_WORD_MEANINGS,
   FUNCTION_WORDS,
   MULTIPLIER_WORDS,
   NUMBER_WORDS,
@@ -82,6 +83,11 @@ export function describeMinimalEdit(
   ) {
     return null;
   }
+  const shift = describeMeaningShift(
+    edits.flatMap((edit) => edit.changedCached),
+    edits.flatMap((edit) => edit.changedIncoming),
+  );
+  if (shift !== null) return shift;
   for (const edit of edits) {
     // A compound written apart or joined (`log in` / `login`, `set up` / `setup`).
     if (edit.changedCached.join('') === edit.changedIncoming.join('')) continue;
@@ -128,6 +134,42 @@ function describeParticleFlip(
         words.find((candidate) => PARTICLE_SIDES.get(candidate) === wanted);
       return `words differ: ${word(cached, side)} vs ${word(incoming, opposite)}`;
     }
+  }
+  return null;
+}
+
+/**
+ * `words differ: must vs may` when the words an edit changed give one kind of
+ * `FUNCTION_WORD_MEANINGS` (modal, tense, third person, count) only other meanings on each side;
+ * otherwise `null`. `have to` and `need to` count as `must`.
+ */
+function describeMeaningShift(
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  const meanings = (words: readonly string[]) => {
+    const found = new Map<string, Map<string, string>>();
+    words.forEach((word, index) => {
+      const obligation =
+        /^(have|has|had|need|needs)$/.test(word) && words[index + 1] === 'to'
+          ? 'modal:must'
+          : undefined;
+      const meaning = obligation ?? FUNCTION_WORD_MEANINGS.get(word);
+      if (meaning === undefined) return;
+      const [kind = '', value = ''] = meaning.split(':');
+      const values = found.get(kind) ?? new Map<string, string>();
+      if (!values.has(value)) values.set(value, obligation === undefined ? word : `${word} to`);
+      found.set(kind, values);
+    });
+    return found;
+  };
+  const cachedMeanings = meanings(cached);
+  const incomingMeanings = meanings(incoming);
+  for (const [kind, cachedValues] of cachedMeanings) {
+    const incomingValues = incomingMeanings.get(kind);
+    if (incomingValues === undefined) continue;
+    if ([...cachedValues.keys()].some((value) => incomingValues.has(value))) continue;
+    return `words differ: ${[...cachedValues.values()].join(' ')} vs ${[...incomingValues.values()].join(' ')}`;
   }
   return null;
 }
