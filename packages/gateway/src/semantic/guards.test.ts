@@ -170,6 +170,19 @@ describe('checkPromptGuards', () => {
     ).toBe('negation');
   });
 
+  it('vetoes an obligation against a permission, however the prompts are worded', () => {
+    expect(
+      checkPromptGuards(
+        'Is the Buyer required to notify the Supplier of defects?',
+        'Can the Buyer tell the Supplier about defects?',
+      ),
+    ).toEqual({ guard: 'negation', detail: 'modals differ: required vs can' });
+    expect(checkPromptGuards('Do I have to pay a deposit?', 'Must I pay a deposit?')).toBeNull();
+    expect(
+      checkPromptGuards('How do I reset my password?', 'How can I reset my password?'),
+    ).toBeNull();
+  });
+
   it('reads plural weekdays as the weekday', () => {
     expect(
       checkPromptGuards('Is the museum open on Sundays?', 'Is the museum open on Sunday?'),

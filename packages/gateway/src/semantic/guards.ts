@@ -13,6 +13,7 @@ import {
   PromptFacts,
 } from './prompt-facts';
 import type { GuardVeto } from './types';
+import { describeMeaningConflict } from './word-forms';
 
 /** Every guard, in the order they are checked. */
 export const GUARD_NAMES = [
@@ -99,6 +100,7 @@ const GUARD_CHECKS: Readonly<
   negation: (cached, incoming) =>
     describeDifference('negations', cached.negations, incoming.negations) ??
     describeOppositeConflict(cached.opposites, incoming.opposites) ??
+    prefixed('modals differ: ', describeMeaningConflict(cached.modals, incoming.modals)) ??
     describeParticleConflict(cached.particles, incoming.particles),
   entity: (cached, incoming) => {
     for (const category of Object.keys(WORD_CATEGORIES)) {
@@ -145,6 +147,11 @@ const GUARD_CHECKS: Readonly<
     describeSwappedSpans(cached.tokens, incoming.tokens),
   edit: (cached, incoming) => describeMinimalEdit(cached.tokens, incoming.tokens),
 };
+
+/** `detail` after `prefix`, or `null`. */
+function prefixed(prefix: string, detail: string | null): string | null {
+  return detail === null ? null : `${prefix}${detail}`;
+}
 
 /**
  * `null` when the items both prompts mention once each appear in the same relative order;

@@ -1,5 +1,4 @@
 import {
-  FUNCTION_WORD_MEANINGS,
   FUNCTION_WORDS,
   MULTIPLIER_WORDS,
   NUMBER_WORDS,
@@ -12,6 +11,7 @@ import {
   SYNONYM_GROUPS,
 } from './guard-lexicon';
 import { matchCommonSubsequence } from './longest-common-subsequence';
+import { describeMeaningConflict, readFunctionWordMeanings, stemWord } from './word-forms';
 
 /** Most content words a minimal edit replaces on each side; more is a rewording. */
 const MAX_EDITED_WORDS = 2;
@@ -141,35 +141,17 @@ function describeParticleFlip(
 /**
  * `words differ: must vs may` when the words an edit changed give one kind of
  * `FUNCTION_WORD_MEANINGS` (modal, tense, third person, count) only other meanings on each side;
- * otherwise `null`. `have to` and `need to` count as `must`.
+ * otherwise `null`.
  */
 function describeMeaningShift(
   cached: readonly string[],
   incoming: readonly string[],
 ): string | null {
-  const meanings = (words: readonly string[]) => {
-    const found = new Map<string, Map<string, string>>();
-    words.forEach((word, index) => {
-      const obligation =
-        /^(have|has|had|need|needs)$/.test(word) && words[index + 1] === 'to'
-          ? 'modal:must'
-          : undefined;
-      const meaning = obligation ?? FUNCTION_WORD_MEANINGS.get(word);
-      if (meaning === undefined) return;
-      const [kind = '', value = ''] = meaning.split(':');
-      const values = found.get(kind) ?? new Map<string, string>();
-      if (!values.has(value)) values.set(value, obligation === undefined ? word : `${word} to`);
-      found.set(kind, values);
-    });
-    return found;
-  };
-  const cachedMeanings = meanings(cached);
-  const incomingMeanings = meanings(incoming);
+  const cachedMeanings = readFunctionWordMeanings(cached);
+  const incomingMeanings = readFunctionWordMeanings(incoming);
   for (const [kind, cachedValues] of cachedMeanings) {
-    const incomingValues = incomingMeanings.get(kind);
-    if (incomingValues === undefined) continue;
-    if ([...cachedValues.keys()].some((value) => incomingValues.has(value))) continue;
-    return `words differ: ${[...cachedValues.values()].join(' ')} vs ${[...incomingValues.values()].join(' ')}`;
+    const detail = describeMeaningConflict(cachedValues, incomingMeanings.get(kind));
+    if (detail !== null) return `words differ: ${detail}`;
   }
   return null;
 }
@@ -243,45 +225,4 @@ function areInterchangeable(left: string, right: string): boolean {
   }
   const group = SYNONYM_GROUP_BY_WORD.get(left);
   return group !== undefined && group === SYNONYM_GROUP_BY_WORD.get(right);
-}
-
-const SUFFIXES = [
-  'ations',
-  'ation',
-  'ions',
-  'ion',
-  'ments',
-  'ment',
-  'ings',
-  'ing',
-  'edly',
-  'ed',
-  'ers',
-  'er',
-  'est',
-  'ies',
-  'es',
-  'ly',
-  's',
-  'ate',
-  'e',
-] as const;
-
-/** A crude suffix-stripping stem: enough to tell inflections apart from different words. */
-export function stemWord(word: string): string {
-  let stem = word;
-  for (const suffix of SUFFIXES) {
-    if (stem.length - suffix.length >= 3 && stem.endsWith(suffix)) {
-      stem = stem.slice(0, -suffix.length);
-      if (suffix === 'ies') stem += 'y';
-      // `capped` → `capp` → `cap`, like `cap`.
-      else if (/^(ed|ing|er|est)$/.test(suffix) && /([b-df-hj-np-tv-z])\1$/.test(stem)) {
-        stem = stem.slice(0, -1);
-      }
-      break;
-    }
-  }
-  // `terminate` → `terminat` → `termin`, like `termination` → `termin`.
-  if (stem.length > 4 && stem.endsWith('at')) stem = stem.slice(0, -2);
-  return stem;
 }

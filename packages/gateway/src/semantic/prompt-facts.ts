@@ -22,7 +22,7 @@ import {
   UNIT_ABBREVIATIONS,
   WORD_CATEGORIES,
 } from './guard-lexicon';
-import { stemWord } from './minimal-edit';
+import { readFunctionWordMeanings, stemWord } from './word-forms';
 
 interface QuotedText {
   text: string;
@@ -51,6 +51,8 @@ export class PromptFacts {
   readonly codeTokens: string[];
   /** Periods placed relative to now, as `period → meaning` (`week → last`). */
   readonly relativeTimes: Map<string, Set<string>>;
+  /** What the prompt's modals ask, by meaning (`must` → `required`): obligation, permission, advice. */
+  readonly modals: Map<string, string>;
   /** Movements the prompt names, `from` one thing `to` another (`production → staging`). */
   readonly directions: string[];
   /** Numbers, names and category words in the order the prompt mentions them. */
@@ -66,6 +68,7 @@ export class PromptFacts {
     this.operators = extractOperators(nfkc, this.tokens);
     this.amountUnits = extractAmountUnits(this.tokens);
     this.directions = extractDirections(this.tokens);
+    this.modals = readFunctionWordMeanings(this.tokens).get('modal') ?? new Map();
     this.relativeTimes = extractRelativeTimes(this.tokens);
     this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
     this.opposites = extractOpposites(this.tokens);
