@@ -67,6 +67,9 @@ describe('describeMinimalEdit', () => {
       'words differ: have to vs can',
     );
     expect(edit('Did it rain today?', 'Will it rain today?')).toBe('words differ: did vs will');
+    expect(edit('Who won the election?', 'Who will win the election?')).toBe(
+      'words differ: won vs will',
+    );
     expect(edit('What languages does she speak?', 'What languages does he speak?')).toBe(
       'words differ: she vs he',
     );
