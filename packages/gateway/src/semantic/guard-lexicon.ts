@@ -421,7 +421,7 @@ const OPPOSITE_VERBS: readonly (readonly [string, string])[] = [
 ];
 
 const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])[] = [
-  [['before', 'prior'], ['after']],
+  [['before', 'prior'], ['after', 'past']],
   [
     ['above', 'over'],
     ['below', 'under'],
