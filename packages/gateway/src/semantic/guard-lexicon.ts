@@ -225,6 +225,12 @@ export const FUNCTION_WORD_MEANINGS: ReadonlyMap<string, string> = new Map([
   ['some', 'count:some'],
 ]);
 
+/**
+ * Pronouns of the people in the conversation: put in place of a named party (`If I cancel late…` /
+ * `If the company cancels late…`) they ask about someone else.
+ */
+export const SPEAKER_PRONOUNS: ReadonlySet<string> = new Set(['i', 'me', 'we', 'us', 'you']);
+
 /** The opposite of each side of `PARTICLE_SIDES`. */
 export const OPPOSITE_PARTICLE_SIDES: ReadonlyMap<string, string> = new Map([
   ['on', 'off'],
@@ -421,12 +427,29 @@ const OPPOSITE_VERBS: readonly (readonly [string, string])[] = [
 ];
 
 const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])[] = [
-  [['before', 'prior'], ['after', 'past']],
+  [
+    ['before', 'prior'],
+    ['after', 'past'],
+  ],
   [
     ['above', 'over'],
     ['below', 'under'],
   ],
   [['more'], ['less', 'fewer']],
+  // `more than 25` is `over 25`, `less than 6 hours` is `under 6 hours`.
+  [
+    ['more', 'above', 'over'],
+    ['less', 'fewer', 'below', 'under'],
+  ],
+  // `within 30 days` against `after 30 days`, `later than 30 days`.
+  [
+    ['within', 'inside'],
+    ['after', 'later', 'beyond', 'outside', 'past'],
+  ],
+  [
+    ['domestic', 'domestically'],
+    ['international', 'internationally', 'abroad', 'foreign', 'overseas'],
+  ],
   [['most'], ['least', 'fewest']],
   [
     ['min', 'minimum', 'minimal', 'lowest', 'smallest'],

@@ -82,6 +82,16 @@ describe('describeMinimalEdit', () => {
     expect(edit('What is net income for Q3?', 'What was net income for Q3?')).toBeNull();
   });
 
+  it('vetoes a speaker pronoun put where the other prompt names someone', () => {
+    expect(
+      edit('If I cancel late, who pays the fee?', 'If the company cancels late, who pays the fee?'),
+    ).toBe('words differ: i vs company');
+    expect(edit('How do I reset my password?', 'How do you reset your password?')).toBeNull();
+    expect(
+      edit('Is smoking allowed outside the building?', 'Can I smoke outside the building?'),
+    ).toBeNull();
+  });
+
   it('vetoes an added word that asks for another quantity', () => {
     expect(edit('What is the square of 16?', 'What is the square root of 16?')).toBe(
       'words differ: none vs root',

@@ -1,4 +1,5 @@
 import {
+  FUNCTION_WORD_MEANINGS,
   FUNCTION_WORDS,
   MULTIPLIER_WORDS,
   NUMBER_WORDS,
@@ -8,6 +9,7 @@ import {
   PARTICLE_SIDES,
   QUANTITY_MODIFIERS,
   SCALE_WORDS,
+  SPEAKER_PRONOUNS,
   SYNONYM_GROUPS,
 } from './guard-lexicon';
 import { matchCommonSubsequence } from './longest-common-subsequence';
@@ -111,6 +113,12 @@ export function describeMinimalEdit(
     if (left.length > 0 && right.length > 0) {
       return `words differ: ${left.join(' ')} vs ${right.join(' ')}`;
     }
+    const party = describeSpeakerSwap(
+      { cached: left, incoming: right },
+      edit.changedCached,
+      edit.changedIncoming,
+    );
+    if (party !== null) return party;
   }
   return null;
 }
@@ -152,6 +160,37 @@ function describeMeaningShift(
   for (const [kind, cachedValues] of cachedMeanings) {
     const detail = describeMeaningConflict(cachedValues, incomingMeanings.get(kind));
     if (detail !== null) return `words differ: ${detail}`;
+  }
+  return null;
+}
+
+/**
+ * `words differ: i vs company` when one side of an edit puts a speaker pronoun (`I`, `we`, `you`)
+ * where the other names someone (`If I cancel late…` / `If the company cancels late…`); otherwise
+ * `null`. `content` holds the edit's content words that the other side does not reword.
+ */
+function describeSpeakerSwap(
+  content: { cached: readonly string[]; incoming: readonly string[] },
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  const speaker = (words: readonly string[]) => words.find((word) => SPEAKER_PRONOUNS.has(word));
+  // Who is named, not what is asked (`Is smoking allowed…` / `Can I smoke…`).
+  const party = (words: readonly string[]) =>
+    words.find((word) => !FUNCTION_WORD_MEANINGS.has(word));
+  const cachedSpeaker = speaker(cached);
+  const incomingSpeaker = speaker(incoming);
+  if (cachedSpeaker !== undefined && incomingSpeaker === undefined && content.cached.length === 0) {
+    const named = party(content.incoming);
+    if (named !== undefined) return `words differ: ${cachedSpeaker} vs ${named}`;
+  }
+  if (
+    incomingSpeaker !== undefined &&
+    cachedSpeaker === undefined &&
+    content.incoming.length === 0
+  ) {
+    const named = party(content.cached);
+    if (named !== undefined) return `words differ: ${named} vs ${incomingSpeaker}`;
   }
   return null;
 }
