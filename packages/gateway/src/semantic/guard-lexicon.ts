@@ -153,6 +153,9 @@ export const FUNCTION_WORD_MEANINGS: ReadonlyMap<string, string> = new Map([
   ['might', 'modal:may'],
   ['allowed', 'modal:may'],
   ['permitted', 'modal:may'],
+  ['unnecessary', 'modal:neednot'],
+  ['needless', 'modal:neednot'],
+  ['optional', 'modal:neednot'],
   ['should', 'modal:should'],
   ['ought', 'modal:should'],
   ['was', 'tense:past'],
@@ -230,6 +233,14 @@ export const FUNCTION_WORD_MEANINGS: ReadonlyMap<string, string> = new Map([
  * `If the company cancels late…`) they ask about someone else.
  */
 export const SPEAKER_PRONOUNS: ReadonlySet<string> = new Set(['i', 'me', 'we', 'us', 'you']);
+
+/** Speaker pronouns and their possessives, for telling `my notice` from `the employer's notice`. */
+export const SPEAKER_WORDS: ReadonlySet<string> = new Set([
+  ...SPEAKER_PRONOUNS,
+  'my',
+  'our',
+  'mine',
+]);
 
 /** The opposite of each side of `PARTICLE_SIDES`. */
 export const OPPOSITE_PARTICLE_SIDES: ReadonlyMap<string, string> = new Map([
@@ -412,6 +423,8 @@ const OPPOSITE_VERBS: readonly (readonly [string, string])[] = [
   ['pause', 'resume'],
   ['freeze', 'unfreeze'],
   ['hire', 'fire'],
+  ['resign', 'dismiss'],
+  ['quit', 'dismiss'],
   ['ascend', 'descend'],
   // Contract terms: what outlives a contract and what ends with it.
   ['survive', 'expire'],
@@ -440,6 +453,11 @@ const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])
   [
     ['more', 'above', 'over'],
     ['less', 'fewer', 'below', 'under'],
+  ],
+  // `during probation` against `after probation`, `once probation is over`.
+  [
+    ['during', 'while'],
+    ['after', 'before', 'once'],
   ],
   // `within 30 days` against `after 30 days`, `later than 30 days`.
   [

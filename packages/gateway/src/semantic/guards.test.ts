@@ -183,6 +183,33 @@ describe('checkPromptGuards', () => {
     ).toBeNull();
   });
 
+  it('vetoes a question about the speaker against one about a named party', () => {
+    expect(
+      checkPromptGuards(
+        'What is my notice period once probation is over?',
+        "What is the employer's notice period once probation is over?",
+      ),
+    ).toEqual({ guard: 'entity', detail: 'party roles differ: my vs employer' });
+    expect(
+      checkPromptGuards('How much notice must I give?', 'How much notice must I give, please?'),
+    ).toBeNull();
+  });
+
+  it('reads during against after, and unnecessary against must', () => {
+    expect(
+      checkPromptGuards(
+        'How much notice applies during probation?',
+        'How much notice applies after probation?',
+      )?.guard,
+    ).toBe('negation');
+    expect(
+      checkPromptGuards(
+        'After how many sick days must I bring a medical certificate?',
+        'For how many sick days is a medical certificate unnecessary?',
+      ),
+    ).toEqual({ guard: 'negation', detail: 'modals differ: must vs unnecessary' });
+  });
+
   it('reads plural weekdays as the weekday', () => {
     expect(
       checkPromptGuards('Is the museum open on Sundays?', 'Is the museum open on Sunday?'),

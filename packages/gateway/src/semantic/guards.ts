@@ -114,6 +114,17 @@ const GUARD_CHECKS: Readonly<
     }
     const relative = describeRelativeTimeConflict(cached.relativeTimes, incoming.relativeTimes);
     if (relative !== null) return relative;
+    // A prompt about the speaker (`my notice period`) against one about a named party and not the
+    // speaker (`the employer's notice period`) asks about someone else.
+    const speakerOnly = (facts: PromptFacts) =>
+      facts.speaker !== undefined && facts.roles.length === 0;
+    const partyOnly = (facts: PromptFacts) => facts.speaker === undefined && facts.roles.length > 0;
+    if (speakerOnly(cached) && partyOnly(incoming)) {
+      return `party roles differ: ${cached.speaker} vs ${incoming.roles.join(', ')}`;
+    }
+    if (partyOnly(cached) && speakerOnly(incoming)) {
+      return `party roles differ: ${cached.roles.join(', ')} vs ${incoming.speaker}`;
+    }
     // Parties count when both prompts name some, as sets: leaving the party out can be a
     // rewording, naming another (`buyer` / `supplier`) or one more is another question.
     if (cached.roles.length > 0 && incoming.roles.length > 0) {

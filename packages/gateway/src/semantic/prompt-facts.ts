@@ -19,6 +19,7 @@ import {
   RELATIVE_PERIODS,
   RELATIVE_TIME_WORDS,
   SCALE_WORDS,
+  SPEAKER_WORDS,
   UNIT_ABBREVIATIONS,
   WORD_CATEGORIES,
 } from './guard-lexicon';
@@ -46,6 +47,8 @@ export class PromptFacts {
   readonly categoryWords: Map<string, string[]>;
   /** Party roles (`buyer`, `licensee`), plurals folded, in order. */
   readonly roles: string[];
+  /** The first speaker pronoun (`I`, `my`, `we`), if the prompt asks about the speaker. */
+  readonly speaker: string | undefined;
   readonly names: string[];
   readonly quotes: QuotedText[];
   readonly codeTokens: string[];
@@ -78,6 +81,7 @@ export class PromptFacts {
       const role = PARTY_ROLES.get(token);
       return role === undefined ? [] : [role];
     });
+    this.speaker = this.tokens.find((token) => SPEAKER_WORDS.has(token));
     this.names = extractNames(nfkc);
     this.quotes = extractQuotes(nfkc);
     this.codeTokens = extractCodeTokens(nfkc);
