@@ -133,15 +133,17 @@ export const PARTICLE_SIDES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Function words that carry one of a few meanings, as `kind:meaning`: what a modal asks (may the
- * buyer or must it), when a question is set, which third person it is about, how many it counts.
+ * Words that carry one of a few meanings, as `kind:meaning`: what a modal asks (may the buyer or
+ * must it; `required`, `allowed` and `unnecessary` ask it too), when a question is set (`did`,
+ * `will` and irregular pasts), which third person it is about, how many it counts. Most are
+ * function words, which the content comparison of the edit guard leaves out.
  * Substituted for a word of the same kind with another meaning in an otherwise identical prompt
  * (`Must the buyer notify…` / `May the buyer notify…`, `Did it rain?` / `Will it rain?`), they ask
  * another question. Tense counts past against future only: a present-tense question often stands
  * for either (`What is the weather next week?`, `What is net income for Q3?`). `have to` and
  * `need to` are read as `must` by the minimal-edit guard.
  */
-export const FUNCTION_WORD_MEANINGS: ReadonlyMap<string, string> = new Map([
+export const MEANING_WORDS: ReadonlyMap<string, string> = new Map([
   ['must', 'modal:must'],
   ['shall', 'modal:must'],
   ['required', 'modal:must'],

@@ -1,6 +1,6 @@
 import {
-  FUNCTION_WORD_MEANINGS,
   FUNCTION_WORDS,
+  MEANING_WORDS,
   MULTIPLIER_WORDS,
   NUMBER_WORDS,
   OPPOSITE_PARTICLE_SIDES,
@@ -13,7 +13,7 @@ import {
   SYNONYM_GROUPS,
 } from './guard-lexicon';
 import { matchCommonSubsequence } from './longest-common-subsequence';
-import { describeMeaningConflict, readFunctionWordMeanings, stemWord } from './word-forms';
+import { describeMeaningConflict, readWordMeanings, stemWord } from './word-forms';
 
 /** Most content words a minimal edit replaces on each side; more is a rewording. */
 const MAX_EDITED_WORDS = 2;
@@ -32,9 +32,12 @@ const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
  * list can name every modifier that changes a question, so the shape of the edit is the signal.
  * The rest need not share a content word: differing parts are often that short (`good morning` /
  * `good evening` under a shared `Translate into French:` line), and two different words alone are
- * two different requests. In such an edit, a particle turned into its opposite (`turn on` /
- * `turn off`) and an added word that asks for another quantity (`square` / `square root`) veto too;
- * a compound written apart or joined (`log in` / `login`) does not. Rewordings that change more than
+ * two different requests. In such an edit, a modal, a past against a future, a third person or a
+ * count changed (`must` / `may`, `did` / `will`, `she` / `he`, `all` / `any`), a particle turned
+ * into its opposite (`turn on` / `turn off`), a speaker pronoun put where the other side names
+ * someone (`If I cancel…` / `If the company cancels…`) and an added word that asks for another
+ * quantity (`square` / `square root`) veto too; a compound written apart or joined (`log in` /
+ * `login`) does not. Rewordings that change more than
  * that, or only add or drop other words, are left to the similarity.
  *
  * @example
@@ -148,15 +151,15 @@ function describeParticleFlip(
 
 /**
  * `words differ: must vs may` when the words an edit changed give one kind of
- * `FUNCTION_WORD_MEANINGS` (modal, tense, third person, count) only other meanings on each side;
+ * `MEANING_WORDS` (modal, tense, third person, count) only other meanings on each side;
  * otherwise `null`.
  */
 function describeMeaningShift(
   cached: readonly string[],
   incoming: readonly string[],
 ): string | null {
-  const cachedMeanings = readFunctionWordMeanings(cached);
-  const incomingMeanings = readFunctionWordMeanings(incoming);
+  const cachedMeanings = readWordMeanings(cached);
+  const incomingMeanings = readWordMeanings(incoming);
   for (const [kind, cachedValues] of cachedMeanings) {
     const detail = describeMeaningConflict(cachedValues, incomingMeanings.get(kind));
     if (detail !== null) return `words differ: ${detail}`;
@@ -176,8 +179,7 @@ function describeSpeakerSwap(
 ): string | null {
   const speaker = (words: readonly string[]) => words.find((word) => SPEAKER_PRONOUNS.has(word));
   // Who is named, not what is asked (`Is smoking allowed…` / `Can I smoke…`).
-  const party = (words: readonly string[]) =>
-    words.find((word) => !FUNCTION_WORD_MEANINGS.has(word));
+  const party = (words: readonly string[]) => words.find((word) => !MEANING_WORDS.has(word));
   const cachedSpeaker = speaker(cached);
   const incomingSpeaker = speaker(incoming);
   if (cachedSpeaker !== undefined && incomingSpeaker === undefined && content.cached.length === 0) {

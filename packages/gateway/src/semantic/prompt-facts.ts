@@ -23,7 +23,7 @@ import {
   UNIT_ABBREVIATIONS,
   WORD_CATEGORIES,
 } from './guard-lexicon';
-import { readFunctionWordMeanings, stemWord } from './word-forms';
+import { readWordMeanings, stemWord } from './word-forms';
 
 interface QuotedText {
   text: string;
@@ -71,7 +71,7 @@ export class PromptFacts {
     this.operators = extractOperators(nfkc, this.tokens);
     this.amountUnits = extractAmountUnits(this.tokens);
     this.directions = extractDirections(this.tokens);
-    this.modals = readFunctionWordMeanings(this.tokens).get('modal') ?? new Map();
+    this.modals = readWordMeanings(this.tokens).get('modal') ?? new Map();
     this.relativeTimes = extractRelativeTimes(this.tokens);
     this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
     this.opposites = extractOpposites(this.tokens);

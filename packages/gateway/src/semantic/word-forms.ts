@@ -1,19 +1,17 @@
-import { FUNCTION_WORD_MEANINGS } from './guard-lexicon';
+import { MEANING_WORDS } from './guard-lexicon';
 
 /**
- * The meanings of `FUNCTION_WORD_MEANINGS` that `words` give, by kind (`modal` → `must` → the word
+ * The meanings of `MEANING_WORDS` that `words` give, by kind (`modal` → `must` → the word
  * that gave it). `have to` and `need to` count as `must`.
  */
-export function readFunctionWordMeanings(
-  words: readonly string[],
-): Map<string, Map<string, string>> {
+export function readWordMeanings(words: readonly string[]): Map<string, Map<string, string>> {
   const found = new Map<string, Map<string, string>>();
   words.forEach((word, index) => {
     const obligation =
       /^(have|has|had|need|needs)$/.test(word) && words[index + 1] === 'to'
         ? 'modal:must'
         : undefined;
-    const meaning = obligation ?? FUNCTION_WORD_MEANINGS.get(word);
+    const meaning = obligation ?? MEANING_WORDS.get(word);
     if (meaning === undefined) return;
     const [kind = '', value = ''] = meaning.split(':');
     const values = found.get(kind) ?? new Map<string, string>();
