@@ -231,6 +231,23 @@ export const MEANING_WORDS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
+ * What a question word asks for. Put in place of another in an otherwise identical prompt (`Why did
+ * the Roman Empire fall?` / `When did the Roman Empire fall?`), it asks another question; `what`
+ * and `which`, `who` and `whom` ask the same.
+ */
+export const QUESTION_WORDS: ReadonlyMap<string, string> = new Map([
+  ['what', 'thing'],
+  ['which', 'thing'],
+  ['who', 'person'],
+  ['whom', 'person'],
+  ['whose', 'owner'],
+  ['when', 'time'],
+  ['where', 'place'],
+  ['why', 'reason'],
+  ['how', 'manner'],
+]);
+
+/**
  * Pronouns of the people in the conversation: put in place of a named party (`If I cancel late…` /
  * `If the company cancels late…`) they ask about someone else.
  */
@@ -315,6 +332,66 @@ export const RELATIVE_PERIODS: ReadonlySet<string> = new Set([
   'release',
   'version',
   'sprint',
+]);
+
+/**
+ * Words that, put before a noun, leave what it names alone: `the typical average temperature`,
+ * `the current time`, `a quick summary`. Any other word added there names a kind of the thing
+ * (`a dwarf planet`, `an electric car`), which the minimal-edit guard vetoes.
+ */
+export const NEUTRAL_MODIFIERS: ReadonlySet<string> = new Set([
+  'please',
+  'kindly',
+  'typical',
+  'usual',
+  'normal',
+  'general',
+  'overall',
+  'actual',
+  'exact',
+  'approximate',
+  'rough',
+  'current',
+  'present',
+  'simple',
+  'quick',
+  'brief',
+  'short',
+  'good',
+  'nice',
+  'great',
+  'main',
+  'basic',
+  'common',
+  'key',
+  'important',
+  'official',
+  'real',
+  'correct',
+  'right',
+  'proper',
+  'specific',
+  'particular',
+  'detailed',
+  'full',
+  'complete',
+  'entire',
+  'whole',
+  'total',
+  'also',
+  'just',
+  'really',
+  'actually',
+  'briefly',
+  'quickly',
+  'simply',
+  'exactly',
+  'roughly',
+  'approximately',
+  'currently',
+  'usually',
+  'typically',
+  'generally',
 ]);
 
 /**
@@ -869,6 +946,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['times', 'x', 'multiplied'],
   ['turn', 'switch'],
   ['every', 'each'],
+  ['exit', 'quit'],
   ['second', 'seconds', 'sec', 'secs'],
   ['minute', 'minutes', 'min', 'mins'],
   ['hour', 'hours', 'hr', 'hrs'],

@@ -92,6 +92,11 @@ describe('checkPromptGuards', () => {
     expect(
       checkPromptGuards('Rank these from best to worst', 'Rank these from worst to best')?.guard,
     ).toBe('order');
+    // One-letter names, the first of which reads as the article `a`.
+    expect(checkPromptGuards('Is A a subset of B?', 'Is B a subset of A?')).toEqual({
+      guard: 'order',
+      detail: 'word orders differ: a … b vs b … a',
+    });
     expect(
       checkPromptGuards('Tokyo is in which time zone?', 'Which time zone is Tokyo in?'),
     ).toBeNull();

@@ -235,7 +235,7 @@ function describeReversedDirection(
  * `merge main into the branch`, `from best to worst` / `from worst to best`), each span holding a
  * content word; then `word orders differ: dog … cat vs cat … dog`. The words are the same, so
  * neither the other guards nor a bag-of-words embedder see a difference, but who does what to whom
- * changed. A rewording that moves one phrase elsewhere (`Tokyo is in which time zone?` / `Which
+ * changed. Two swapped one-letter names count too (`Is A a subset of B?`). A rewording that moves one phrase elsewhere (`Tokyo is in which time zone?` / `Which
  * time zone is Tokyo in?`) is no such swap.
  */
 function describeSwappedSpans(
@@ -256,6 +256,9 @@ function describeSwappedSpans(
   };
   const hasContentWord = (from: number, count: number) =>
     cached.slice(from, from + count).some((word) => !FUNCTION_WORDS.has(word));
+  // Two one-letter names (`Is A a subset of B?`), where `a` reads as the article otherwise.
+  const areLetters = (from: number, to: number) =>
+    cached[from]!.length === 1 && cached[to]!.length === 1;
   // cached = … X M Y …, incoming = … Y M X …, with X of `first` words and Y of `last` words.
   for (let first = 1; first < length; first++) {
     if (!same(start, end - first, first)) continue;
@@ -264,8 +267,8 @@ function describeSwappedSpans(
       if (
         same(end - last, start, last) &&
         same(start + first, start + last, middle) &&
-        hasContentWord(start, first) &&
-        hasContentWord(end - last, last)
+        ((hasContentWord(start, first) && hasContentWord(end - last, last)) ||
+          (first === 1 && last === 1 && areLetters(start, end - 1)))
       ) {
         const spanX = cached.slice(start, start + first).join(' ');
         const spanY = cached.slice(end - last, end).join(' ');

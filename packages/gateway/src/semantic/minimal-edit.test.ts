@@ -36,12 +36,49 @@ describe('describeMinimalEdit', () => {
     ).toBeNull();
   });
 
-  it('leaves rewordings, added words and moved words to the similarity', () => {
+  it('leaves rewordings, most added words and moved words to the similarity', () => {
     expect(edit('What time is check-out?', 'When does check-out close?')).toBeNull();
     expect(
       edit('Explain the getUserById function', 'Explain the getUserById function, please'),
     ).toBeNull();
     expect(edit('Tokyo is in which time zone?', 'Which time zone is Tokyo in?')).toBeNull();
+    expect(
+      edit('Is there a termination clause?', 'Is there a termination for cause clause?'),
+    ).toBeNull();
+  });
+
+  it('vetoes one question word put in place of another that asks for something else', () => {
+    expect(edit('Why did the Roman Empire fall?', 'When did the Roman Empire fall?')).toBe(
+      'words differ: why vs when',
+    );
+    expect(edit('Where was Einstein born?', 'When was Einstein born?')).toBe(
+      'words differ: where vs when',
+    );
+    expect(edit('How does a vaccine work?', 'Why does a vaccine work?')).toBe(
+      'words differ: how vs why',
+    );
+    // The same question, or what it asks named by a word of its own.
+    expect(edit('Which is the tallest building?', 'What is the tallest building?')).toBeNull();
+    expect(edit('Who did you call?', 'Whom did you call?')).toBeNull();
+    expect(edit('When does the museum open?', 'What time does the museum open?')).toBeNull();
+  });
+
+  it('vetoes an added word that names a kind of the thing, and passes neutral ones', () => {
+    expect(edit('Is Pluto a planet?', 'Is Pluto a dwarf planet?')).toBe(
+      'words differ: none vs dwarf planet',
+    );
+    expect(edit('How much does an electric car cost?', 'How much does a car cost?')).toBe(
+      'words differ: electric car vs none',
+    );
+    expect(edit('How do I make bread?', 'How do I make sourdough bread?')).toBe(
+      'words differ: none vs sourdough bread',
+    );
+    expect(edit('What is the current time in London?', 'What is the time in London?')).toBeNull();
+    expect(edit('Recommend a book about space', 'Recommend a good book about space')).toBeNull();
+    // Added after the noun, or more than one word: a rewording.
+    expect(
+      edit('What is the capital of France?', 'What is the capital city of France?'),
+    ).toBeNull();
     expect(
       edit('Is there a termination clause?', 'Is there a termination for cause clause?'),
     ).toBeNull();

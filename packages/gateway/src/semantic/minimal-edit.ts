@@ -2,12 +2,14 @@ import {
   FUNCTION_WORDS,
   MEANING_WORDS,
   MULTIPLIER_WORDS,
+  NEUTRAL_MODIFIERS,
   NUMBER_WORDS,
   OPPOSITE_PARTICLE_SIDES,
   OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
   PARTICLE_SIDES,
   QUANTITY_MODIFIERS,
+  QUESTION_WORDS,
   SCALE_WORDS,
   SPEAKER_PRONOUNS,
   SYNONYM_GROUPS,
@@ -35,10 +37,11 @@ const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
  * two different requests. In such an edit, a modal, a past against a future, a third person or a
  * count changed (`must` / `may`, `did` / `will`, `she` / `he`, `all` / `any`), a particle turned
  * into its opposite (`turn on` / `turn off`), a speaker pronoun put where the other side names
- * someone (`If I cancel…` / `If the company cancels…`) and an added word that asks for another
- * quantity (`square` / `square root`) veto too; a compound written apart or joined (`log in` /
- * `login`) does not. Rewordings that change more than
- * that, or only add or drop other words, are left to the similarity.
+ * someone (`If I cancel…` / `If the company cancels…`), one question word for another (`why` /
+ * `when`), an added word that asks for another quantity (`square` / `square root`) and, in a
+ * prompt otherwise the same, one added word that names a kind of the next (`a dwarf planet`) veto
+ * too; a compound written apart or joined (`log in` / `login`) does not. Rewordings that change
+ * more than that, or only add or drop other words, are left to the similarity.
  *
  * @example
  * describeMinimalEdit(tokenizeText('Is there a termination-for-cause clause?'),
@@ -93,11 +96,13 @@ export function describeMinimalEdit(
     edits.flatMap((edit) => edit.changedIncoming),
   );
   if (shift !== null) return shift;
-  for (const edit of edits) {
+  for (const [index, edit] of edits.entries()) {
     // A compound written apart or joined (`log in` / `login`, `set up` / `setup`).
     if (edit.changedCached.join('') === edit.changedIncoming.join('')) continue;
     const particles = describeParticleFlip(edit.changedCached, edit.changedIncoming);
     if (particles !== null) return particles;
+    const question = describeQuestionWordSwap(edit.changedCached, edit.changedIncoming);
+    if (question !== null) return question;
     // An added or dropped word that asks for another quantity (`square` / `square root`).
     const added =
       edit.cached.length === 0 ? edit.incoming : edit.incoming.length === 0 ? edit.cached : [];
@@ -106,6 +111,10 @@ export function describeMinimalEdit(
       return edit.cached.length === 0
         ? `words differ: none vs ${modifier}`
         : `words differ: ${modifier} vs none`;
+    }
+    if (edits.length === 1) {
+      const kind = describeAddedKind(edit, hunks[index]!.next);
+      if (kind !== null) return kind;
     }
     const left = edit.cached.filter(
       (word) => !edit.incoming.some((other) => areInterchangeable(word, other)),
@@ -124,6 +133,50 @@ export function describeMinimalEdit(
     if (party !== null) return party;
   }
   return null;
+}
+
+/**
+ * `words differ: none vs dwarf planet` when an edit only adds one content word right before a word
+ * both prompts share, and the word names a kind of it (`Is Pluto a planet?` / `Is Pluto a dwarf
+ * planet?`, `an electric car`); otherwise `null`. Articles may change with it (`a car` / `an
+ * electric car`); words of `NEUTRAL_MODIFIERS` (`the current time`) and words added after the noun
+ * (`the capital city of France`) reword the question.
+ */
+function describeAddedKind(
+  edit: { changedCached: readonly string[]; changedIncoming: readonly string[] },
+  next: string | undefined,
+): string | null {
+  if (next === undefined || !isContentWord(next)) return null;
+  const contentOf = (words: readonly string[]) => words.filter((word) => !ARTICLES.has(word));
+  const cached = contentOf(edit.changedCached);
+  const incoming = contentOf(edit.changedIncoming);
+  const added = cached.length === 0 ? incoming : incoming.length === 0 ? cached : [];
+  if (added.length !== 1) return null;
+  const word = added[0]!;
+  if (!isContentWord(word) || NEUTRAL_MODIFIERS.has(word)) return null;
+  return cached.length === 0
+    ? `words differ: none vs ${word} ${next}`
+    : `words differ: ${word} ${next} vs none`;
+}
+
+const ARTICLES: ReadonlySet<string> = new Set(['a', 'an', 'the']);
+
+/**
+ * `words differ: why vs when` when an edit puts one question word in place of another that asks
+ * for something else; otherwise `null`. Only a bare swap counts: `What time does it open?` /
+ * `When does it open?` names what it asks with a word of its own.
+ */
+function describeQuestionWordSwap(
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  if (cached.length !== 1 || incoming.length !== 1) return null;
+  const [left, right] = [cached[0]!, incoming[0]!];
+  const asked = QUESTION_WORDS.get(left);
+  if (asked === undefined || !QUESTION_WORDS.has(right) || QUESTION_WORDS.get(right) === asked) {
+    return null;
+  }
+  return `words differ: ${left} vs ${right}`;
 }
 
 /**
@@ -200,6 +253,8 @@ function describeSpeakerSwap(
 interface Hunk {
   cached: string[];
   incoming: string[];
+  /** The shared word that follows the hunk, if any. */
+  next: string | undefined;
 }
 
 /** The stretches where two token lists differ, between the words of a longest common subsequence. */
@@ -216,6 +271,7 @@ function alignHunks(cached: readonly string[], incoming: readonly string[]): Hun
       hunks.push({
         cached: cached.slice(i, nextCached),
         incoming: incoming.slice(j, nextIncoming),
+        next: cached[nextCached],
       });
     }
     i = nextCached + 1;
