@@ -947,6 +947,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['turn', 'switch'],
   ['every', 'each'],
   ['exit', 'quit'],
+  ['recommend', 'suggest'],
   ['second', 'seconds', 'sec', 'secs'],
   ['minute', 'minutes', 'min', 'mins'],
   ['hour', 'hours', 'hr', 'hrs'],
