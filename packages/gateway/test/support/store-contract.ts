@@ -135,14 +135,23 @@ export function describeStoreContract(
       // Another client's idea of doc:1 (no invalidation yet): current for it, but not this entry.
       const otherVersion = [deps[0]!, { depId: 'doc:1', expectedHash: 'v0' }];
       expect(await lookup(written, otherVersion)).toEqual({ depsCurrent: true });
+      // A request naming no deps is served the entry while its deps are current…
+      expect(await lookup(written, [])).toEqual({
+        depsCurrent: true,
+        hit: { entry, freshness: 'fresh' },
+      });
       const stats = await store.readStats();
-      expect(stats['tenant-a']).toEqual({ hits_l1: 1, hits_l1_stale: 1, tokens_saved: 24 });
+      expect(stats['tenant-a']).toEqual({ hits_l1: 2, hits_l1_stale: 1, tokens_saved: 36 });
 
       await store.setDepHash('tenant-a', 'doc:1', 'v2');
       expect(await lookup(written)).toEqual({ depsCurrent: false });
       const current = [deps[0]!, { depId: 'doc:1', expectedHash: 'v2' }];
       // The request is current, but the entry was written for v1.
       expect(await lookup(written, current)).toEqual({ depsCurrent: true });
+      // …and never once one moved on, even while the entry itself is still stored (an
+      // invalidation whose removals had not run yet, or an instance that died between the two).
+      expect(await lookup(written, [])).toEqual({ depsCurrent: true });
+      expect(await store.getEntry('tenant-a', 'k1')).toEqual(entry);
       expect((await store.readStats())['tenant-a']).toEqual(stats['tenant-a']);
     });
 
