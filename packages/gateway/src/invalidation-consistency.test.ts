@@ -24,13 +24,14 @@ function depsHeader(hash: string): string {
   );
 }
 
-async function ask(gateway: Gateway, token: string, prompt: string, hash: string) {
+/** Asks `prompt`, expecting `hash` for the doc dep (no deps header when `undefined`). */
+async function ask(gateway: Gateway, token: string, prompt: string, hash: string | undefined) {
   const response = await fetch(`${gateway.url}/v1/chat/completions`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       'x-cachecore-token': token,
-      'x-cachecore-deps': depsHeader(hash),
+      ...(hash !== undefined && { 'x-cachecore-deps': depsHeader(hash) }),
     },
     body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }),
   });
@@ -240,3 +241,85 @@ describe.each([100, 300])(
     );
   },
 );
+
+describe('an answer whose upstream call began before an invalidation', () => {
+  let upstream: VersionedUpstream;
+  beforeAll(async () => {
+    upstream = await startVersionedUpstream(300);
+  });
+  afterAll(() => upstream.close());
+
+  /**
+   * Asks once with the old hash, invalidates while that call is upstream, and returns what the
+   * caller got, the tenant's stored entries once it answered, and what a later request naming no
+   * deps (a client that relies on invalidation alone) is answered.
+   */
+  async function answerAcrossInvalidation(gateways: Gateway[]) {
+    const tenantId = `written-${Math.random().toString(36).slice(2)}`;
+    const token = await createTenantToken({ secret: SECRET, tenantId });
+    const prompt = 'What does the document say about notice periods?';
+    const pending = ask(gateways[0]!, token, prompt, 'h0');
+    await sleep(100);
+    upstream.version += 1;
+    const invalidated = await fetch(`${gateways[0]!.url}/v1/invalidate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cachecore-token': token },
+      body: JSON.stringify({ dep_id: 'doc', new_hash: 'h1' }),
+    });
+    expect(((await invalidated.json()) as { ok: boolean }).ok).toBe(true);
+    const first = await pending;
+    const stats = await fetch(`${gateways[0]!.url}/admin/tenants/${tenantId}/stats`, {
+      headers: { authorization: 'Bearer consistency-admin' },
+    });
+    const { entries } = (await stats.json()) as { entries: number };
+    const later = await Promise.all(
+      gateways.map((gateway) => ask(gateway, token, prompt, undefined)),
+    );
+    return { first, entries, later };
+  }
+
+  it('is answered but not stored, on one memory instance', async () => {
+    await using gateway = await startGateway({
+      upstream: upstream.url,
+      jwtSecret: SECRET,
+      logLevel: 'silent',
+      adminToken: 'consistency-admin',
+    });
+    const { first, entries, later } = await answerAcrossInvalidation([gateway]);
+    expect(first).toMatchObject({ status: 200, cache: 'MISS' });
+    expect(first.content).toMatch(/^v\d+: /);
+    expect(entries).toBe(0);
+    for (const answer of later) {
+      expect(answer.cache).toBe('MISS');
+      expect(answer.content.startsWith(`v${upstream.version}:`)).toBe(true);
+    }
+  });
+
+  it.skipIf(!redisAvailable)(
+    'is answered but not stored, on two instances on one Redis',
+    async () => {
+      const prefix = createTestPrefix('written');
+      const options = {
+        upstream: upstream.url,
+        jwtSecret: SECRET,
+        logLevel: 'silent' as const,
+        adminToken: 'consistency-admin',
+        store: TEST_REDIS_URL,
+        redisPrefix: prefix,
+      };
+      const gateways = [await startGateway(options), await startGateway(options)];
+      try {
+        const { first, entries, later } = await answerAcrossInvalidation(gateways);
+        expect(first).toMatchObject({ status: 200, cache: 'MISS' });
+        expect(entries).toBe(0);
+        for (const answer of later) {
+          expect(answer.cache).toBe('MISS');
+          expect(answer.content.startsWith(`v${upstream.version}:`)).toBe(true);
+        }
+      } finally {
+        await Promise.all(gateways.map((gateway) => gateway.close()));
+        await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
+      }
+    },
+  );
+});
