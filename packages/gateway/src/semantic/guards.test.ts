@@ -92,6 +92,16 @@ describe('checkPromptGuards', () => {
     expect(
       checkPromptGuards('Rank these from best to worst', 'Rank these from worst to best')?.guard,
     ).toBe('order');
+    // A day or month moves around the other items freely, but not around another day or month.
+    expect(
+      checkPromptGuards('Book a flight to London on Friday', 'Book a flight on Friday to London'),
+    ).toBeNull();
+    expect(
+      checkPromptGuards(
+        'Alice works on Monday and Bob on Friday',
+        'Alice works on Friday and Bob on Monday',
+      )?.guard,
+    ).toBe('order');
     // One-letter names, the first of which reads as the article `a`.
     expect(checkPromptGuards('Is A a subset of B?', 'Is B a subset of A?')).toEqual({
       guard: 'order',

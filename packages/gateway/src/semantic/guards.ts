@@ -153,7 +153,7 @@ const GUARD_CHECKS: Readonly<
   code: (cached, incoming) =>
     describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
   order: (cached, incoming) =>
-    describeOrderDifference(cached.salientItems, incoming.salientItems) ??
+    describeOrderDifference(cached, incoming) ??
     describeReversedDirection(cached.directions, incoming.directions) ??
     describeSwappedSpans(cached.tokens, incoming.tokens),
   edit: (cached, incoming) => describeMinimalEdit(cached.tokens, incoming.tokens),
@@ -165,12 +165,24 @@ function prefixed(prefix: string, detail: string | null): string | null {
 }
 
 /**
- * `null` when the items both prompts mention once each appear in the same relative order;
- * otherwise `word orders differ: a → b vs b → a`. Swapping names, languages, units or numbers turns a
- * bag of the same words into a different question (`Is Alice older than Bob?`), which no
- * multiset comparison and no bag-of-words embedder sees.
+ * `null` when the items of each kind that both prompts mention once each appear in the same
+ * relative order; otherwise `word orders differ: a → b vs b → a`. Swapping names, languages, units
+ * or numbers turns a bag of the same words into a different question (`Is Alice older than Bob?`),
+ * which no multiset comparison and no bag-of-words embedder sees. Items of different kinds may
+ * trade places (`to London on Friday` / `on Friday to London`).
  */
-function describeOrderDifference(
+function describeOrderDifference(cached: PromptFacts, incoming: PromptFacts): string | null {
+  const kinds = new Set(cached.salientKinds.values());
+  for (const kind of kinds) {
+    const ofKind = (facts: PromptFacts) =>
+      facts.salientItems.filter((item) => facts.salientKinds.get(item) === kind);
+    const detail = describeItemOrderDifference(ofKind(cached), ofKind(incoming));
+    if (detail !== null) return detail;
+  }
+  return null;
+}
+
+function describeItemOrderDifference(
   cached: readonly string[],
   incoming: readonly string[],
 ): string | null {

@@ -31,6 +31,9 @@ interface QuotedText {
   caseSensitive: boolean;
 }
 
+/** Word categories of `when` a thing happens: their words may move around the other items. */
+const MOVABLE_CATEGORIES: ReadonlySet<string> = new Set(['weekdays', 'months', 'seasons']);
+
 /** What the guards compare, extracted once per prompt. */
 export class PromptFacts {
   readonly tokens: string[];
@@ -60,6 +63,13 @@ export class PromptFacts {
   readonly directions: string[];
   /** Numbers, names and category words in the order the prompt mentions them. */
   readonly salientItems: string[];
+  /**
+   * The kind of each salient item: `when` for a day, month or season, which a rewording moves
+   * freely (`to London on Friday` / `on Friday to London`); `what` for every other name, number,
+   * role or category word, whose order among themselves says who does what (`Is Alice older than
+   * Bob?`).
+   */
+  readonly salientKinds: Map<string, 'when' | 'what'>;
   private readonly caseFolded: string;
   private readonly whitespaceCollapsed: string;
 
@@ -85,14 +95,19 @@ export class PromptFacts {
     this.names = extractNames(nfkc);
     this.quotes = extractQuotes(nfkc);
     this.codeTokens = extractCodeTokens(nfkc);
-    const salient = new Set(this.names);
-    for (const words of this.categoryWords.values()) {
-      for (const phrase of words) for (const word of phrase.split(' ')) salient.add(word);
+    const salient = new Map<string, 'when' | 'what'>(this.names.map((name) => [name, 'what']));
+    for (const [category, words] of this.categoryWords) {
+      const kind = MOVABLE_CATEGORIES.has(category) ? 'when' : 'what';
+      for (const phrase of words) for (const word of phrase.split(' ')) salient.set(word, kind);
     }
+    this.salientKinds = new Map();
     this.salientItems = this.tokens.flatMap((token) => {
       const role = PARTY_ROLES.get(token);
-      if (role !== undefined) return [role];
-      return salient.has(token) || /\d/.test(token) ? [token] : [];
+      const kind = role !== undefined || /\d/.test(token) ? 'what' : salient.get(token);
+      if (kind === undefined) return [];
+      const item = role ?? token;
+      this.salientKinds.set(item, kind);
+      return [item];
     });
     this.whitespaceCollapsed = nfkc.replace(/\s+/g, ' ');
     this.caseFolded = foldCase(this.whitespaceCollapsed);
