@@ -135,7 +135,8 @@ export const PARTICLE_SIDES: ReadonlyMap<string, string> = new Map([
 /**
  * Words that carry one of a few meanings, as `kind:meaning`: what a modal asks (may the buyer or
  * must it; `required`, `allowed` and `unnecessary` ask it too), when a question is set (`did`,
- * `will` and irregular pasts), which third person it is about, how many it counts. Most are
+ * `will` and irregular pasts), which third person it is about, whether it is set by or after a
+ * point in time (`in` / `within` / `before` against `after` / `once`), how many it counts. Most are
  * function words, which the content comparison of the edit guard leaves out.
  * Substituted for a word of the same kind with another meaning in an otherwise identical prompt
  * (`Must the buyer notify…` / `May the buyer notify…`, `Did it rain?` / `Will it rain?`), they ask
@@ -223,6 +224,16 @@ export const MEANING_WORDS: ReadonlyMap<string, string> = new Map([
   ['her', 'person:she'],
   ['hers', 'person:she'],
   ['herself', 'person:she'],
+  // When, against a point in time, a question is set: `in the first two weeks` / `after the first
+  // two weeks`. `before 14 days have passed` is `within 14 days`.
+  ...['in', 'within', 'inside', 'before', 'until', 'till'].map((word): [string, string] => [
+    word,
+    'sequence:by',
+  ]),
+  ...['after', 'later', 'past', 'beyond', 'once', 'since'].map((word): [string, string] => [
+    word,
+    'sequence:after',
+  ]),
   ['all', 'count:all'],
   ['every', 'count:all'],
   ['each', 'count:all'],

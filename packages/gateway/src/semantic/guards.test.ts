@@ -82,6 +82,40 @@ describe('checkPromptGuards', () => {
     expect(checkPromptGuards('Wait 3 days', 'Wait three days')).toBeNull();
   });
 
+  it('vetoes a yes-no question against a how-much one, and a condition only one prompt sets', () => {
+    expect(
+      checkPromptGuards(
+        'Does the policy pay if my car is stolen?',
+        'How long do I get a hire car if my car is stolen?',
+      ),
+    ).toEqual({ guard: 'edit', detail: 'questions differ: yes-no vs amount' });
+    expect(
+      checkPromptGuards(
+        'Is theft covered if I left the keys in the car?',
+        'Is theft of the car covered?',
+      ),
+    ).toEqual({ guard: 'edit', detail: 'conditions differ: if left key vs none' });
+    expect(
+      checkPromptGuards(
+        'Is theft of the car covered?',
+        'Is theft covered if I left the keys in the car?',
+      ),
+    ).toEqual({ guard: 'edit', detail: 'conditions differ: none vs if left key' });
+    // Both set one, or the condition only repeats what the other asks: a rewording.
+    expect(
+      checkPromptGuards(
+        'What refund do I get if I cancel within 14 days?',
+        'If I cancel before 14 days have passed, what is refunded?',
+      ),
+    ).toBeNull();
+    expect(
+      checkPromptGuards(
+        'How much is the gym joining fee?',
+        'How much does the gym charge to join?',
+      ),
+    ).toBeNull();
+  });
+
   it('vetoes two phrases swapped around the same words', () => {
     expect(checkPromptGuards('Does the dog chase the cat?', 'Does the cat chase the dog?')).toEqual(
       { guard: 'order', detail: 'word orders differ: dog … cat vs cat … dog' },

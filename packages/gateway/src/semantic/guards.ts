@@ -156,8 +156,44 @@ const GUARD_CHECKS: Readonly<
     describeOrderDifference(cached, incoming) ??
     describeReversedDirection(cached.directions, incoming.directions) ??
     describeSwappedSpans(cached.tokens, incoming.tokens),
-  edit: (cached, incoming) => describeMinimalEdit(cached.tokens, incoming.tokens),
+  edit: (cached, incoming) =>
+    describeMinimalEdit(cached.tokens, incoming.tokens) ??
+    describeAnswerKindConflict(cached, incoming) ??
+    describeAddedCondition(cached, incoming) ??
+    describeAddedCondition(incoming, cached, true),
 };
+
+/**
+ * `questions differ: yes-no vs amount` when one prompt asks whether (`Does the policy pay if my
+ * car is stolen?`) and the other how long, many or much (`How long do I get a hire car if my car
+ * is stolen?`), however alike their other words; otherwise `null`.
+ */
+function describeAnswerKindConflict(cached: PromptFacts, incoming: PromptFacts): string | null {
+  const [left, right] = [cached.answerKind, incoming.answerKind];
+  if (left === undefined || right === undefined || left === right) return null;
+  return `questions differ: ${left} vs ${right}`;
+}
+
+/**
+ * `conditions differ: if left key vs none` when `withCondition` sets a condition (`if` or `unless`)
+ * and `other` sets none while lacking at least two of the condition's content words (`Is theft
+ * covered if I left the keys in the car?` / `Is theft of the car covered?`): the condition narrows
+ * the question to a case whose answer may differ. Otherwise `null`.
+ */
+function describeAddedCondition(
+  withCondition: PromptFacts,
+  other: PromptFacts,
+  reversed = false,
+): string | null {
+  if (other.conditions.length > 0) return null;
+  for (const condition of withCondition.conditions) {
+    const missing = condition.filter((stem) => !other.contentStems.has(stem));
+    if (missing.length < 2) continue;
+    const shown = `if ${missing.join(' ')}`;
+    return reversed ? `conditions differ: none vs ${shown}` : `conditions differ: ${shown} vs none`;
+  }
+  return null;
+}
 
 /** `detail` after `prefix`, or `null`. */
 function prefixed(prefix: string, detail: string | null): string | null {

@@ -84,6 +84,55 @@ describe('describeMinimalEdit', () => {
     ).toBeNull();
   });
 
+  it('vetoes a question set by a point in time against one set after it', () => {
+    expect(
+      edit(
+        'Can I get my money back when cancelling in the first two weeks?',
+        'Can I get my money back when cancelling after the first two weeks?',
+      ),
+    ).toBe('words differ: in vs after');
+    expect(
+      edit(
+        'Is it refunded if I cancel within 14 days?',
+        'Is it refunded if I cancel before 14 days?',
+      ),
+    ).toBeNull();
+  });
+
+  it('vetoes a word dropped in one place and another added in another', () => {
+    expect(
+      edit(
+        'Does a windscreen claim lower my no-claims discount?',
+        'Does making a claim lower my no-claims discount?',
+      ),
+    ).toBe('words differ: windscreen vs making');
+  });
+
+  it('vetoes up to three words swapped one for one in the same sentence', () => {
+    expect(
+      edit(
+        'How long do I get a courtesy car while my car is repaired?',
+        'How long do I get a hire car if my car is stolen?',
+      ),
+    ).toBe('words differ: courtesy vs hire');
+    // Three content words changed with words added is a rewording.
+    expect(
+      edit('How many people live in New York City?', 'What is the population of New York City?'),
+    ).toBeNull();
+  });
+
+  it('vetoes an added condition, however long', () => {
+    expect(
+      edit(
+        'Does the policy pay if my car is stolen?',
+        'Does the policy pay if the car is stolen with the keys inside?',
+      ),
+    ).toBe('words differ: none vs with keys inside');
+    expect(edit('Can I return the shoes if I wore them outside?', 'Can I return the shoes?')).toBe(
+      'words differ: if wore outside vs none',
+    );
+  });
+
   it('vetoes a particle swapped for its opposite, and passes a compound written apart', () => {
     expect(edit('Turn on the lights in the kitchen', 'Turn off the lights in the kitchen')).toBe(
       'words differ: on vs off',

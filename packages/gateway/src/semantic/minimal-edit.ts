@@ -19,6 +19,11 @@ import { describeMeaningConflict, readWordMeanings, stemWord } from './word-form
 
 /** Most content words a minimal edit replaces on each side; more is a rewording. */
 const MAX_EDITED_WORDS = 2;
+/**
+ * Most content words an edit of word-for-word swaps replaces (`a courtesy car while my car is
+ * repaired` / `a hire car if my car is stolen`): the sentence keeps every other word in place.
+ */
+const MAX_SWAPPED_WORDS = 3;
 /** Most words (content or not) an edit may touch on each side. */
 const MAX_CHANGED_TOKENS = 4;
 
@@ -83,11 +88,17 @@ export function describeMinimalEdit(
       changedIncoming: right,
     });
   }
+  const condition = describeAddedCondition(edits);
+  if (condition !== null) return condition;
+  const wordForWord = edits.every(
+    (edit) => edit.changedCached.length === 1 && edit.changedIncoming.length === 1,
+  );
+  const maxEdited = wordForWord ? MAX_SWAPPED_WORDS : MAX_EDITED_WORDS;
   if (
     changedCached > MAX_CHANGED_TOKENS ||
     changedIncoming > MAX_CHANGED_TOKENS ||
-    editedCached > MAX_EDITED_WORDS ||
-    editedIncoming > MAX_EDITED_WORDS
+    editedCached > maxEdited ||
+    editedIncoming > maxEdited
   ) {
     return null;
   }
@@ -96,6 +107,8 @@ export function describeMinimalEdit(
     edits.flatMap((edit) => edit.changedIncoming),
   );
   if (shift !== null) return shift;
+  const moved = describeMovedSubstitution(edits);
+  if (moved !== null) return moved;
   for (const [index, edit] of edits.entries()) {
     // A compound written apart or joined (`log in` / `login`, `set up` / `setup`).
     if (edit.changedCached.join('') === edit.changedIncoming.join('')) continue;
@@ -133,6 +146,69 @@ export function describeMinimalEdit(
     if (party !== null) return party;
   }
   return null;
+}
+
+/**
+ * `words differ: none vs with keys inside` when one prompt is the other with a condition added
+ * (`Does the policy pay if my car is stolen?` / `… if the car is stolen with the keys inside?`):
+ * one inserted run of words, opened by a word such as `if`, `with` or `unless` and holding a
+ * content word, while the rest changes at most function words. Whatever its length, such a clause
+ * narrows the question to a case whose answer may differ. Otherwise `null`.
+ */
+function describeAddedCondition(
+  edits: readonly {
+    cached: readonly string[];
+    incoming: readonly string[];
+    changedCached: readonly string[];
+    changedIncoming: readonly string[];
+  }[],
+): string | null {
+  const withContent = edits.filter((edit) => edit.cached.length > 0 || edit.incoming.length > 0);
+  if (withContent.length !== 1) return null;
+  const edit = withContent[0]!;
+  const [kept, clause] =
+    edit.changedCached.length === 0
+      ? [edit.changedCached, edit.changedIncoming]
+      : [edit.changedIncoming, edit.changedCached];
+  if (kept.length > 0 || !CONDITION_WORDS.has(clause[0] ?? '')) return null;
+  const words = clause.filter(isContentWord);
+  if (words.length === 0) return null;
+  const shown = `${clause[0]} ${words.join(' ')}`;
+  return edit.changedCached.length === 0
+    ? `words differ: none vs ${shown}`
+    : `words differ: ${shown} vs none`;
+}
+
+/** Words that open a condition on the question. */
+const CONDITION_WORDS: ReadonlySet<string> = new Set([
+  'if',
+  'unless',
+  'with',
+  'without',
+  'when',
+  'while',
+  'except',
+  'once',
+  'after',
+  'before',
+  'during',
+]);
+
+/**
+ * `words differ: windscreen vs making` when the prompts are the same but for one content word
+ * dropped in one place and another added in another (`Does a windscreen claim lower…` / `Does
+ * making a claim lower…`), neither a variant nor a synonym of the other; otherwise `null`.
+ */
+function describeMovedSubstitution(
+  edits: readonly { changedCached: readonly string[]; changedIncoming: readonly string[] }[],
+): string | null {
+  if (edits.length < 2) return null;
+  const dropped = edits.flatMap((edit) => edit.changedCached);
+  const added = edits.flatMap((edit) => edit.changedIncoming);
+  if (dropped.length !== 1 || added.length !== 1) return null;
+  const [left, right] = [dropped[0]!, added[0]!];
+  if (!isContentWord(left) || !isContentWord(right) || areInterchangeable(left, right)) return null;
+  return `words differ: ${left} vs ${right}`;
 }
 
 /**
@@ -320,6 +396,9 @@ function areInterchangeable(left: string, right: string): boolean {
   ) {
     return true;
   }
+  // Words of one meaning (`within` / `before`, `required` / `must`).
+  const meaning = MEANING_WORDS.get(left);
+  if (meaning !== undefined && meaning === MEANING_WORDS.get(right)) return true;
   const group = SYNONYM_GROUP_BY_WORD.get(left);
   return group !== undefined && group === SYNONYM_GROUP_BY_WORD.get(right);
 }

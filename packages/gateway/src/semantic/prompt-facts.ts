@@ -55,6 +55,18 @@ export class PromptFacts {
   readonly names: string[];
   readonly quotes: QuotedText[];
   readonly codeTokens: string[];
+  /**
+   * What kind of answer the prompt asks for, when its opening says so: `yes-no` (`Does the policy
+   * pay…?`, `Is it covered…?`) or `amount` (`How long…`, `How many…`, `How much…`).
+   */
+  readonly answerKind: 'yes-no' | 'amount' | undefined;
+  /**
+   * Stems of the content words of each condition the prompt sets (`if I left the keys in the car`
+   * → `left key car`); a `what if` question is no condition on another question.
+   */
+  readonly conditions: string[][];
+  /** Stems of every content word of the prompt. */
+  readonly contentStems: ReadonlySet<string>;
   /** Periods placed relative to now, as `period → meaning` (`week → last`). */
   readonly relativeTimes: Map<string, Set<string>>;
   /** What the prompt's modals ask, by meaning (`must` → `required`): obligation, permission, advice. */
@@ -109,6 +121,11 @@ export class PromptFacts {
       this.salientKinds.set(item, kind);
       return [item];
     });
+    this.answerKind = readAnswerKind(this.tokens);
+    this.conditions = extractConditions(this.tokens);
+    this.contentStems = new Set(
+      this.tokens.filter((token) => !FUNCTION_WORDS.has(token)).map(stemWord),
+    );
     this.whitespaceCollapsed = nfkc.replace(/\s+/g, ' ');
     this.caseFolded = foldCase(this.whitespaceCollapsed);
   }
@@ -119,6 +136,52 @@ export class PromptFacts {
       ? this.whitespaceCollapsed.includes(quote.text)
       : this.caseFolded.includes(foldCase(quote.text));
   }
+}
+
+const YES_NO_OPENERS: ReadonlySet<string> = new Set([
+  'is',
+  'are',
+  'am',
+  'was',
+  'were',
+  'do',
+  'does',
+  'did',
+  'can',
+  'could',
+  'will',
+  'would',
+  'should',
+  'may',
+  'must',
+  'has',
+  'have',
+]);
+const AMOUNT_WORDS: ReadonlySet<string> = new Set(['long', 'many', 'much', 'often', 'far']);
+
+function readAnswerKind(tokens: readonly string[]): 'yes-no' | 'amount' | undefined {
+  const [first = '', second = ''] = tokens;
+  if (YES_NO_OPENERS.has(first)) return 'yes-no';
+  if (first === 'how' && AMOUNT_WORDS.has(second)) return 'amount';
+  return undefined;
+}
+
+/** Words that open a condition, and how many words after them it is read to span. */
+const CONDITION_OPENERS: ReadonlySet<string> = new Set(['if', 'unless']);
+const CONDITION_SPAN = 7;
+
+function extractConditions(tokens: readonly string[]): string[][] {
+  const conditions: string[][] = [];
+  tokens.forEach((token, index) => {
+    if (!CONDITION_OPENERS.has(token) || tokens[index - 1] === 'what') return;
+    conditions.push(
+      tokens
+        .slice(index + 1, index + 1 + CONDITION_SPAN)
+        .filter((word) => !FUNCTION_WORDS.has(word) && !CONDITION_OPENERS.has(word))
+        .map(stemWord),
+    );
+  });
+  return conditions;
 }
 
 /**
