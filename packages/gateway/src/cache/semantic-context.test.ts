@@ -32,10 +32,12 @@ const SECRET = 'semantic-context-secret';
 /**
  * Threshold of the GloVe test embedder, from its calibration on the context cases
  * (`test/measure-l2-judgement.ts`): the differing parts of rewordings score 0.27–0.93 (median
- * 0.71), of different questions −0.09–0.97; the most similar different questions that no guard
- * vetoes score 0.77, so 0.82 keeps a margin.
+ * 0.71), of different questions −0.09–0.97. The most similar different questions that no guard
+ * vetoes score 0.85 (`How long should the chicken rest before carving?` / `How long do I roast the
+ * whole chicken?`, `How hot do I set the oven?` / `… in a fan oven?`: a word-vector average
+ * cannot tell resting from roasting), so 0.88 keeps a margin.
  */
-const SENTENCE_THRESHOLD = 0.82;
+const SENTENCE_THRESHOLD = 0.88;
 
 const devCases = readContextCases('l2-context-dev-cases.json');
 const extraCases = readContextCases('l2-context-extra-cases.json');
@@ -270,7 +272,8 @@ describe.each(setups)('context-heavy prompts with $name', (setup) => {
       const second = await ask(token, incoming);
       expect(second.cache, `${cached} / ${incoming}`).toBe('MISS');
       expect(second.answer).toContain(incoming);
-      if (Number(second.best) >= (gateway.settings.l2Threshold ?? 1)) {
+      // The header rounds to four places: count only pairs clearly over the threshold.
+      if (Number(second.best) >= (gateway.settings.l2Threshold ?? 1) + 1e-4) {
         expect(second.veto, `${cached} / ${incoming} at ${second.best}`).toMatch(/^\w+$/);
         vetoedAboveThreshold += 1;
       }

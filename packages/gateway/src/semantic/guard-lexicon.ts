@@ -532,7 +532,7 @@ const OPPOSITE_VERBS: readonly (readonly [string, string])[] = [
 
 const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])[] = [
   [
-    ['before', 'prior'],
+    ['before', 'prior', 'ahead'],
     ['after', 'past'],
   ],
   [
@@ -553,13 +553,18 @@ const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])
   // `within 30 days` against `after 30 days`, `later than 30 days`.
   [
     ['within', 'inside'],
-    ['after', 'later', 'beyond', 'outside', 'past'],
+    ['after', 'later', 'beyond', 'outside', 'past', 'once'],
   ],
   [
-    ['domestic', 'domestically'],
+    ['domestic', 'domestically', 'home'],
     ['international', 'internationally', 'abroad', 'foreign', 'overseas'],
   ],
   [['most'], ['least', 'fewest']],
+  [['fresh'], ['dried', 'frozen', 'canned', 'tinned']],
+  [
+    ['common', 'frequent'],
+    ['rare', 'uncommon', 'infrequent'],
+  ],
   [
     ['min', 'minimum', 'minimal', 'lowest', 'smallest'],
     ['max', 'maximum', 'maximal', 'highest', 'largest', 'biggest'],

@@ -176,7 +176,14 @@ describe('checkPromptGuards', () => {
         'When do items that are out of stock ship?',
         'How fast do in-stock items ship?',
       ),
-    ).toEqual({ guard: 'negation', detail: 'opposites differ: stock out vs stock in' });
+    ).toEqual({ guard: 'negation', detail: 'opposites differ: item out vs item in' });
+    // The particle after its object (`turn maintenance mode on`) still meets the one before it.
+    expect(
+      checkPromptGuards(
+        'When I turn maintenance mode on, what happens?',
+        'What does turning off maintenance mode do?',
+      )?.guard,
+    ).toBe('negation');
     expect(
       checkPromptGuards(
         'What does turning maintenance mode on do?',

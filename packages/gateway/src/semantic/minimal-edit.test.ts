@@ -42,9 +42,6 @@ describe('describeMinimalEdit', () => {
       edit('Explain the getUserById function', 'Explain the getUserById function, please'),
     ).toBeNull();
     expect(edit('Tokyo is in which time zone?', 'Which time zone is Tokyo in?')).toBeNull();
-    expect(
-      edit('Is there a termination clause?', 'Is there a termination for cause clause?'),
-    ).toBeNull();
   });
 
   it('vetoes one question word put in place of another that asks for something else', () => {
@@ -78,9 +75,6 @@ describe('describeMinimalEdit', () => {
     // Added after the noun, or more than one word: a rewording.
     expect(
       edit('What is the capital of France?', 'What is the capital city of France?'),
-    ).toBeNull();
-    expect(
-      edit('Is there a termination clause?', 'Is there a termination for cause clause?'),
     ).toBeNull();
   });
 
@@ -130,6 +124,13 @@ describe('describeMinimalEdit', () => {
     ).toBe('words differ: none vs with keys inside');
     expect(edit('Can I return the shoes if I wore them outside?', 'Can I return the shoes?')).toBe(
       'words differ: if wore outside vs none',
+    );
+    // A phrase that narrows what is asked about, too.
+    expect(
+      edit('At what heat should I roast it?', 'At what heat should I roast it in a fan oven?'),
+    ).toBe('words differ: none vs in fan oven');
+    expect(edit('Is there a termination clause?', 'Is there a termination for cause clause?')).toBe(
+      'words differ: none vs for cause',
     );
   });
 

@@ -138,6 +138,10 @@ export function describeMinimalEdit(
     if (left.length > 0 && right.length > 0) {
       return `words differ: ${left.join(' ')} vs ${right.join(' ')}`;
     }
+    // A pronoun put in place of what it stood for (`Can someone with an allergy eat it?` / `… eat
+    // the vegetarian version?`) asks about that thing, which the other prompt need not mean.
+    const named = describeNamedReferent(edit, left, right);
+    if (named !== null) return named;
     const party = describeSpeakerSwap(
       { cached: left, incoming: right },
       edit.changedCached,
@@ -179,12 +183,23 @@ function describeAddedCondition(
     : `words differ: ${shown} vs none`;
 }
 
-/** Words that open a condition on the question. */
+/**
+ * Words that open a condition or a narrowing phrase on the question (`if the car is stolen`, `in a
+ * fan oven`, `for adults`).
+ */
 const CONDITION_WORDS: ReadonlySet<string> = new Set([
   'if',
   'unless',
   'with',
   'without',
+  'in',
+  'on',
+  'at',
+  'for',
+  'from',
+  'under',
+  'over',
+  'near',
   'when',
   'while',
   'except',
@@ -192,6 +207,36 @@ const CONDITION_WORDS: ReadonlySet<string> = new Set([
   'after',
   'before',
   'during',
+]);
+
+/**
+ * `words differ: it vs vegetarian version` when one side of an edit is only a pronoun for a thing
+ * (`it`, `this`, `them`) and the other names something in its place; otherwise `null`.
+ */
+function describeNamedReferent(
+  edit: { changedCached: readonly string[]; changedIncoming: readonly string[] },
+  cachedWords: readonly string[],
+  incomingWords: readonly string[],
+): string | null {
+  const onlyPronouns = (words: readonly string[]) =>
+    words.length > 0 && words.every((word) => THING_PRONOUNS.has(word));
+  if (cachedWords.length === 0 && incomingWords.length > 0 && onlyPronouns(edit.changedCached)) {
+    return `words differ: ${edit.changedCached.join(' ')} vs ${incomingWords.join(' ')}`;
+  }
+  if (incomingWords.length === 0 && cachedWords.length > 0 && onlyPronouns(edit.changedIncoming)) {
+    return `words differ: ${cachedWords.join(' ')} vs ${edit.changedIncoming.join(' ')}`;
+  }
+  return null;
+}
+
+const THING_PRONOUNS: ReadonlySet<string> = new Set([
+  'it',
+  'this',
+  'that',
+  'these',
+  'those',
+  'them',
+  'they',
 ]);
 
 /**

@@ -441,19 +441,28 @@ function extractOpposites(tokens: readonly string[]): OppositeOccurrence[] {
  */
 function extractParticles(tokens: readonly string[]): Set<string> {
   const particles = new Set<string>();
+  // The two nearest content words on each side, so that `turn maintenance mode on` and `turning
+  // off maintenance mode` share an anchor (`maintenance`).
   const nearestContent = (index: number, step: 1 | -1) => {
+    const found: string[] = [];
     for (let at = index + step, seen = 0; at >= 0 && at < tokens.length && seen < 3; at += step) {
       const word = tokens[at]!;
-      if (PARTICLE_SIDES.has(word)) return undefined;
-      if (!FUNCTION_WORDS.has(word)) return stemWord(word);
-      seen++;
+      if (PARTICLE_SIDES.has(word)) break;
+      if (FUNCTION_WORDS.has(word)) {
+        seen++;
+        continue;
+      }
+      found.push(stemWord(word));
+      if (found.length === 2) break;
     }
-    return undefined;
+    return found;
   };
   tokens.forEach((token, index) => {
     const side = PARTICLE_SIDES.get(token);
     if (side === undefined) return;
-    for (const anchor of [nearestContent(index, -1), nearestContent(index, 1)]) {
+    const [before, after] = [nearestContent(index, -1), nearestContent(index, 1)];
+    // Nearest first, so that a conflict names the word the particle belongs to most likely.
+    for (const anchor of [before[0], after[0], before[1], after[1]]) {
       if (anchor !== undefined) particles.add(`${anchor} ${side}`);
     }
   });
