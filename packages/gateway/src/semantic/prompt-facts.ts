@@ -76,12 +76,12 @@ export class PromptFacts {
   /** Numbers, names and category words in the order the prompt mentions them. */
   readonly salientItems: string[];
   /**
-   * The kind of each salient item: `when` for a day, month or season, which a rewording moves
-   * freely (`to London on Friday` / `on Friday to London`); `what` for every other name, number,
-   * role or category word, whose order among themselves says who does what (`Is Alice older than
-   * Bob?`).
+   * The kind of each salient item, among which order counts: `when` for a day, month or season,
+   * which a rewording moves freely (`to London on Friday` / `on Friday to London`); `number` for a
+   * number (`HTTP 404` / `a 404 HTTP status`); `what` for every other name, role or category word,
+   * whose order among themselves says who does what (`Is Alice older than Bob?`).
    */
-  readonly salientKinds: Map<string, 'when' | 'what'>;
+  readonly salientKinds: Map<string, 'when' | 'number' | 'what'>;
   private readonly caseFolded: string;
   private readonly whitespaceCollapsed: string;
 
@@ -115,7 +115,7 @@ export class PromptFacts {
     this.salientKinds = new Map();
     this.salientItems = this.tokens.flatMap((token) => {
       const role = PARTY_ROLES.get(token);
-      const kind = role !== undefined || /\d/.test(token) ? 'what' : salient.get(token);
+      const kind = role !== undefined ? 'what' : /\d/.test(token) ? 'number' : salient.get(token);
       if (kind === undefined) return [];
       const item = role ?? token;
       this.salientKinds.set(item, kind);
