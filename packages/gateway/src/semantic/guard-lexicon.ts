@@ -260,6 +260,76 @@ export const QUESTION_WORDS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
+ * Words that open a condition or a narrowing phrase inserted into a question (`if the car is
+ * stolen`, `in a fan oven`, `for adults`), for the minimal-edit guard.
+ */
+export const NARROWING_OPENERS: ReadonlySet<string> = new Set([
+  'if',
+  'unless',
+  'with',
+  'without',
+  'in',
+  'on',
+  'at',
+  'for',
+  'from',
+  'under',
+  'over',
+  'near',
+  'when',
+  'while',
+  'except',
+  'once',
+  'after',
+  'before',
+  'during',
+]);
+
+/** Words that open a condition the guards compare across rewordings (`if I left the keys in`). */
+export const CONDITION_OPENERS: ReadonlySet<string> = new Set(['if', 'unless']);
+
+/** Pronouns for a thing (`eat it`), which a prompt may replace by what they stand for. */
+export const THING_PRONOUNS: ReadonlySet<string> = new Set([
+  'it',
+  'this',
+  'that',
+  'these',
+  'those',
+  'them',
+  'they',
+]);
+
+/** Articles, which may change with an added word (`a car` / `an electric car`). */
+export const ARTICLES: ReadonlySet<string> = new Set(['a', 'an', 'the']);
+
+/** First words of a yes-no question (`Does the policy pay…?`). */
+export const YES_NO_OPENERS: ReadonlySet<string> = new Set([
+  'is',
+  'are',
+  'am',
+  'was',
+  'were',
+  'do',
+  'does',
+  'did',
+  'can',
+  'could',
+  'will',
+  'would',
+  'should',
+  'may',
+  'must',
+  'has',
+  'have',
+]);
+
+/** Words after `how` that ask for an amount (`How long…`, `How many…`). */
+export const AMOUNT_WORDS: ReadonlySet<string> = new Set(['long', 'many', 'much', 'often', 'far']);
+
+/** Word categories of when a thing happens: their words may move around the other items. */
+export const MOVABLE_CATEGORIES: ReadonlySet<string> = new Set(['weekdays', 'months', 'seasons']);
+
+/**
  * Pronouns of the people in the conversation: put in place of a named party (`If I cancel late…` /
  * `If the company cancels late…`) they ask about someone else.
  */

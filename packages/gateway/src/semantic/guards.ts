@@ -159,8 +159,7 @@ const GUARD_CHECKS: Readonly<
   edit: (cached, incoming) =>
     describeMinimalEdit(cached.tokens, incoming.tokens) ??
     describeAnswerKindConflict(cached, incoming) ??
-    describeAddedCondition(cached, incoming) ??
-    describeAddedCondition(incoming, cached, true),
+    describeUnsharedCondition(cached, incoming),
 };
 
 /**
@@ -175,24 +174,24 @@ function describeAnswerKindConflict(cached: PromptFacts, incoming: PromptFacts):
 }
 
 /**
- * `conditions differ: if left key vs none` when `withCondition` sets a condition (`if` or `unless`)
- * and `other` sets none while lacking at least two of the condition's content words (`Is theft
+ * `conditions differ: if left key vs none` when one prompt sets a condition (`if` or `unless`) and
+ * the other sets none while lacking at least two of the condition's content words (`Is theft
  * covered if I left the keys in the car?` / `Is theft of the car covered?`): the condition narrows
  * the question to a case whose answer may differ. Otherwise `null`.
  */
-function describeAddedCondition(
-  withCondition: PromptFacts,
-  other: PromptFacts,
-  reversed = false,
-): string | null {
-  if (other.conditions.length > 0) return null;
-  for (const condition of withCondition.conditions) {
-    const missing = condition.filter((stem) => !other.contentStems.has(stem));
-    if (missing.length < 2) continue;
-    const shown = `if ${missing.join(' ')}`;
-    return reversed ? `conditions differ: none vs ${shown}` : `conditions differ: ${shown} vs none`;
-  }
-  return null;
+function describeUnsharedCondition(cached: PromptFacts, incoming: PromptFacts): string | null {
+  const unshared = (withCondition: PromptFacts, other: PromptFacts) => {
+    if (other.conditions.length > 0) return undefined;
+    for (const condition of withCondition.conditions) {
+      const missing = condition.filter((stem) => !other.contentStems.has(stem));
+      if (missing.length >= 2) return `if ${missing.join(' ')}`;
+    }
+    return undefined;
+  };
+  const left = unshared(cached, incoming);
+  if (left !== undefined) return `conditions differ: ${left} vs none`;
+  const right = unshared(incoming, cached);
+  return right === undefined ? null : `conditions differ: none vs ${right}`;
 }
 
 /** `detail` after `prefix`, or `null`. */
@@ -283,8 +282,9 @@ function describeReversedDirection(
  * `merge main into the branch`, `from best to worst` / `from worst to best`), each span holding a
  * content word; then `word orders differ: dog … cat vs cat … dog`. The words are the same, so
  * neither the other guards nor a bag-of-words embedder see a difference, but who does what to whom
- * changed. Two swapped one-letter names count too (`Is A a subset of B?`). A rewording that moves one phrase elsewhere (`Tokyo is in which time zone?` / `Which
- * time zone is Tokyo in?`) is no such swap.
+ * changed. Two swapped one-letter names count too (`Is A a subset of B?`). A rewording that moves
+ * one phrase elsewhere (`Tokyo is in which time zone?` / `Which time zone is Tokyo in?`) is no such
+ * swap.
  */
 function describeSwappedSpans(
   cached: readonly string[],

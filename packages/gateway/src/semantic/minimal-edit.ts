@@ -1,7 +1,9 @@
 import {
+  ARTICLES,
   FUNCTION_WORDS,
   MEANING_WORDS,
   MULTIPLIER_WORDS,
+  NARROWING_OPENERS,
   NEUTRAL_MODIFIERS,
   NUMBER_WORDS,
   OPPOSITE_PARTICLE_SIDES,
@@ -13,6 +15,7 @@ import {
   SCALE_WORDS,
   SPEAKER_PRONOUNS,
   SYNONYM_GROUPS,
+  THING_PRONOUNS,
 } from './guard-lexicon';
 import { matchCommonSubsequence } from './longest-common-subsequence';
 import { describeMeaningConflict, readWordMeanings, stemWord } from './word-forms';
@@ -43,10 +46,14 @@ const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
  * count changed (`must` / `may`, `did` / `will`, `she` / `he`, `all` / `any`), a particle turned
  * into its opposite (`turn on` / `turn off`), a speaker pronoun put where the other side names
  * someone (`If I cancel…` / `If the company cancels…`), one question word for another (`why` /
- * `when`), an added word that asks for another quantity (`square` / `square root`) and, in a
- * prompt otherwise the same, one added word that names a kind of the next (`a dwarf planet`) veto
- * too; a compound written apart or joined (`log in` / `login`) does not. Rewordings that change
- * more than that, or only add or drop other words, are left to the similarity.
+ * `when`), a point in time moved (`in the first two weeks` / `after…`), an added word that asks
+ * for another quantity (`square` / `square root`), a pronoun replaced by what it stands for (`eat
+ * it` / `eat the vegetarian version`) and, in a prompt otherwise the same, one added word that
+ * names a kind of the next (`a dwarf planet`) veto too; so do up to three words swapped one for
+ * one, a word dropped in one place and another added elsewhere (`a windscreen claim` / `making a
+ * claim`) and an inserted condition or narrowing phrase of any length (`… with the keys inside`,
+ * `… in a fan oven`). A compound written apart or joined (`log in` / `login`) does not. Rewordings
+ * that change more than that, or only add or drop other words, are left to the similarity.
  *
  * @example
  * describeMinimalEdit(tokenizeText('Is there a termination-for-cause clause?'),
@@ -174,7 +181,7 @@ function describeAddedCondition(
     edit.changedCached.length === 0
       ? [edit.changedCached, edit.changedIncoming]
       : [edit.changedIncoming, edit.changedCached];
-  if (kept.length > 0 || !CONDITION_WORDS.has(clause[0] ?? '')) return null;
+  if (kept.length > 0 || !NARROWING_OPENERS.has(clause[0] ?? '')) return null;
   const words = clause.filter(isContentWord);
   if (words.length === 0) return null;
   const shown = `${clause[0]} ${words.join(' ')}`;
@@ -182,32 +189,6 @@ function describeAddedCondition(
     ? `words differ: none vs ${shown}`
     : `words differ: ${shown} vs none`;
 }
-
-/**
- * Words that open a condition or a narrowing phrase on the question (`if the car is stolen`, `in a
- * fan oven`, `for adults`).
- */
-const CONDITION_WORDS: ReadonlySet<string> = new Set([
-  'if',
-  'unless',
-  'with',
-  'without',
-  'in',
-  'on',
-  'at',
-  'for',
-  'from',
-  'under',
-  'over',
-  'near',
-  'when',
-  'while',
-  'except',
-  'once',
-  'after',
-  'before',
-  'during',
-]);
 
 /**
  * `words differ: it vs vegetarian version` when one side of an edit is only a pronoun for a thing
@@ -228,16 +209,6 @@ function describeNamedReferent(
   }
   return null;
 }
-
-const THING_PRONOUNS: ReadonlySet<string> = new Set([
-  'it',
-  'this',
-  'that',
-  'these',
-  'those',
-  'them',
-  'they',
-]);
 
 /**
  * `words differ: windscreen vs making` when the prompts are the same but for one content word
@@ -279,8 +250,6 @@ function describeAddedKind(
     ? `words differ: none vs ${word} ${next}`
     : `words differ: ${word} ${next} vs none`;
 }
-
-const ARTICLES: ReadonlySet<string> = new Set(['a', 'an', 'the']);
 
 /**
  * `words differ: why vs when` when an edit puts one question word in place of another that asks

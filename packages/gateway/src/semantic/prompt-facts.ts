@@ -5,8 +5,11 @@
  */
 import { foldCase, tokenizeText } from '../embed/normalize-text';
 import {
+  AMOUNT_WORDS,
+  CONDITION_OPENERS,
   FUNCTION_WORDS,
   MONTH_CONTEXT_WORDS,
+  MOVABLE_CATEGORIES,
   MULTIPLIER_WORDS,
   NEGATION_WORDS,
   NUMBER_WORDS,
@@ -22,6 +25,7 @@ import {
   SPEAKER_WORDS,
   UNIT_ABBREVIATIONS,
   WORD_CATEGORIES,
+  YES_NO_OPENERS,
 } from './guard-lexicon';
 import { readWordMeanings, stemWord } from './word-forms';
 
@@ -30,9 +34,6 @@ interface QuotedText {
   /** Backticked text is code and compared case-sensitively; quotes compare case-insensitively. */
   caseSensitive: boolean;
 }
-
-/** Word categories of `when` a thing happens: their words may move around the other items. */
-const MOVABLE_CATEGORIES: ReadonlySet<string> = new Set(['weekdays', 'months', 'seasons']);
 
 /** What the guards compare, extracted once per prompt. */
 export class PromptFacts {
@@ -138,27 +139,6 @@ export class PromptFacts {
   }
 }
 
-const YES_NO_OPENERS: ReadonlySet<string> = new Set([
-  'is',
-  'are',
-  'am',
-  'was',
-  'were',
-  'do',
-  'does',
-  'did',
-  'can',
-  'could',
-  'will',
-  'would',
-  'should',
-  'may',
-  'must',
-  'has',
-  'have',
-]);
-const AMOUNT_WORDS: ReadonlySet<string> = new Set(['long', 'many', 'much', 'often', 'far']);
-
 function readAnswerKind(tokens: readonly string[]): 'yes-no' | 'amount' | undefined {
   const [first = '', second = ''] = tokens;
   if (YES_NO_OPENERS.has(first)) return 'yes-no';
@@ -166,8 +146,7 @@ function readAnswerKind(tokens: readonly string[]): 'yes-no' | 'amount' | undefi
   return undefined;
 }
 
-/** Words that open a condition, and how many words after them it is read to span. */
-const CONDITION_OPENERS: ReadonlySet<string> = new Set(['if', 'unless']);
+/** How many words after `if` or `unless` a condition is read to span. */
 const CONDITION_SPAN = 7;
 
 function extractConditions(tokens: readonly string[]): string[][] {
