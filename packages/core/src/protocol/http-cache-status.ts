@@ -55,21 +55,21 @@ const detailByHit: Partial<Record<WireCacheStatus, string>> = {
  * ```
  */
 export function formatHttpCacheStatus(fields: HttpCacheStatusFields): string {
-  const parts: string[] = [CACHE_STATUS_CACHE_NAME];
+  // Built as one string: this runs for every answer, hits included.
   const detail = detailByHit[fields.status];
+  let value = CACHE_STATUS_CACHE_NAME;
   if (detail !== undefined) {
-    parts.push('hit');
+    value += '; hit';
   } else {
-    const reason = fields.forwardReason ?? (fields.status === 'BYPASS' ? 'bypass' : 'miss');
-    parts.push(`fwd=${reason}`);
+    value += `; fwd=${fields.forwardReason ?? (fields.status === 'BYPASS' ? 'bypass' : 'miss')}`;
   }
   if (fields.ttlSeconds !== undefined && Number.isFinite(fields.ttlSeconds)) {
-    parts.push(`ttl=${Math.trunc(fields.ttlSeconds)}`);
+    value += `; ttl=${Math.trunc(fields.ttlSeconds)}`;
   }
-  if (fields.stored) parts.push('stored');
-  if (fields.collapsed) parts.push('collapsed');
-  if (detail !== undefined) parts.push(`detail=${detail}`);
-  return parts.join('; ');
+  if (fields.stored) value += '; stored';
+  if (fields.collapsed) value += '; collapsed';
+  if (detail !== undefined) value += `; detail=${detail}`;
+  return value;
 }
 
 /** The gateway's member of a Cache-Status header, as read by {@link parseHttpCacheStatus}. */

@@ -28,36 +28,43 @@ export interface CachedRoute {
   api: CachedApi;
   /** Validates and analyses the parsed body; throws a 400 for anything unusable. */
   analyze(parsed: unknown): ChatRequest & { uncachedReason?: string };
-  /** Analyses of recent bodies by their bytes, so a repeated request is not parsed again. */
+  /**
+   * Analyses of recent bodies by their bytes (parsed, then `analyze`d), so a repeated request is
+   * not parsed again.
+   */
   memo: AnalysisMemo<ChatRequest & { uncachedReason?: string }>;
 }
 
 /** Memory each cached route may spend remembering body analyses, shared by every gateway. */
 const ANALYSIS_MEMO_BYTES = 4 * 1024 * 1024;
 
+/** A cached route answering `api`, whose bodies `analyze` validates and analyses. */
+function cachedRoute(api: CachedApi, analyze: CachedRoute['analyze']): CachedRoute {
+  return {
+    api,
+    analyze,
+    memo: new AnalysisMemo(ANALYSIS_MEMO_BYTES, (raw) => analyze(parseJsonBody(raw))),
+  };
+}
+
 /** `POST /v1/chat/completions`. */
-export const CHAT_COMPLETIONS_ROUTE: CachedRoute = {
-  api: CHAT_COMPLETIONS_API,
-  analyze: analyzeChatRequest,
-  memo: new AnalysisMemo(ANALYSIS_MEMO_BYTES),
-};
+export const CHAT_COMPLETIONS_ROUTE: CachedRoute = cachedRoute(
+  CHAT_COMPLETIONS_API,
+  analyzeChatRequest,
+);
 
 /**
  * `POST /v1/responses`: stateless requests (`store: false`, no `previous_response_id`, no
  * `conversation`, not `background`) are cached like chat completions; the others are forwarded
  * uncached with the reason in `X-Cachecore-Uncached-Reason`.
  */
-export const RESPONSES_ROUTE: CachedRoute = {
-  api: RESPONSES_API,
-  analyze(parsed) {
-    const analysis = analyzeResponsesRequest(parsed);
-    return Object.assign(analysis, {
-      includeUsage: false,
-      uncachedReason: analysis.statefulReason,
-    });
-  },
-  memo: new AnalysisMemo(ANALYSIS_MEMO_BYTES),
-};
+export const RESPONSES_ROUTE: CachedRoute = cachedRoute(RESPONSES_API, (parsed) => {
+  const analysis = analyzeResponsesRequest(parsed);
+  return Object.assign(analysis, {
+    includeUsage: false,
+    uncachedReason: analysis.statefulReason,
+  });
+});
 
 /**
  * A cached API route: the cache pipeline of PROTOCOL §5, stage by stage: admission, identity and
@@ -72,7 +79,7 @@ export async function handleCachedRoute(
 ): Promise<void> {
   const { source, identity } = await admitRequest(context, request, observation);
   const rawBody = await readRequestBody(request, context.settings.maxBodyBytes);
-  const chat = route.memo.analyze(rawBody, (raw) => route.analyze(parseJsonBody(raw)));
+  const chat = route.memo.analyze(rawBody);
   observation.model = chat.model;
   observation.stream = chat.stream;
 

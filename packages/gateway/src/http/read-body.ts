@@ -14,6 +14,8 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number): Pro
     return Promise.reject(tooLarge(maxBytes));
   }
   if (request.destroyed) return Promise.reject(clientGone());
+  const buffered = takeCompleteBody(request, declared);
+  if (buffered !== undefined) return Promise.resolve(buffered);
   return new Promise((resolve, reject) => {
     let first: Buffer | undefined;
     let chunks: Buffer[] | undefined;
@@ -54,6 +56,19 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number): Pro
     request.on('error', onError);
     request.on('close', onClose);
   });
+}
+
+/**
+ * The body of a request that has already arrived whole, taken from the stream's buffer at once:
+ * a small request comes in one or two reads from the socket, and Node has buffered its body
+ * before the handler gets this far. Only a body framed by `content-length` can be known to be
+ * whole before it ends; `undefined` while it is still arriving (or was partly consumed elsewhere).
+ */
+function takeCompleteBody(request: IncomingMessage, declared: number): Buffer | undefined {
+  if (!(declared >= 0) || request.readableLength !== declared) return undefined;
+  if (request.readableFlowing !== null || request.readableDidRead) return undefined;
+  // With no size, `read()` returns everything buffered as one Buffer (null when the body is empty).
+  return (request.read() as Buffer | null) ?? Buffer.alloc(0);
 }
 
 /**
