@@ -2,40 +2,37 @@ import { describe, expect, it } from 'vitest';
 import { BoundedMemo } from './bounded-memo';
 
 describe('BoundedMemo', () => {
-  const sized = (bytes: number) => () => bytes;
-
-  it('computes a value once per key and evicts the oldest past the budget', () => {
+  it('holds values by key and evicts the oldest past the budget', () => {
     const memo = new BoundedMemo<string>(100);
-    let computed = 0;
-    const compute = (value: string) => () => {
-      computed += 1;
-      return value;
-    };
-    expect(memo.remember('a', compute('A'), sized(40))).toBe('A');
-    expect(memo.remember('a', compute('other'), sized(40))).toBe('A');
-    expect(memo.remember('b', compute('B'), sized(40))).toBe('B');
-    expect(computed).toBe(2);
+    memo.set('a', 'A', 40);
+    memo.set('b', 'B', 40);
+    expect(memo.get('a')).toBe('A');
     expect(memo.usedBytes).toBe(80);
-    // Past 100 bytes: `a`, the oldest, goes.
-    memo.remember('c', compute('C'), sized(40));
+    // Past 100 bytes: `a`, the oldest (reading it made it no younger), goes.
+    memo.set('c', 'C', 40);
     expect(memo.usedBytes).toBe(80);
-    expect(memo.remember('a', compute('A again'), sized(40))).toBe('A again');
-    expect(memo.remember('c', compute('never'), sized(40))).toBe('C');
+    expect(memo.get('a')).toBeUndefined();
+    expect(memo.get('b')).toBe('B');
+    expect(memo.get('c')).toBe('C');
+    expect(memo.size).toBe(2);
   });
 
-  it('keeps neither a value larger than the budget nor a failed computation', () => {
+  it('replaces what a key held, counting only the new size', () => {
     const memo = new BoundedMemo<string>(100);
-    expect(memo.remember('big', () => 'x', sized(101))).toBe('x');
+    memo.set('a', 'A', 40);
+    memo.set('a', 'A2', 30);
+    expect(memo.get('a')).toBe('A2');
+    expect(memo.usedBytes).toBe(30);
+    memo.delete('a');
+    expect(memo.get('a')).toBeUndefined();
     expect(memo.usedBytes).toBe(0);
-    expect(() =>
-      memo.remember(
-        'bad',
-        () => {
-          throw new Error('no');
-        },
-        sized(1),
-      ),
-    ).toThrow('no');
-    expect(memo.remember('bad', () => 'fine', sized(1))).toBe('fine');
+  });
+
+  it('keeps no value larger than the whole budget, and drops what its key held', () => {
+    const memo = new BoundedMemo<string>(100);
+    memo.set('big', 'small', 10);
+    memo.set('big', 'x', 101);
+    expect(memo.get('big')).toBeUndefined();
+    expect(memo.usedBytes).toBe(0);
   });
 });

@@ -18,23 +18,6 @@ export class BoundedMemo<Value> {
     if (part !== undefined) countedMemos.add({ part, memo: this });
   }
 
-  /**
-   * The value remembered under `key`, or `compute()`'s (which may throw: nothing is kept), kept
-   * as `sizeOf(value)` bytes of the budget (key included). A value larger than the whole budget is
-   * returned, not kept.
-   */
-  remember(key: string, compute: () => Value, sizeOf: (value: Value) => number): Value {
-    const known = this.#entries.get(key);
-    if (known) return known.value;
-    const value = compute();
-    const bytes = sizeOf(value);
-    if (bytes > this.#maxBytes) return value;
-    this.#entries.set(key, { value, bytes });
-    this.#usedBytes += bytes;
-    this.#evictOverBudget();
-    return value;
-  }
-
   #evictOverBudget(): void {
     for (const [oldKey, entry] of this.#entries) {
       if (this.#usedBytes <= this.#maxBytes) break;

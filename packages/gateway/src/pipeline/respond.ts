@@ -43,7 +43,7 @@ export function respondWithHit(
     return answerAtEndOfTurn(response, 200, withJsonFraming(headers, payload), payload);
   }
   const replay = replayOfStoredAnswer(api, hit.entry.body, chat);
-  return answerAtEndOfTurn(response, 200, { ...SSE_HEADERS, ...headers }, replay);
+  return answerAtEndOfTurn(response, 200, Object.assign(headers, SSE_HEADERS), replay);
 }
 
 /** Memory the SSE replays of stored answers may take, per variant of each API, in this process. */
@@ -55,9 +55,8 @@ const replayMemos = new WeakMap<CachedApi, Map<string, BoundedMemo<string>>>();
  * request asks for: a hot streamed hit skips parsing the answer and building its chunks.
  */
 function replayOfStoredAnswer(api: CachedApi, body: string, chat: ChatRequest): string {
-  const build = () => api.formatReplay(JSON.parse(body) as CachedAnswer, chat);
   const variant = api.replayVariant?.(chat);
-  if (variant === undefined) return build();
+  if (variant === undefined) return api.formatReplay(JSON.parse(body) as CachedAnswer, chat);
   let byVariant = replayMemos.get(api);
   if (!byVariant) {
     byVariant = new Map();
@@ -68,8 +67,12 @@ function replayOfStoredAnswer(api: CachedApi, body: string, chat: ChatRequest): 
     memo = new BoundedMemo(REPLAY_MEMO_BYTES, 'sse_replays');
     byVariant.set(variant, memo);
   }
+  const known = memo.get(body);
+  if (known !== undefined) return known;
+  const replay = api.formatReplay(JSON.parse(body) as CachedAnswer, chat);
   // Two bytes per character of the key and of the payload, plus the map entry.
-  return memo.remember(body, build, (payload) => (body.length + payload.length) * 2 + 128);
+  memo.set(body, replay, (body.length + replay.length) * 2 + 128);
+  return replay;
 }
 
 /**
