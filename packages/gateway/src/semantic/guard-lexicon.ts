@@ -261,7 +261,7 @@ export const QUESTION_WORDS: ReadonlyMap<string, string> = new Map([
 
 /**
  * Words that open a condition or a narrowing phrase inserted into a question (`if the car is
- * stolen`, `in a fan oven`, `for adults`), for the minimal-edit guard.
+ * stolen`, `in a fan oven`, `for adults`, `by area`, `to a child`), for the minimal-edit guard.
  */
 export const NARROWING_OPENERS: ReadonlySet<string> = new Set([
   'if',
@@ -283,6 +283,8 @@ export const NARROWING_OPENERS: ReadonlySet<string> = new Set([
   'after',
   'before',
   'during',
+  'by',
+  'to',
 ]);
 
 /** Words that open a condition the guards compare across rewordings (`if I left the keys in`). */
@@ -414,6 +416,42 @@ export const RELATIVE_PERIODS: ReadonlySet<string> = new Set([
   'release',
   'version',
   'sprint',
+]);
+
+/**
+ * Nouns that, added after another before `of`, leave what it names alone: `the capital city of
+ * France` is `the capital of France`. Any other noun added there names another thing (`the
+ * population density of Tokyo`), which the minimal-edit guard vetoes.
+ */
+export const NEUTRAL_COMPOUND_TAILS: ReadonlySet<string> = new Set([
+  'city',
+  'town',
+  'village',
+  'country',
+  'nation',
+]);
+
+/**
+ * Nouns that, put before `of` in front of a thing, still name the thing: `Explain the concept of
+ * recursion` asks what `Explain recursion` asks. Any other noun put there names something else that
+ * belongs to it (`the population of the capital of Canada`), which the edit guard vetoes.
+ */
+export const NEUTRAL_OF_HEADS: ReadonlySet<string> = new Set([
+  'concept',
+  'idea',
+  'notion',
+  'topic',
+  'subject',
+  'term',
+  'word',
+  'phrase',
+  'meaning',
+  'definition',
+  'basics',
+  'fundamentals',
+  'kind',
+  'sort',
+  'type',
 ]);
 
 /**

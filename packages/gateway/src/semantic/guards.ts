@@ -5,6 +5,7 @@ import {
   PARTY_ROLES,
   WORD_CATEGORIES,
 } from './guard-lexicon';
+import { describeInsertedHead } from './inserted-head';
 import { describeMinimalEdit } from './minimal-edit';
 import {
   CATEGORY_BY_PHRASE,
@@ -155,9 +156,11 @@ const GUARD_CHECKS: Readonly<
   order: (cached, incoming) =>
     describeOrderDifference(cached, incoming) ??
     describeReversedDirection(cached.directions, incoming.directions) ??
+    describeTurnedMovement(cached.movementEnds, incoming.movementEnds) ??
     describeSwappedSpans(cached.tokens, incoming.tokens),
   edit: (cached, incoming) =>
     describeMinimalEdit(cached.tokens, incoming.tokens) ??
+    describeInsertedHead(cached, incoming) ??
     describeAnswerKindConflict(cached, incoming) ??
     describeUnsharedCondition(cached, incoming),
 };
@@ -243,6 +246,10 @@ function describeRelativeTimeConflict(
   cached: ReadonlyMap<string, ReadonlySet<string>>,
   incoming: ReadonlyMap<string, ReadonlySet<string>>,
 ): string | null {
+  const oneSided =
+    describeOneSidedRelativeTime(cached, incoming, 'left') ??
+    describeOneSidedRelativeTime(incoming, cached, 'right');
+  if (oneSided !== null) return oneSided;
   for (const [period, cachedMeanings] of cached) {
     const incomingMeanings = incoming.get(period);
     if (incomingMeanings === undefined) continue;
@@ -253,6 +260,28 @@ function describeRelativeTimeConflict(
     const show = (meanings: ReadonlySet<string>) =>
       [...meanings].map((meaning) => `${meaning} ${period}`).join(', ');
     return `relative times differ: ${show(cachedMeanings)} vs ${show(incomingMeanings)}`;
+  }
+  return null;
+}
+
+/**
+ * `relative times differ: last year vs none` when one prompt asks about a period before or after
+ * the present (`last year`, `next month`) and the other names no such period: a question without
+ * one asks about now. `this year` against none is no conflict. `side` says which prompt `marked` is.
+ */
+function describeOneSidedRelativeTime(
+  marked: ReadonlyMap<string, ReadonlySet<string>>,
+  other: ReadonlyMap<string, ReadonlySet<string>>,
+  side: 'left' | 'right',
+): string | null {
+  for (const [period, meanings] of marked) {
+    if (other.has(period)) continue;
+    const moved = [...meanings].filter((meaning) => meaning !== 'this');
+    if (moved.length === 0) continue;
+    const shown = moved.map((meaning) => `${meaning} ${period}`).join(', ');
+    return side === 'left'
+      ? `relative times differ: ${shown} vs none`
+      : `relative times differ: none vs ${shown}`;
   }
   return null;
 }
@@ -272,6 +301,28 @@ function describeReversedDirection(
     if (incoming.includes(reversed) && !incoming.includes(direction)) {
       return `directions differ: ${direction} vs ${reversed}`;
     }
+  }
+  return null;
+}
+
+/**
+ * `directions differ: to paris vs from paris` when a thing one prompt goes `to` is one the other
+ * comes `from`, and neither prompt names it both ways (`Show me flights to Paris` / `Show me
+ * flights from Paris`, `Translate it to English` / `… from English`); otherwise `null`. A movement
+ * named from both ends in either order (`from the drive to my laptop` / `to my laptop from the
+ * drive`) keeps its ends.
+ */
+function describeTurnedMovement(
+  cached: PromptFacts['movementEnds'],
+  incoming: PromptFacts['movementEnds'],
+): string | null {
+  const turned = (end: string, left: PromptFacts['movementEnds'], right: typeof left) =>
+    left.to.has(end) && !left.from.has(end) && right.from.has(end) && !right.to.has(end);
+  for (const end of cached.to) {
+    if (turned(end, cached, incoming)) return `directions differ: to ${end} vs from ${end}`;
+  }
+  for (const end of incoming.to) {
+    if (turned(end, incoming, cached)) return `directions differ: from ${end} vs to ${end}`;
   }
   return null;
 }

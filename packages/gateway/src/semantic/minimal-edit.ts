@@ -4,6 +4,7 @@ import {
   MEANING_WORDS,
   MULTIPLIER_WORDS,
   NARROWING_OPENERS,
+  NEUTRAL_COMPOUND_TAILS,
   NEUTRAL_MODIFIERS,
   NUMBER_WORDS,
   OPPOSITE_PARTICLE_SIDES,
@@ -133,7 +134,8 @@ export function describeMinimalEdit(
         : `words differ: ${modifier} vs none`;
     }
     if (edits.length === 1) {
-      const kind = describeAddedKind(edit, hunks[index]!.next);
+      const kind =
+        describeAddedKind(edit, hunks[index]!.next) ?? describeAddedHeadNoun(edit, hunks[index]!);
       if (kind !== null) return kind;
     }
     const left = edit.cached.filter(
@@ -252,6 +254,34 @@ function describeAddedKind(
 }
 
 /**
+ * `words differ: none vs population density` when an edit only adds one content word after a word
+ * both prompts share, either before the `of` that follows it, so that the added word names what is
+ * asked about (`the population of Tokyo` / `the population density of Tokyo`), or at the end of the
+ * prompt, where it names another thing or a manner (`calories in an apple pie`, `boil an egg
+ * soft`, `translate it formally`). Words of `NEUTRAL_COMPOUND_TAILS` (`the capital city of
+ * France`) and `NEUTRAL_MODIFIERS` (`please`) reword. Otherwise `null`.
+ */
+function describeAddedHeadNoun(
+  edit: { changedCached: readonly string[]; changedIncoming: readonly string[] },
+  hunk: Pick<Hunk, 'previous' | 'next'>,
+): string | null {
+  if (hunk.next !== 'of' && hunk.next !== undefined) return null;
+  if (hunk.previous === undefined || !isContentWord(hunk.previous)) return null;
+  const [added, other] =
+    edit.changedCached.length === 0
+      ? [edit.changedIncoming, edit.changedCached]
+      : [edit.changedCached, edit.changedIncoming];
+  if (other.length > 0 || added.length !== 1) return null;
+  const word = added[0]!;
+  if (!isContentWord(word) || NEUTRAL_COMPOUND_TAILS.has(word) || NEUTRAL_MODIFIERS.has(word)) {
+    return null;
+  }
+  return edit.changedCached.length === 0
+    ? `words differ: none vs ${hunk.previous} ${word}`
+    : `words differ: ${hunk.previous} ${word} vs none`;
+}
+
+/**
  * `words differ: why vs when` when an edit puts one question word in place of another that asks
  * for something else; otherwise `null`. Only a bare swap counts: `What time does it open?` /
  * `When does it open?` names what it asks with a word of its own.
@@ -345,6 +375,8 @@ interface Hunk {
   incoming: string[];
   /** The shared word that follows the hunk, if any. */
   next: string | undefined;
+  /** The shared word that precedes the hunk, if any. */
+  previous: string | undefined;
 }
 
 /** The stretches where two token lists differ, between the words of a longest common subsequence. */
@@ -362,6 +394,7 @@ function alignHunks(cached: readonly string[], incoming: readonly string[]): Hun
         cached: cached.slice(i, nextCached),
         incoming: incoming.slice(j, nextIncoming),
         next: cached[nextCached],
+        previous: cached[i - 1],
       });
     }
     i = nextCached + 1;
@@ -384,8 +417,8 @@ function takeWord(counts: Map<string, number>, word: string): boolean {
   return true;
 }
 
-/** Numbers are the number guard's; function words change no question on their own. */
-function isContentWord(word: string): boolean {
+/** Whether `word` can change a question on its own: numbers are the number guard's, function words change none. */
+export function isContentWord(word: string): boolean {
   if (FUNCTION_WORDS.has(word) || /\d/.test(word)) return false;
   return !(
     word in NUMBER_WORDS ||

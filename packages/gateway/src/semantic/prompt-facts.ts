@@ -66,6 +66,11 @@ export class PromptFacts {
    * → `left key car`); a `what if` question is no condition on another question.
    */
   readonly conditions: string[][];
+  /**
+   * Tokens written as a possessive owner (`Swift` in `Taylor Swift's mother`, `Paris` in `Paris's
+   * suburbs`); the tokens themselves lose the `'s`.
+   */
+  readonly possessiveOwners: ReadonlySet<string>;
   /** Stems of every content word of the prompt. */
   readonly contentStems: ReadonlySet<string>;
   /** Periods placed relative to now, as `period → meaning` (`week → last`). */
@@ -74,6 +79,11 @@ export class PromptFacts {
   readonly modals: Map<string, string>;
   /** Movements the prompt names, `from` one thing `to` another (`production → staging`). */
   readonly directions: string[];
+  /**
+   * The things a movement starts `from` and goes `to` (`flights to Paris`: `paris` in `to`), each
+   * the first content word after the word, plural folded.
+   */
+  readonly movementEnds: { readonly from: ReadonlySet<string>; readonly to: ReadonlySet<string> };
   /** Numbers, names and category words in the order the prompt mentions them. */
   readonly salientItems: string[];
   /**
@@ -94,6 +104,7 @@ export class PromptFacts {
     this.operators = extractOperators(nfkc, this.tokens);
     this.amountUnits = extractAmountUnits(this.tokens);
     this.directions = extractDirections(this.tokens);
+    this.movementEnds = extractMovementEnds(this.tokens);
     this.modals = readWordMeanings(this.tokens).get('modal') ?? new Map();
     this.relativeTimes = extractRelativeTimes(this.tokens);
     this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
@@ -124,6 +135,7 @@ export class PromptFacts {
     });
     this.answerKind = readAnswerKind(this.tokens);
     this.conditions = extractConditions(this.tokens);
+    this.possessiveOwners = extractPossessiveOwners(nfkc);
     this.contentStems = new Set(
       this.tokens.filter((token) => !FUNCTION_WORDS.has(token)).map(stemWord),
     );
@@ -198,13 +210,7 @@ const DIRECTION_SPAN = 6;
  * `copy to staging from production`), plurals folded.
  */
 function extractDirections(tokens: readonly string[]): string[] {
-  const contentAfter = (index: number) => {
-    for (let at = index + 1; at < tokens.length && at <= index + 3; at++) {
-      const word = tokens[at]!;
-      if (!FUNCTION_WORDS.has(word)) return foldPlural(word);
-    }
-    return undefined;
-  };
+  const contentAfter = (index: number) => firstContentAfter(tokens, index);
   const directions: string[] = [];
   tokens.forEach((token, index) => {
     if (token !== 'from') return;
@@ -223,6 +229,27 @@ function extractDirections(tokens: readonly string[]): string[] {
     }
   });
   return directions;
+}
+
+/** The first content word within three tokens after `index`, plural folded. */
+function firstContentAfter(tokens: readonly string[], index: number): string | undefined {
+  for (let at = index + 1; at < tokens.length && at <= index + 3; at++) {
+    const word = tokens[at]!;
+    if (!FUNCTION_WORDS.has(word)) return foldPlural(word);
+  }
+  return undefined;
+}
+
+/** What follows each `from` and each `to` (or `into`, `towards`…) of the prompt. */
+function extractMovementEnds(tokens: readonly string[]): PromptFacts['movementEnds'] {
+  const from = new Set<string>();
+  const to = new Set<string>();
+  tokens.forEach((token, index) => {
+    const ends = token === 'from' ? from : DIRECTION_TARGETS.has(token) ? to : undefined;
+    const end = ends === undefined ? undefined : firstContentAfter(tokens, index);
+    if (end !== undefined) ends!.add(end);
+  });
+  return { from, to };
 }
 
 /** `days` → `day`, `inches` → `inch`: one unit, however many of it. */
@@ -514,6 +541,17 @@ const TITLE_ABBREVIATIONS = new Set([
  * all-caps acronyms anywhere (`AWS`), lower-cased and normalised like tokens so that `Tokyo`
  * matches `tokyo` in the other prompt. The pronoun `I` is not a name.
  */
+/** Tokens of the words written with a possessive `'s` (`it's`, `what's` and the like excluded). */
+function extractPossessiveOwners(text: string): Set<string> {
+  const owners = new Set<string>();
+  for (const match of text.matchAll(WORD_WITH_POSITION)) {
+    if (!/['’]s$/iu.test(match[0])) continue;
+    const [owner] = tokenizeText(match[0]);
+    if (owner !== undefined && !FUNCTION_WORDS.has(owner) && owner !== 'let') owners.add(owner);
+  }
+  return owners;
+}
+
 function extractNames(text: string): string[] {
   const names: string[] = [];
   for (const match of text.matchAll(WORD_WITH_POSITION)) {
