@@ -455,6 +455,12 @@ export const NEUTRAL_OF_HEADS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Words between two alternatives whose order does not matter: `rent or buy` is `buy or rent`, `Python
+ * and Java` is `Java and Python`.
+ */
+export const SYMMETRIC_JOINERS: ReadonlySet<string> = new Set(['or', 'and', 'vs', 'versus']);
+
+/**
  * Words that, put before a noun, leave what it names alone: `the typical average temperature`,
  * `the current time`, `a quick summary`. Any other word added there names a kind of the thing
  * (`a dwarf planet`, `an electric car`), which the minimal-edit guard vetoes.
@@ -503,7 +509,6 @@ export const NEUTRAL_MODIFIERS: ReadonlySet<string> = new Set([
   'really',
   'actually',
   'briefly',
-  'quickly',
   'simply',
   'exactly',
   'roughly',

@@ -3,6 +3,7 @@ import {
   FUNCTION_WORDS,
   OPPOSITE_PARTICLE_SIDES,
   PARTY_ROLES,
+  SYMMETRIC_JOINERS,
   WORD_CATEGORIES,
 } from './guard-lexicon';
 import { describeInsertedHead } from './inserted-head';
@@ -363,6 +364,8 @@ function describeSwappedSpans(
     if (!same(start, end - first, first)) continue;
     for (let last = 1; first + last < length; last++) {
       const middle = length - first - last;
+      // Alternatives in either order (`rent or buy` / `buy or rent`) ask the same.
+      if (middle === 1 && SYMMETRIC_JOINERS.has(cached[start + first]!)) continue;
       if (
         same(end - last, start, last) &&
         same(start + first, start + last, middle) &&
