@@ -10,6 +10,7 @@ import type { GatewayContext } from '../gateway-context';
 import type { ObservedRequest } from '../observation/observed-request';
 import { createMockUpstream, type MockUpstream } from '../upstream/mock-upstream';
 import { fillFromUpstream } from './fill';
+import { flightKeyOf } from './flight-key';
 import { respondWithOutcome } from './respond';
 
 describe('fill stage', () => {
@@ -139,5 +140,37 @@ describe('fill stage', () => {
     expect(response.status).toBe(503);
     expect(await storedContent('failing')).toBeUndefined();
     expect(observations[0]?.upstream).toMatchObject({ status: 503, outcome: 'error' });
+  });
+
+  describe('while another instance holds the flight', () => {
+    /** Holds the flight lock of `content` (no deps) as another instance would, until released. */
+    const holdForeignFlight = async (content: string) => {
+      const lockKey = `flight:${flightKeyOf(cacheableRequest(context, identity, content))}`;
+      const owner = await context.store.acquireLock(lockKey, 10_000);
+      expect(owner).toBeTruthy();
+      return () => context.store.releaseLock(lockKey, owner!);
+    };
+
+    it('never answers from an entry whose deps were invalidated since', async () => {
+      // An entry stored with doc at v1, then doc moved to v2 while the entry stayed in the store
+      // (an invalidation that set the new hash but failed before deleting the entry).
+      expect((await ask('outdated elsewhere', { depsHash: 'v1' })).status).toBe(200);
+      expect(await storedContent('outdated elsewhere')).toBe('Echo: outdated elsewhere');
+      await context.store.setDepHash(identity.tenantId, 'doc', 'v2');
+      upstream.reset();
+      observations.length = 0;
+
+      const release = await holdForeignFlight('outdated elsewhere');
+      const answering = ask('outdated elsewhere');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      // Still waiting: the stored entry may not answer it.
+      expect(upstream.requestCount).toBe(0);
+      await release();
+      const answer = await answering;
+      expect(answer.status).toBe(200);
+      await answer.json();
+      expect(upstream.requestCount).toBe(1);
+      expect(observations[0]?.flight).toBe('leader');
+    });
   });
 });
