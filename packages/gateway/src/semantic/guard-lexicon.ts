@@ -1050,6 +1050,19 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Phrases that may replace each other in an otherwise identical prompt (`turn on dark mode` /
+ * `enable dark mode`), each group written as the prompts' tokens joined by spaces.
+ */
+export const PHRASE_SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  ['turn on', 'switch on', 'enable', 'activate'],
+  ['turn off', 'switch off', 'disable', 'deactivate'],
+  ['sign in', 'log in', 'login', 'signin'],
+  ['sign out', 'log out', 'logout', 'signout'],
+  ['sign up', 'register', 'signup'],
+  ['set up', 'setup', 'configure'],
+];
+
+/**
  * Words that may replace each other in an otherwise identical prompt without changing the question,
  * for the minimal-edit guard. Deliberately short: a missing pair costs a hit, a wrong one an answer.
  */

@@ -11,6 +11,7 @@ import {
   OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
   PARTICLE_SIDES,
+  PHRASE_SYNONYM_GROUPS,
   QUANTITY_MODIFIERS,
   QUESTION_WORDS,
   SCALE_WORDS,
@@ -30,6 +31,16 @@ const MAX_EDITED_WORDS = 2;
 const MAX_SWAPPED_WORDS = 3;
 /** Most words (content or not) an edit may touch on each side. */
 const MAX_CHANGED_TOKENS = 4;
+
+const PHRASE_SYNONYM_GROUP: ReadonlyMap<string, number> = new Map(
+  PHRASE_SYNONYM_GROUPS.flatMap((group, index) => group.map((phrase) => [phrase, index] as const)),
+);
+
+/** Whether two runs of words are listed phrase synonyms (`turn on` / `enable`). */
+function arePhraseSynonyms(left: readonly string[], right: readonly string[]): boolean {
+  const group = PHRASE_SYNONYM_GROUP.get(left.join(' '));
+  return group !== undefined && group === PHRASE_SYNONYM_GROUP.get(right.join(' '));
+}
 
 const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
   SYNONYM_GROUPS.flatMap((group, index) => group.map((word) => [word, index] as const)),
@@ -120,6 +131,7 @@ export function describeMinimalEdit(
   for (const [index, edit] of edits.entries()) {
     // A compound written apart or joined (`log in` / `login`, `set up` / `setup`).
     if (edit.changedCached.join('') === edit.changedIncoming.join('')) continue;
+    if (arePhraseSynonyms(edit.changedCached, edit.changedIncoming)) continue;
     const particles = describeParticleFlip(edit.changedCached, edit.changedIncoming);
     if (particles !== null) return particles;
     const question = describeQuestionWordSwap(edit.changedCached, edit.changedIncoming);
