@@ -136,7 +136,8 @@ export const PARTICLE_SIDES: ReadonlyMap<string, string> = new Map([
  * Words that carry one of a few meanings, as `kind:meaning`: what a modal asks (may the buyer or
  * must it; `required`, `allowed` and `unnecessary` ask it too), when a question is set (`did`,
  * `will` and irregular pasts), which third person it is about, whether it is set by or after a
- * point in time (`in` / `within` / `before` against `after` / `once`), how many it counts. Most are
+ * point in time (`in` / `within` / `before` against `after` / `once`), how many it counts, whether
+ * it joins two things (`and`) or offers a choice between them (`or`). Most are
  * function words, which the content comparison of the edit guard leaves out.
  * Substituted for a word of the same kind with another meaning in an otherwise identical prompt
  * (`Must the buyer notify…` / `May the buyer notify…`, `Did it rain?` / `Will it rain?`), they ask
@@ -240,6 +241,9 @@ export const MEANING_WORDS: ReadonlyMap<string, string> = new Map([
   ['each', 'count:all'],
   ['any', 'count:some'],
   ['some', 'count:some'],
+  // `ibuprofen and paracetamol` (both) is not `ibuprofen or paracetamol` (either).
+  ['and', 'joiner:both'],
+  ['or', 'joiner:either'],
 ]);
 
 /**
@@ -336,6 +340,23 @@ export const MOVABLE_CATEGORIES: ReadonlySet<string> = new Set(['weekdays', 'mon
  * `If the company cancels late…`) they ask about someone else.
  */
 export const SPEAKER_PRONOUNS: ReadonlySet<string> = new Set(['i', 'me', 'we', 'us', 'you']);
+
+/**
+ * Personal pronouns by the person they stand for, whatever their case (`me` is `i`): who does what
+ * to whom changes when two of them trade places (`Can you help me?` / `Can I help you?`).
+ */
+export const PERSON_BY_PRONOUN: ReadonlyMap<string, string> = new Map([
+  ['i', 'i'],
+  ['me', 'i'],
+  ['we', 'we'],
+  ['us', 'we'],
+  ['you', 'you'],
+  ['he', 'he'],
+  ['him', 'he'],
+  ['she', 'she'],
+  ['they', 'they'],
+  ['them', 'they'],
+]);
 
 /** Speaker pronouns and their possessives, for telling `my notice` from `the employer's notice`. */
 export const SPEAKER_WORDS: ReadonlySet<string> = new Set([

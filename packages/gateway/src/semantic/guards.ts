@@ -3,6 +3,7 @@ import {
   FUNCTION_WORDS,
   OPPOSITE_PARTICLE_SIDES,
   PARTY_ROLES,
+  PERSON_BY_PRONOUN,
   SYMMETRIC_JOINERS,
   WORD_CATEGORIES,
 } from './guard-lexicon';
@@ -339,10 +340,14 @@ function describeTurnedMovement(
  * swap.
  */
 function describeSwappedSpans(
-  cached: readonly string[],
-  incoming: readonly string[],
+  cachedTokens: readonly string[],
+  incomingTokens: readonly string[],
 ): string | null {
-  if (cached.length !== incoming.length) return null;
+  if (cachedTokens.length !== incomingTokens.length) return null;
+  // `me` and `I` are one person: `… you … me` / `… I … you` is a swap.
+  const byPerson = (token: string) => PERSON_BY_PRONOUN.get(token) ?? token;
+  const cached = cachedTokens.map(byPerson);
+  const incoming = incomingTokens.map(byPerson);
   let start = 0;
   while (start < cached.length && cached[start] === incoming[start]) start++;
   let end = cached.length;
@@ -356,6 +361,17 @@ function describeSwappedSpans(
   };
   const hasContentWord = (from: number, count: number) =>
     cached.slice(from, from + count).some((word) => !FUNCTION_WORDS.has(word));
+  const isPerson = (from: number, count: number) =>
+    count === 1 && PERSON_BY_PRONOUN.has(cached[from]!);
+  // Each span names someone or something, and one at least is not a pronoun, or both are persons
+  // (`Can you help me?`): a pronoun alone may move as a rewording does (`Is it…` / `… is it`).
+  const spansName = (first: number, last: number) => {
+    const x = hasContentWord(start, first);
+    const y = hasContentWord(end - last, last);
+    const px = isPerson(start, first);
+    const py = isPerson(end - last, last);
+    return (x && y) || (x && py) || (px && y) || (px && py);
+  };
   // Two one-letter names (`Is A a subset of B?`), where `a` reads as the article otherwise.
   const areLetters = (from: number, to: number) =>
     cached[from]!.length === 1 && cached[to]!.length === 1;
@@ -369,8 +385,7 @@ function describeSwappedSpans(
       if (
         same(end - last, start, last) &&
         same(start + first, start + last, middle) &&
-        ((hasContentWord(start, first) && hasContentWord(end - last, last)) ||
-          (first === 1 && last === 1 && areLetters(start, end - 1)))
+        (spansName(first, last) || (first === 1 && last === 1 && areLetters(start, end - 1)))
       ) {
         const spanX = cached.slice(start, start + first).join(' ');
         const spanY = cached.slice(end - last, end).join(' ');
