@@ -289,6 +289,8 @@ export const NARROWING_OPENERS: ReadonlySet<string> = new Set([
   'during',
   'by',
   'to',
+  // `Explain this error and how to fix it` asks for more than the explanation.
+  'and',
 ]);
 
 /** Words that open a condition the guards compare across rewordings (`if I left the keys in`). */
