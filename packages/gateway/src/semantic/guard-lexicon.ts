@@ -485,11 +485,20 @@ export const SYMMETRIC_JOINERS: ReadonlySet<string> = new Set(['or', 'and', 'vs'
 
 /**
  * Words that, put before a noun, leave what it names alone: `the typical average temperature`,
- * `the current time`, `a quick summary`. Any other word added there names a kind of the thing
- * (`a dwarf planet`, `an electric car`), which the minimal-edit guard vetoes.
+ * `the current time`, `a quick summary`; and greetings and thanks, wherever they are added. Any
+ * other word added there names a kind of the thing (`a dwarf planet`, `an electric car`), which the
+ * minimal-edit guard vetoes.
  */
 export const NEUTRAL_MODIFIERS: ReadonlySet<string> = new Set([
   'please',
+  'pls',
+  'plz',
+  'thanks',
+  'thx',
+  'cheers',
+  'hi',
+  'hello',
+  'hey',
   'kindly',
   'typical',
   'usual',
@@ -537,6 +546,7 @@ export const NEUTRAL_MODIFIERS: ReadonlySet<string> = new Set([
   'roughly',
   'approximately',
   'currently',
+  'now',
   'usually',
   'typically',
   'generally',
