@@ -543,6 +543,8 @@ export const NEUTRAL_MODIFIERS: ReadonlySet<string> = new Set([
   'briefly',
   'simply',
   'exactly',
+  'properly',
+  'correctly',
   'roughly',
   'approximately',
   'currently',
