@@ -215,6 +215,14 @@ describe('POST /v1/embeddings, cached per input', () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
+  it('relays the upstream refusal of a vector length it cannot make, and keeps serving', async () => {
+    // The shipped mock refuses like the real API, rather than building a billion numbers.
+    const refused = await embed({ input: 'x', dimensions: 1_000_000_000 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error?.message).toContain('dimensions');
+    expect((await embed({ input: 'still served' })).status).toBe(200);
+  });
+
   it('forwards a request without a tenant token uncached, as BYPASS', async () => {
     const first = await embed({ input: 'anonymous' }, {});
     const second = await embed({ input: 'anonymous' }, {});

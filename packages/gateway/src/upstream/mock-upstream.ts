@@ -313,6 +313,11 @@ function buildToolArguments(parameters: unknown, userText: string): Record<strin
   return args;
 }
 
+/** Inputs per embeddings request the mock accepts, as the OpenAI API. */
+const MOCK_MAX_EMBEDDING_INPUTS = 2048;
+/** Vector length the mock makes at most (the OpenAI models go up to 3,072). */
+const MOCK_MAX_EMBEDDING_DIMENSIONS = 4096;
+
 function answerEmbeddings(
   body: { input?: unknown; model?: string; dimensions?: number; encoding_format?: string },
   response: ServerResponse,
@@ -323,6 +328,19 @@ function answerEmbeddings(
     Array.isArray(raw) && !raw.every((item) => typeof item === 'number') ? raw : [raw ?? ''];
   const dimensions =
     typeof body?.dimensions === 'number' && body.dimensions > 0 ? Math.floor(body.dimensions) : 384;
+  // The real API's limits, which also keep one request from making the mock build gigabytes.
+  const refusal =
+    inputs.length > MOCK_MAX_EMBEDDING_INPUTS
+      ? `At most ${MOCK_MAX_EMBEDDING_INPUTS} inputs per request.`
+      : dimensions > MOCK_MAX_EMBEDDING_DIMENSIONS
+        ? `\`dimensions\` may be at most ${MOCK_MAX_EMBEDDING_DIMENSIONS}.`
+        : undefined;
+  if (refusal !== undefined) {
+    sendJson(response, 400, {
+      error: { message: refusal, type: 'invalid_request_error', code: null },
+    });
+    return;
+  }
   const data = inputs.map((input, index) => {
     const vector = deterministicVector(
       typeof input === 'string' ? input : JSON.stringify(input),
