@@ -291,6 +291,18 @@ export const NARROWING_OPENERS: ReadonlySet<string> = new Set([
   'to',
   // `Explain this error and how to fix it` asks for more than the explanation.
   'and',
+  'per',
+]);
+
+/**
+ * Words that, as the whole of an added phrase, only say what a question means anyway: `the longest
+ * river in the world`, `the largest ocean on Earth`.
+ */
+export const WORLD_SCOPE_WORDS: ReadonlySet<string> = new Set([
+  'world',
+  'earth',
+  'planet',
+  'globe',
 ]);
 
 /** Words that open a condition the guards compare across rewordings (`if I left the keys in`). */
@@ -1102,6 +1114,7 @@ export const PHRASE_SYNONYM_GROUPS: readonly (readonly string[])[] = [
  * for the minimal-edit guard. Deliberately short: a missing pair costs a hit, a wrong one an answer.
  */
 export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  ['world', 'earth'],
   ['big', 'large'],
   ['small', 'little', 'tiny'],
   ['buy', 'purchase'],

@@ -6,6 +6,7 @@ import {
   PERSON_BY_PRONOUN,
   SYMMETRIC_JOINERS,
   WORD_CATEGORIES,
+  WORLD_SCOPE_WORDS,
 } from './guard-lexicon';
 import { describeInsertedHead } from './inserted-head';
 import { describeMinimalEdit } from './minimal-edit';
@@ -140,7 +141,9 @@ const GUARD_CHECKS: Readonly<
     }
     // Names that are category words (`Sundays`, `French`) were compared with their category.
     const isOwnName = (name: string) =>
-      !PARTY_ROLES.has(name) && !CATEGORY_BY_PHRASE.has(foldPlural(name));
+      !PARTY_ROLES.has(name) &&
+      !CATEGORY_BY_PHRASE.has(foldPlural(name)) &&
+      !WORLD_SCOPE_WORDS.has(name);
     return describeDifference(
       'names',
       cached.names.filter((name) => !incoming.tokenSet.has(name) && isOwnName(name)),

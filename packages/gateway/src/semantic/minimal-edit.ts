@@ -18,6 +18,7 @@ import {
   SPEAKER_PRONOUNS,
   SYNONYM_GROUPS,
   THING_PRONOUNS,
+  WORLD_SCOPE_WORDS,
 } from './guard-lexicon';
 import { matchCommonSubsequence } from './longest-common-subsequence';
 import { describeMeaningConflict, readWordMeanings, stemWord } from './word-forms';
@@ -196,8 +197,8 @@ function describeAddedCondition(
       ? [edit.changedCached, edit.changedIncoming]
       : [edit.changedIncoming, edit.changedCached];
   if (kept.length > 0 || !NARROWING_OPENERS.has(clause[0] ?? '')) return null;
-  const words = clause.filter(isContentWord);
-  if (words.length === 0) return null;
+  const words = clause.slice(1).filter(isContentWord);
+  if (words.length === 0 || words.every((word) => WORLD_SCOPE_WORDS.has(word))) return null;
   const shown = `${clause[0]} ${words.join(' ')}`;
   return edit.changedCached.length === 0
     ? `words differ: none vs ${shown}`
