@@ -454,6 +454,30 @@ export const RELATIVE_PERIODS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Function words that are nouns all the same: swapped with another noun, they change the question
+ * (`convert a string to a number` / `convert a number to a string`).
+ */
+export const FUNCTION_NOUNS: ReadonlySet<string> = new Set(['number']);
+
+/**
+ * Prepositions after which one added word is the last of its phrase: `list the files [recursively]
+ * in a directory`, `the population [density] of Tokyo`. The minimal-edit guard vetoes such a word
+ * when it follows a word both prompts share.
+ */
+export const PHRASE_END_PREPOSITIONS: ReadonlySet<string> = new Set([
+  'of',
+  'in',
+  'on',
+  'at',
+  'for',
+  'with',
+  'from',
+  'by',
+  'to',
+  'during',
+]);
+
+/**
  * Nouns that, added after another before `of`, leave what it names alone: `the capital city of
  * France` is `the capital of France`. Any other noun added there names another thing (`the
  * population density of Tokyo`), which the minimal-edit guard vetoes.

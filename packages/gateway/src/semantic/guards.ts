@@ -1,5 +1,6 @@
 import {
   DETAIL_CATEGORIES,
+  FUNCTION_NOUNS,
   FUNCTION_WORDS,
   OPPOSITE_PARTICLE_SIDES,
   PARTY_ROLES,
@@ -363,7 +364,9 @@ function describeSwappedSpans(
     return true;
   };
   const hasContentWord = (from: number, count: number) =>
-    cached.slice(from, from + count).some((word) => !FUNCTION_WORDS.has(word));
+    cached
+      .slice(from, from + count)
+      .some((word) => !FUNCTION_WORDS.has(word) || FUNCTION_NOUNS.has(word));
   const isPerson = (from: number, count: number) =>
     count === 1 && PERSON_BY_PRONOUN.has(cached[from]!);
   // Each span names someone or something, and one at least is not a pronoun, or both are persons

@@ -11,6 +11,7 @@ import {
   OPPOSITE_WORDS_BY_TOKEN,
   ORDINAL_WORDS,
   PARTICLE_SIDES,
+  PHRASE_END_PREPOSITIONS,
   PHRASE_SYNONYM_GROUPS,
   QUANTITY_MODIFIERS,
   QUESTION_WORDS,
@@ -268,8 +269,9 @@ function describeAddedKind(
 
 /**
  * `words differ: none vs population density` when an edit only adds one content word after a word
- * both prompts share, either before the `of` that follows it, so that the added word names what is
- * asked about (`the population of Tokyo` / `the population density of Tokyo`), or at the end of the
+ * both prompts share, either before a preposition (`PHRASE_END_PREPOSITIONS`) that follows it, so
+ * that the added word names what is asked about or how (`the population of Tokyo` / `the
+ * population density of Tokyo`, `list the files recursively in a directory`), or at the end of the
  * prompt, where it names another thing or a manner (`calories in an apple pie`, `boil an egg
  * soft`, `translate it formally`). Words of `NEUTRAL_COMPOUND_TAILS` (`the capital city of
  * France`) and `NEUTRAL_MODIFIERS` (`please`) reword. Otherwise `null`.
@@ -278,7 +280,7 @@ function describeAddedHeadNoun(
   edit: { changedCached: readonly string[]; changedIncoming: readonly string[] },
   hunk: Pick<Hunk, 'previous' | 'next'>,
 ): string | null {
-  if (hunk.next !== 'of' && hunk.next !== undefined) return null;
+  if (hunk.next !== undefined && !PHRASE_END_PREPOSITIONS.has(hunk.next)) return null;
   if (hunk.previous === undefined || !isContentWord(hunk.previous)) return null;
   const [added, other] =
     edit.changedCached.length === 0
