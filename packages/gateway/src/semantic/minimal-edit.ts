@@ -255,7 +255,9 @@ function describeAddedKind(
   next: string | undefined,
 ): string | null {
   if (next === undefined || !isContentWord(next)) return null;
-  const contentOf = (words: readonly string[]) => words.filter((word) => !ARTICLES.has(word));
+  // Articles may change with the word, and a compound's particle comes with it (`carry-on`).
+  const contentOf = (words: readonly string[]) =>
+    words.filter((word) => !ARTICLES.has(word) && !PARTICLE_SIDES.has(word));
   const cached = contentOf(edit.changedCached);
   const incoming = contentOf(edit.changedIncoming);
   const added = cached.length === 0 ? incoming : incoming.length === 0 ? cached : [];
