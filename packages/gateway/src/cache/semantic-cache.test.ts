@@ -14,6 +14,11 @@ const devCases: DevCases = JSON.parse(
   readFileSync(new URL('../../test/fixtures/l2-dev-cases.json', import.meta.url), 'utf8'),
 );
 
+const guardCases: { near_misses: { guard: string; cached: string; incoming: string }[] } =
+  JSON.parse(
+    readFileSync(new URL('../../test/fixtures/guard-cases.json', import.meta.url), 'utf8'),
+  );
+
 async function ask(
   gateway: Gateway,
   token: string,
@@ -88,6 +93,24 @@ describe('semantic cache (L2) through the gateway', () => {
     // The best candidate's similarity is visible for tuning, whether vetoed or under the threshold.
     expect(Number(second.headers.get('x-cachecore-l2-best'))).toBeGreaterThan(0);
   });
+
+  it('never serves one of the extra near misses, even where the threshold would let it', async () => {
+    await using lenient = await startLenientGateway();
+    const served: string[] = [];
+    let vetoed = 0;
+    for (const { cached, incoming } of guardCases.near_misses) {
+      const token = await freshToken();
+      await ask(lenient, token, cached);
+      const second = await ask(lenient, token, incoming);
+      if (second.body.choices[0].message.content !== `Echo: ${incoming}`) {
+        served.push(`${cached} -> ${incoming}: ${second.headers.get('x-cache')}`);
+      }
+      if (second.headers.get('x-cachecore-l2-veto')) vetoed++;
+    }
+    expect(served).toEqual([]);
+    // Nearly all of them pass the lenient threshold: the guards, not the similarity, keep them out.
+    expect(vetoed).toBeGreaterThan(guardCases.near_misses.length - 10);
+  }, 120_000);
 
   it('needs the same context: model, parameters and earlier conversation', async () => {
     const token = await freshToken();
