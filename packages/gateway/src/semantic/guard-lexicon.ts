@@ -292,6 +292,8 @@ export const NARROWING_OPENERS: ReadonlySet<string> = new Set([
   // `Explain this error and how to fix it` asks for more than the explanation.
   'and',
   'per',
+  'about',
+  'regarding',
 ]);
 
 /**
