@@ -160,10 +160,12 @@ const GUARD_CHECKS: Readonly<
   code: (cached, incoming) =>
     describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
   order: (cached, incoming) =>
-    describeOrderDifference(cached, incoming) ??
-    describeReversedDirection(cached.directions, incoming.directions) ??
-    describeTurnedMovement(cached.movementEnds, incoming.movementEnds) ??
-    describeSwappedSpans(cached.tokens, incoming.tokens),
+    isAlternativesSwap(cached.tokens, incoming.tokens)
+      ? null
+      : (describeOrderDifference(cached, incoming) ??
+        describeReversedDirection(cached.directions, incoming.directions) ??
+        describeTurnedMovement(cached.movementEnds, incoming.movementEnds) ??
+        describeSwappedSpans(cached.tokens, incoming.tokens)),
   edit: (cached, incoming) =>
     describeMinimalEdit(cached.tokens, incoming.tokens) ??
     describeInsertedHead(cached, incoming) ??
@@ -334,6 +336,52 @@ function describeTurnedMovement(
 }
 
 /**
+ * Whether one prompt is the other with two alternatives named in the other order, joined by `or`,
+ * `and` or `vs` (`rent or buy` / `buy or rent`, `a fruit or a vegetable` / `a vegetable or a
+ * fruit`, `a kilogram of feathers or a kilogram of steel`): the same question, whichever comes
+ * first. After the joiner, the words before the first alternative may repeat (`a`, `a kilogram
+ * of`), nothing else: `shower and then eat` / `eat and then shower` is an order.
+ */
+function isAlternativesSwap(cached: readonly string[], incoming: readonly string[]): boolean {
+  if (cached.length !== incoming.length) return false;
+  let start = 0;
+  while (start < cached.length && cached[start] === incoming[start]) start++;
+  let end = cached.length;
+  while (end > start && cached[end - 1] === incoming[end - 1]) end--;
+  const length = end - start;
+  const same = (
+    left: readonly string[],
+    from: number,
+    right: readonly string[],
+    to: number,
+    count: number,
+  ) => {
+    for (let offset = 0; offset < count; offset++) {
+      if (left[from + offset] !== right[to + offset]) return false;
+    }
+    return true;
+  };
+  for (let first = 1; first < length; first++) {
+    for (let last = 1; first + last < length; last++) {
+      const middle = length - first - last;
+      const joiner = start + first;
+      if (!SYMMETRIC_JOINERS.has(cached[joiner]!)) continue;
+      const repeated = middle - 1;
+      if (
+        same(cached, start, incoming, end - first, first) &&
+        same(cached, end - last, incoming, start, last) &&
+        same(cached, joiner, incoming, start + last, middle) &&
+        repeated <= start &&
+        same(cached, joiner + 1, cached, start - repeated, repeated)
+      ) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * `null` unless one prompt is the other with two spans of words swapped around an unchanged middle
  * (`Does the dog chase the cat?` / `Does the cat chase the dog?`, `merge the branch into main` /
  * `merge main into the branch`, `from best to worst` / `from worst to best`), each span holding a
@@ -386,8 +434,6 @@ function describeSwappedSpans(
     if (!same(start, end - first, first)) continue;
     for (let last = 1; first + last < length; last++) {
       const middle = length - first - last;
-      // Alternatives in either order (`rent or buy` / `buy or rent`) ask the same.
-      if (middle === 1 && SYMMETRIC_JOINERS.has(cached[start + first]!)) continue;
       if (
         same(end - last, start, last) &&
         same(start + first, start + last, middle) &&
