@@ -247,6 +247,17 @@ export const MEANING_WORDS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
+ * Nouns that name what a question word asks for: `What is the best time to visit?` asks `When is
+ * the best time to visit?`, `What is the best place…` asks `Where…`.
+ */
+export const ASKED_NOUNS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['time', new Set(['time', 'date', 'day', 'year', 'month', 'hour', 'season', 'moment'])],
+  ['place', new Set(['place', 'location', 'spot', 'area'])],
+  ['reason', new Set(['reason', 'cause'])],
+  ['manner', new Set(['way', 'method'])],
+]);
+
+/**
  * What a question word asks for. Put in place of another in an otherwise identical prompt (`Why did
  * the Roman Empire fall?` / `When did the Roman Empire fall?`), it asks another question; `what`
  * and `which`, `who` and `whom` ask the same.

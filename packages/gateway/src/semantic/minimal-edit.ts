@@ -1,5 +1,6 @@
 import {
   ARTICLES,
+  ASKED_NOUNS,
   FUNCTION_WORDS,
   MEANING_WORDS,
   MULTIPLIER_WORDS,
@@ -136,7 +137,7 @@ export function describeMinimalEdit(
     if (arePhraseSynonyms(edit.changedCached, edit.changedIncoming)) continue;
     const particles = describeParticleFlip(edit.changedCached, edit.changedIncoming);
     if (particles !== null) return particles;
-    const question = describeQuestionWordSwap(edit.changedCached, edit.changedIncoming);
+    const question = describeQuestionWordSwap(edit.changedCached, edit.changedIncoming, cached);
     if (question !== null) return question;
     // An added or dropped word that asks for another quantity (`square` / `square root`).
     const added =
@@ -306,11 +307,16 @@ function describeAddedHeadNoun(
 function describeQuestionWordSwap(
   cached: readonly string[],
   incoming: readonly string[],
+  prompt: readonly string[],
 ): string | null {
   if (cached.length !== 1 || incoming.length !== 1) return null;
   const [left, right] = [cached[0]!, incoming[0]!];
   const asked = QUESTION_WORDS.get(left);
-  if (asked === undefined || !QUESTION_WORDS.has(right) || QUESTION_WORDS.get(right) === asked) {
+  const askedRight = QUESTION_WORDS.get(right);
+  if (asked === undefined || askedRight === undefined || askedRight === asked) return null;
+  // `What is the best time…` / `When is the best time…`: the noun names what `when` asks.
+  const named = (ask: string) => prompt.some((word) => ASKED_NOUNS.get(ask)?.has(word));
+  if ((asked === 'thing' && named(askedRight)) || (askedRight === 'thing' && named(asked))) {
     return null;
   }
   return `words differ: ${left} vs ${right}`;
