@@ -103,6 +103,26 @@ export const OPERATOR_SYMBOLS: Readonly<Record<string, string>> = {
   '≥': '≥',
 };
 
+/**
+ * Comparison and equality operators, which compare names as well as numbers (`age > 30`, `== and
+ * ===`), each mapped to one sign.
+ */
+export const COMPARISON_SYMBOLS: Readonly<Record<string, string>> = {
+  '===': '===',
+  '!==': '!==',
+  '==': '==',
+  '!=': '≠',
+  '<>': '≠',
+  '≠': '≠',
+  '<=': '≤',
+  '>=': '≥',
+  '≤': '≤',
+  '≥': '≥',
+  '<': '<',
+  '>': '>',
+  '=': '=',
+};
+
 /** Operator words (`plus`, `divided by`) with the sign `OPERATOR_SYMBOLS` gives them. */
 export const OPERATOR_WORDS: Readonly<Record<string, string>> = createWordTable({
   plus: '+',

@@ -6,6 +6,7 @@
 import { foldCase, tokenizeText } from '../embed/normalize-text';
 import {
   AMOUNT_WORDS,
+  COMPARISON_SYMBOLS,
   CONDITION_OPENERS,
   FUNCTION_WORDS,
   MONTH_CONTEXT_WORDS,
@@ -353,6 +354,12 @@ function extractNumbers(tokens: readonly string[]): string[] {
 const OPERATOR_PATTERN =
   /(?:\d|\)|(?<!\p{L})\p{L}(?![\p{L}\p{N}]))\s*([-+−–*×·/÷^=<>≤≥])\s*(?=\d|\(|\p{L}(?![\p{L}\p{N}]))/gu;
 
+/**
+ * A comparison or equality operator standing apart between spaces, after a word or a number (`age
+ * > 30`, `x == y`, `between == and ===`); not an arrow (`=>`), a tag (`<div>`) or `key=value`.
+ */
+const COMPARISON_PATTERN = /(?<=^|\s)(?:===|!==|==|!=|<>|<=|>=|≠|≤|≥|<|>|=)(?=\s|$)/gu;
+
 /** `6 x 7`, `1920x1080`: a letter x between two numbers is a multiplication sign. */
 const TIMES_SIGN_PATTERN = /(?<=\d)\s*[xX]\s*(?=\d)/g;
 
@@ -363,9 +370,17 @@ const TIMES_SIGN_PATTERN = /(?<=\d)\s*[xX]\s*(?=\d)/g;
  */
 function extractOperators(text: string, tokens: readonly string[]): string[] {
   const operators: string[] = [];
+  const signAt = new Set<number>();
   for (const match of text.matchAll(OPERATOR_PATTERN)) {
     const sign = OPERATOR_SYMBOLS[match[1] ?? ''];
-    if (sign !== undefined) operators.push(sign);
+    if (sign === undefined) continue;
+    operators.push(sign);
+    signAt.add(match.index + match[0].indexOf(match[1]!));
+  }
+  // Comparisons between names too (`age > 30`, `== and ===`), each sign counted once.
+  for (const match of text.matchAll(COMPARISON_PATTERN)) {
+    const sign = COMPARISON_SYMBOLS[match[0]];
+    if (sign !== undefined && !signAt.has(match.index)) operators.push(sign);
   }
   for (const _match of text.matchAll(TIMES_SIGN_PATTERN)) operators.push('×');
   const isNumeric = (token: string | undefined) =>
