@@ -158,7 +158,8 @@ const GUARD_CHECKS: Readonly<
       incoming.quotes.filter((quote) => !cached.containsQuote(quote)).map((quote) => quote.text),
     ),
   code: (cached, incoming) =>
-    describeDifference('code tokens', cached.codeTokens, incoming.codeTokens),
+    describeDifference('code tokens', cached.codeTokens, incoming.codeTokens) ??
+    describeSymbolDifference(cached.symbols, incoming.symbols),
   order: (cached, incoming) =>
     isAlternativesSwap(cached.tokens, incoming.tokens)
       ? null
@@ -492,6 +493,21 @@ function describeDifference(
   if (onlyCached.length === 0 && onlyIncoming.length === 0) return null;
   const show = (items: string[]) => (items.length === 0 ? 'none' : items.join(', '));
   return `${label} differ: ${show(onlyCached)} vs ${show(onlyIncoming)}`;
+}
+
+/**
+ * `symbols differ: && || vs & |` when the prompts hold other symbols, or the same in another
+ * order (`use ?? instead of ||` / `use || instead of ??`); otherwise `null`.
+ */
+function describeSymbolDifference(
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  if (cached.length === incoming.length && cached.every((run, at) => incoming[at] === run)) {
+    return null;
+  }
+  const show = (runs: readonly string[]) => (runs.length === 0 ? 'none' : runs.join(' '));
+  return `symbols differ: ${show(cached)} vs ${show(incoming)}`;
 }
 
 /**

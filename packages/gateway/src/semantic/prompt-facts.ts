@@ -3,6 +3,7 @@
  * negations, opposites and particles, category words, names, quotes, code tokens, directions and
  * relative times. `guards.ts` compares two prompts' facts.
  */
+
 import { foldCase, tokenizeText } from '../embed/normalize-text';
 import {
   AMOUNT_WORDS,
@@ -28,6 +29,7 @@ import {
   WORD_CATEGORIES,
   YES_NO_OPENERS,
 } from './guard-lexicon';
+import { extractSymbolRuns } from './symbol-runs';
 import { readWordMeanings, stemWord } from './word-forms';
 
 interface QuotedText {
@@ -57,6 +59,8 @@ export class PromptFacts {
   readonly names: string[];
   readonly quotes: QuotedText[];
   readonly codeTokens: string[];
+  /** Symbols the words do not carry (`&&`, `+=`, `$?`), in order: see `extractSymbolRuns`. */
+  readonly symbols: string[];
   /**
    * What kind of answer the prompt asks for, when its opening says so: `yes-no` (`Does the policy
    * pay…?`, `Is it covered…?`) or `amount` (`How long…`, `How many…`, `How much…`).
@@ -120,6 +124,7 @@ export class PromptFacts {
     this.names = extractNames(nfkc);
     this.quotes = extractQuotes(nfkc);
     this.codeTokens = extractCodeTokens(nfkc);
+    this.symbols = extractSymbolRuns(nfkc);
     const salient = new Map<string, 'when' | 'what'>(this.names.map((name) => [name, 'what']));
     for (const [category, words] of this.categoryWords) {
       const kind = MOVABLE_CATEGORIES.has(category) ? 'when' : 'what';
