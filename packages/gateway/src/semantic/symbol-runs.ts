@@ -41,8 +41,8 @@ const CLOSING_PUNCTUATION = /^[.,;:!?…'"’”»)\]>]+$/u;
 const OPENING_PUNCTUATION = /^['"‘“«(<[¿¡]+$/u;
 /** What may stand inside a word: `don't`, `well-known`, `Node.js`, `km/h`. */
 const INNER_PUNCTUATION = /^['’.\-/]$/u;
-/** A dash between words. */
-const DASH = /^[-–—]+$/u;
+/** A dash between words (`--` is an option prefix, not prose). */
+const DASH = /^[-–—]$/u;
 /** Signs the number and operator checks read when they stand next to a number. */
 const NUMBER_SIGNS = /^(?:[#№%$€£¥+\-−–×·*/÷^=<>≤≥.,:]|<=|>=|==|!=|===|!==)$/u;
 
