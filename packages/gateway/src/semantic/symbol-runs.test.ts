@@ -22,6 +22,7 @@ describe('extractSymbolRuns', () => {
     '"Quoted," she said. ¿Qué? ¡Sí!',
     'What is 15% of $20, and 2 + 2 = 4, and item #123?',
     'What does `git status` show? 😊',
+    "C'est quoi, un pointeur ?",
   ])('ignores the prose punctuation and number signs of %j', (text) => {
     expect(extractSymbolRuns(text)).toEqual([]);
   });

@@ -41,6 +41,8 @@ const CLOSING_PUNCTUATION = /^[.,;:!?…'"’”»)\]>]+$/u;
 const OPENING_PUNCTUATION = /^['"‘“«(<[¿¡]+$/u;
 /** What may stand inside a word: `don't`, `well-known`, `Node.js`, `km/h`. */
 const INNER_PUNCTUATION = /^['’.\-/]$/u;
+/** Punctuation that ends a sentence. */
+const SENTENCE_END = /^[.!?…]+$/u;
 /** A dash between words (`--` is an option prefix, not prose). */
 const DASH = /^[-–—]$/u;
 /** Signs the number and operator checks read when they stand next to a number. */
@@ -58,6 +60,8 @@ function trimProse(run: string, before: string | undefined, after: string | unde
   if (afterWord && !beforeWord && CLOSING_PUNCTUATION.test(run)) return '';
   if (beforeWord && isSpace(before) && OPENING_PUNCTUATION.test(run)) return '';
   if (isSpace(before) && isSpace(after) && DASH.test(run)) return '';
+  // Punctuation set off at the very end, as French typography does (`C'est quoi ?`).
+  if (after === undefined && isSpace(before) && SENTENCE_END.test(run)) return '';
   let kept = run;
   // Sentence punctuation closing a run that ends the sentence or a clause: after a word always
   // (`C#?`), after a space only when a symbol of two or more remains (`… of ||?`; `$?` stays).
