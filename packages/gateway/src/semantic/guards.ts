@@ -145,10 +145,15 @@ const GUARD_CHECKS: Readonly<
       !PARTY_ROLES.has(name) &&
       !CATEGORY_BY_PHRASE.has(foldPlural(name)) &&
       !WORLD_SCOPE_WORDS.has(name);
+    // `U.S.` and `US`, `P.O.` and `PO` are one name.
+    const undotted = (name: string) => name.replace(/\./g, '');
+    const holds = (facts: PromptFacts, name: string) =>
+      facts.tokenSet.has(name) ||
+      [...facts.tokenSet].some((token) => undotted(token) === undotted(name));
     return describeDifference(
       'names',
-      cached.names.filter((name) => !incoming.tokenSet.has(name) && isOwnName(name)),
-      incoming.names.filter((name) => !cached.tokenSet.has(name) && isOwnName(name)),
+      cached.names.filter((name) => !holds(incoming, name) && isOwnName(name)),
+      incoming.names.filter((name) => !holds(cached, name) && isOwnName(name)),
     );
   },
   quoted: (cached, incoming) =>

@@ -132,8 +132,10 @@ export function describeMinimalEdit(
   const moved = describeMovedSubstitution(edits);
   if (moved !== null) return moved;
   for (const [index, edit] of edits.entries()) {
-    // A compound written apart or joined (`log in` / `login`, `set up` / `setup`).
-    if (edit.changedCached.join('') === edit.changedIncoming.join('')) continue;
+    // A compound written apart or joined (`log in` / `login`, `set up` / `setup`), an
+    // abbreviation with or without its dots (`U.S.` / `US`).
+    const joined = (words: readonly string[]) => words.join('').replace(/\./g, '');
+    if (joined(edit.changedCached) === joined(edit.changedIncoming)) continue;
     if (arePhraseSynonyms(edit.changedCached, edit.changedIncoming)) continue;
     const particles = describeParticleFlip(edit.changedCached, edit.changedIncoming);
     if (particles !== null) return particles;
