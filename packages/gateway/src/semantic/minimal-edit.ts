@@ -164,6 +164,16 @@ export function describeMinimalEdit(
     if (left.length > 0 && right.length > 0) {
       return `words differ: ${left.join(' ')} vs ${right.join(' ')}`;
     }
+    // A particle replaced by a word that says something else (`the light is on` / `the light is
+    // flashing`).
+    const onlyParticles = (words: readonly string[]) =>
+      words.length > 0 && words.every((word) => PARTICLE_SIDES.has(word));
+    if (left.length === 0 && right.length > 0 && onlyParticles(edit.changedCached)) {
+      return `words differ: ${edit.changedCached.join(' ')} vs ${right.join(' ')}`;
+    }
+    if (right.length === 0 && left.length > 0 && onlyParticles(edit.changedIncoming)) {
+      return `words differ: ${left.join(' ')} vs ${edit.changedIncoming.join(' ')}`;
+    }
     // A pronoun put in place of what it stood for (`Can someone with an allergy eat it?` / `… eat
     // the vegetarian version?`) asks about that thing, which the other prompt need not mean.
     const named = describeNamedReferent(edit, left, right);
