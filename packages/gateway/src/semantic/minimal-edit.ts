@@ -164,19 +164,12 @@ export function describeMinimalEdit(
     if (left.length > 0 && right.length > 0) {
       return `words differ: ${left.join(' ')} vs ${right.join(' ')}`;
     }
-    // A particle replaced by a word that says something else (`the light is on` / `the light is
-    // flashing`).
-    const onlyParticles = (words: readonly string[]) =>
-      words.length > 0 && words.every((word) => PARTICLE_SIDES.has(word));
-    if (left.length === 0 && right.length > 0 && onlyParticles(edit.changedCached)) {
-      return `words differ: ${edit.changedCached.join(' ')} vs ${right.join(' ')}`;
-    }
-    if (right.length === 0 && left.length > 0 && onlyParticles(edit.changedIncoming)) {
-      return `words differ: ${left.join(' ')} vs ${edit.changedIncoming.join(' ')}`;
-    }
     // A pronoun put in place of what it stood for (`Can someone with an allergy eat it?` / `… eat
-    // the vegetarian version?`) asks about that thing, which the other prompt need not mean.
-    const named = describeNamedReferent(edit, left, right);
+    // the vegetarian version?`) asks about that thing, which the other prompt need not mean; a
+    // particle replaced by a word says something else (`the light is on` / `… is flashing`).
+    const named =
+      describeReplacedStandIn(edit, left, right, THING_PRONOUNS) ??
+      describeReplacedStandIn(edit, left, right, PARTICLE_SIDES);
     if (named !== null) return named;
     const party = describeSpeakerSwap(
       { cached: left, incoming: right },
@@ -220,20 +213,22 @@ function describeAddedCondition(
 }
 
 /**
- * `words differ: it vs vegetarian version` when one side of an edit is only a pronoun for a thing
- * (`it`, `this`, `them`) and the other names something in its place; otherwise `null`.
+ * `words differ: it vs vegetarian version` when one side of an edit is only words of `standIns`
+ * (a pronoun for a thing: `it`, `this`, `them`; a particle: `on`, `off`) and the other names
+ * something in their place; otherwise `null`.
  */
-function describeNamedReferent(
+function describeReplacedStandIn(
   edit: { changedCached: readonly string[]; changedIncoming: readonly string[] },
   cachedWords: readonly string[],
   incomingWords: readonly string[],
+  standIns: { has(word: string): boolean },
 ): string | null {
-  const onlyPronouns = (words: readonly string[]) =>
-    words.length > 0 && words.every((word) => THING_PRONOUNS.has(word));
-  if (cachedWords.length === 0 && incomingWords.length > 0 && onlyPronouns(edit.changedCached)) {
+  const onlyStandIns = (words: readonly string[]) =>
+    words.length > 0 && words.every((word) => standIns.has(word));
+  if (cachedWords.length === 0 && incomingWords.length > 0 && onlyStandIns(edit.changedCached)) {
     return `words differ: ${edit.changedCached.join(' ')} vs ${incomingWords.join(' ')}`;
   }
-  if (incomingWords.length === 0 && cachedWords.length > 0 && onlyPronouns(edit.changedIncoming)) {
+  if (incomingWords.length === 0 && cachedWords.length > 0 && onlyStandIns(edit.changedIncoming)) {
     return `words differ: ${cachedWords.join(' ')} vs ${edit.changedIncoming.join(' ')}`;
   }
   return null;
