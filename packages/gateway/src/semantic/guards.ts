@@ -349,42 +349,59 @@ function describeTurnedMovement(
  * of`), nothing else: `shower and then eat` / `eat and then shower` is an order.
  */
 function isAlternativesSwap(cached: readonly string[], incoming: readonly string[]): boolean {
-  if (cached.length !== incoming.length) return false;
+  for (const { start, first, last, end } of swappedSpans(cached, incoming)) {
+    const joiner = start + first;
+    if (!SYMMETRIC_JOINERS.has(cached[joiner]!)) continue;
+    const repeated = end - start - first - last - 1;
+    if (repeated > start) continue;
+    const repeats = cached.slice(joiner + 1, joiner + 1 + repeated);
+    if (repeats.every((word, offset) => word === cached[start - repeated + offset])) return true;
+  }
+  return false;
+}
+
+/**
+ * Two spans swapped around an unchanged middle: `cached[start, end)` is X M Y, the same stretch of
+ * `incoming` is Y M X.
+ */
+interface SpanSwap {
+  start: number;
+  end: number;
+  /** Words of X. */
+  first: number;
+  /** Words of Y. */
+  last: number;
+}
+
+/**
+ * Every way `incoming` is `cached` with two spans swapped around an unchanged middle, all else
+ * equal: cached = … X M Y …, incoming = … Y M X …, shortest X first.
+ */
+function* swappedSpans(
+  cached: readonly string[],
+  incoming: readonly string[],
+): Generator<SpanSwap> {
+  if (cached.length !== incoming.length) return;
   let start = 0;
   while (start < cached.length && cached[start] === incoming[start]) start++;
   let end = cached.length;
   while (end > start && cached[end - 1] === incoming[end - 1]) end--;
   const length = end - start;
-  const same = (
-    left: readonly string[],
-    from: number,
-    right: readonly string[],
-    to: number,
-    count: number,
-  ) => {
+  const same = (from: number, to: number, count: number) => {
     for (let offset = 0; offset < count; offset++) {
-      if (left[from + offset] !== right[to + offset]) return false;
+      if (cached[from + offset] !== incoming[to + offset]) return false;
     }
     return true;
   };
   for (let first = 1; first < length; first++) {
+    if (!same(start, end - first, first)) continue;
     for (let last = 1; first + last < length; last++) {
       const middle = length - first - last;
-      const joiner = start + first;
-      if (!SYMMETRIC_JOINERS.has(cached[joiner]!)) continue;
-      const repeated = middle - 1;
-      if (
-        same(cached, start, incoming, end - first, first) &&
-        same(cached, end - last, incoming, start, last) &&
-        same(cached, joiner, incoming, start + last, middle) &&
-        repeated <= start &&
-        same(cached, joiner + 1, cached, start - repeated, repeated)
-      ) {
-        return true;
+      if (same(end - last, start, last) && same(start + first, start + last, middle)) {
+        yield { start, end, first, last };
       }
     }
   }
-  return false;
 }
 
 /**
@@ -401,54 +418,32 @@ function describeSwappedSpans(
   cachedTokens: readonly string[],
   incomingTokens: readonly string[],
 ): string | null {
-  if (cachedTokens.length !== incomingTokens.length) return null;
   // `me` and `I` are one person: `… you … me` / `… I … you` is a swap.
   const byPerson = (token: string) => PERSON_BY_PRONOUN.get(token) ?? token;
   const cached = cachedTokens.map(byPerson);
   const incoming = incomingTokens.map(byPerson);
-  let start = 0;
-  while (start < cached.length && cached[start] === incoming[start]) start++;
-  let end = cached.length;
-  while (end > start && cached[end - 1] === incoming[end - 1]) end--;
-  const length = end - start;
-  const same = (from: number, to: number, count: number) => {
-    for (let offset = 0; offset < count; offset++) {
-      if (cached[from + offset] !== incoming[to + offset]) return false;
-    }
-    return true;
-  };
   const hasContentWord = (from: number, count: number) =>
     cached
       .slice(from, from + count)
       .some((word) => !FUNCTION_WORDS.has(word) || FUNCTION_NOUNS.has(word));
   const isPerson = (from: number, count: number) =>
     count === 1 && PERSON_BY_PRONOUN.has(cached[from]!);
-  // Each span names someone or something, and one at least is not a pronoun, or both are persons
-  // (`Can you help me?`): a pronoun alone may move as a rewording does (`Is it…` / `… is it`).
-  const spansName = (first: number, last: number) => {
+  for (const { start, end, first, last } of swappedSpans(cached, incoming)) {
+    // Each span names someone or something, and one at least is not a pronoun, or both are
+    // persons (`Can you help me?`): a pronoun alone may move as a rewording does (`Is it…` / `…
+    // is it`).
     const x = hasContentWord(start, first);
     const y = hasContentWord(end - last, last);
     const px = isPerson(start, first);
     const py = isPerson(end - last, last);
-    return (x && y) || (x && py) || (px && y) || (px && py);
-  };
-  // Two one-letter names (`Is A a subset of B?`), where `a` reads as the article otherwise.
-  const areLetters = (from: number, to: number) =>
-    cached[from]!.length === 1 && cached[to]!.length === 1;
-  // cached = … X M Y …, incoming = … Y M X …, with X of `first` words and Y of `last` words.
-  for (let first = 1; first < length; first++) {
-    if (!same(start, end - first, first)) continue;
-    for (let last = 1; first + last < length; last++) {
-      const middle = length - first - last;
-      if (
-        same(end - last, start, last) &&
-        same(start + first, start + last, middle) &&
-        (spansName(first, last) || (first === 1 && last === 1 && areLetters(start, end - 1)))
-      ) {
-        const spanX = cached.slice(start, start + first).join(' ');
-        const spanY = cached.slice(end - last, end).join(' ');
-        return `word orders differ: ${spanX} … ${spanY} vs ${spanY} … ${spanX}`;
-      }
+    const spansName = (x && y) || (x && py) || (px && y) || (px && py);
+    // Two one-letter names (`Is A a subset of B?`), where `a` reads as the article otherwise.
+    const areLetters =
+      first === 1 && last === 1 && cached[start]!.length === 1 && cached[end - 1]!.length === 1;
+    if (spansName || areLetters) {
+      const spanX = cached.slice(start, start + first).join(' ');
+      const spanY = cached.slice(end - last, end).join(' ');
+      return `word orders differ: ${spanX} … ${spanY} vs ${spanY} … ${spanX}`;
     }
   }
   return null;
