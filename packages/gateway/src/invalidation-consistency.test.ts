@@ -130,6 +130,64 @@ async function staleAnswersAfterInvalidation(
   return { stale, served };
 }
 
+/**
+ * An entry already cached and hit on every instance (so each answers it from the copy it holds)
+ * is read without pause by readers on every instance, half sending the doc dep's hash and half no
+ * deps, while the data changes and the dep is invalidated. Returns what the readers that started
+ * after the invalidation answered ok got from the old data, and how every reader was served.
+ */
+async function staleHitsOfHotEntry(
+  gateways: Gateway[],
+  upstream: VersionedUpstream,
+  latencyMs: number,
+  runs: number,
+): Promise<ReaderOutcome & { servedBefore: string[] }> {
+  const tenantId = `hot-${Math.random().toString(36).slice(2)}`;
+  const token = await createTenantToken({ secret: SECRET, tenantId });
+  const stale: string[] = [];
+  const served: string[] = [];
+  const servedBefore: string[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const prompt = `Summarize the pricing table of the document. (${run})`;
+    expect((await ask(gateways[0]!, token, prompt, `h${run}`)).cache).toBe('MISS');
+    for (const gateway of gateways) {
+      for (let hit = 0; hit < 2; hit += 1) {
+        expect((await ask(gateway, token, prompt, `h${run}`)).cache).toBe('HIT_L1');
+      }
+    }
+    let invalidated = false;
+    let stopped = false;
+    const readers = gateways.flatMap((gateway) =>
+      [0, 1, 2, 3].map(async (reader) => {
+        while (!stopped) {
+          const after = invalidated;
+          const hash = reader % 2 === 0 ? undefined : after ? `h${run + 1}` : `h${run}`;
+          const answer = await ask(gateway, token, prompt, hash);
+          expect(answer.status).toBe(200);
+          (after ? served : servedBefore).push(answer.cache);
+          if (after && !answer.content.startsWith(`v${upstream.version}:`)) {
+            stale.push(`${answer.cache}: ${answer.content}`);
+          }
+          await sleep(2);
+        }
+      }),
+    );
+    await sleep(latencyMs / 2);
+    upstream.version += 1;
+    const response = await fetch(`${gateways[0]!.url}/v1/invalidate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cachecore-token': token },
+      body: JSON.stringify({ dep_id: 'doc', new_hash: `h${run + 1}` }),
+    });
+    expect(((await response.json()) as { ok: boolean }).ok).toBe(true);
+    invalidated = true;
+    await sleep(latencyMs * 3);
+    stopped = true;
+    await Promise.all(readers);
+  }
+  return { stale, served, servedBefore };
+}
+
 describe.skipIf(!clusterAvailable)('the same readers on a Redis Cluster', () => {
   const cluster = useTestRedisCluster();
 
@@ -168,6 +226,28 @@ describe.skipIf(!clusterAvailable)('the same readers on a Redis Cluster', () => 
     },
     30_000,
   );
+
+  it('serve no hot entry held before an invalidation from two instances on one cluster (upstream 300 ms)', async () => {
+    const upstream = await startVersionedUpstream(300);
+    const options = {
+      upstream: upstream.url,
+      jwtSecret: SECRET,
+      logLevel: 'silent' as const,
+      l2: false,
+      store: cluster.current.url,
+      redisPrefix: createTestPrefix('consistency'),
+    };
+    const gateways = [await startGateway(options), await startGateway(options)];
+    try {
+      const outcome = await staleHitsOfHotEntry(gateways, upstream, 300, 2);
+      expect(outcome.stale).toEqual([]);
+      expect(outcome.servedBefore).toContain('HIT_L1');
+      expect(outcome.served).toContain('HIT_L1');
+    } finally {
+      await Promise.all(gateways.map((gateway) => gateway.close()));
+      await upstream.close();
+    }
+  }, 30_000);
 });
 
 describe.each([100, 300])(
@@ -232,6 +312,33 @@ describe.each([100, 300])(
           );
           expect(outcome.stale).toEqual([]);
           expect(outcome.served).toContain(hit);
+        } finally {
+          await Promise.all(gateways.map((gateway) => gateway.close()));
+          await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);
+        }
+      },
+      30_000,
+    );
+
+    it.skipIf(!redisAvailable)(
+      'serve no hot entry held before the invalidation from two instances on one Redis',
+      async () => {
+        const prefix = createTestPrefix('consistency');
+        const options = {
+          upstream: upstream.url,
+          jwtSecret: SECRET,
+          logLevel: 'silent' as const,
+          l2: false,
+          store: TEST_REDIS_URL,
+          redisPrefix: prefix,
+        };
+        const gateways = [await startGateway(options), await startGateway(options)];
+        try {
+          const outcome = await staleHitsOfHotEntry(gateways, upstream, latencyMs, 3);
+          expect(outcome.stale).toEqual([]);
+          // Hits before the invalidation came from the copies held; after it, from the new entry.
+          expect(outcome.servedBefore).toContain('HIT_L1');
+          expect(outcome.served).toContain('HIT_L1');
         } finally {
           await Promise.all(gateways.map((gateway) => gateway.close()));
           await deleteKeysWithPrefix(TEST_REDIS_URL, prefix);

@@ -143,25 +143,70 @@ describe.skipIf(!clusterAvailable)('redis store on a Redis Cluster', () => {
     const monitors = await Promise.all(
       cluster.current.nodes.map((_, index) => cluster.current.node(index).monitor()),
     );
-    const sources = new Map<string, Set<string>>();
+    let phase: 'lookups' | 'others' = 'lookups';
+    const sources = { lookups: new Set<string>(), others: new Set<string>() };
+    const lookupCommands = new Set<string>();
     for (const monitor of monitors) {
       monitor.on('monitor', (_time: string, args: string[], source: string) => {
         if (source === 'lua') return;
-        const command = String(args[0]).toLowerCase();
-        if (!sources.has(command)) sources.set(command, new Set());
-        sources.get(command)?.add(source);
+        sources[phase].add(source);
+        if (phase === 'lookups') lookupCommands.add(String(args[0]).toLowerCase());
       });
     }
     const results = await lookupAll();
+    await sleep(200);
+    phase = 'others';
     await Promise.all(TENANTS.map((tenantId) => store.getEntry(tenantId, 'k1')));
     await sleep(200);
     for (const monitor of monitors) monitor.disconnect();
     expect(results.map((result) => result.hit?.freshness)).toEqual(TENANTS.map(() => 'fresh'));
+    // Held entries: read and counted without a script.
+    expect([...lookupCommands].sort()).toEqual(['hincrby', 'hmget']);
     // Three masters: lookups from three connections, none of them the main client's.
-    const lookupSources = [...(sources.get('evalsha') ?? [])];
-    const otherSources = new Set(sources.get('hmget'));
-    expect(lookupSources).toHaveLength(3);
-    expect(lookupSources.filter((source) => otherSources.has(source))).toEqual([]);
+    expect([...sources.lookups]).toHaveLength(3);
+    expect([...sources.lookups].filter((source) => sources.others.has(source))).toEqual([]);
+  });
+
+  it('answers from the master a slot moved to, from a held copy too, and sees an invalidation made after the move', async () => {
+    await using store = disposable(createClusterStore());
+    const tenantId = 'tenant-moving';
+    const entry = makeTestEntry('k1', tenantId, ['doc:1'], { body: 'before the move' });
+    await store.setEntry(entry, 60_000);
+    const lookup = () =>
+      store.lookupEntry({ key: 'k1', tenantId, deps: entry.deps, now: Date.now() });
+    expect((await lookup()).hit?.freshness).toBe('fresh');
+
+    // Every key of the tenant is in one slot, on one master: move that slot to another master.
+    const byMaster = await keysByMaster(store.prefix);
+    const from = byMaster.findIndex((keys) => keys.some((key) => key.includes(hashTag(tenantId))));
+    const moved = byMaster[from]?.filter((key) => key.includes(hashTag(tenantId))) ?? [];
+    expect(moved.length).toBeGreaterThan(1);
+    const slot = keySlot(moved[0] as string);
+    const to = (from + 1) % cluster.current.nodes.length;
+    const source = cluster.current.node(from);
+    const target = cluster.current.node(to);
+    const [sourceId, targetId] = await Promise.all([
+      source.cluster('MYID') as Promise<string>,
+      target.cluster('MYID') as Promise<string>,
+    ]);
+    await target.cluster('SETSLOT', slot, 'IMPORTING', sourceId);
+    await source.cluster('SETSLOT', slot, 'MIGRATING', targetId);
+    const { host, port } = cluster.current.nodes[to] as { host: string; port: number };
+    await source.call('MIGRATE', host, port, '', 0, 5000, 'KEYS', ...moved);
+    for (const index of cluster.current.nodes.keys()) {
+      await cluster.current.node(index).cluster('SETSLOT', slot, 'NODE', targetId);
+    }
+    expect(await listKeysWithPrefix(target, store.prefix)).toEqual(expect.arrayContaining(moved));
+
+    // The store still sends the lookup to the old master first: MOVED, then the new one answers.
+    for (let round = 0; round < 3; round++) {
+      const after = await lookup();
+      expect(after.hit?.entry.body).toBe('before the move');
+      expect(after.hit?.freshness).toBe('fresh');
+    }
+    await store.setDepHash(tenantId, 'doc:1', 'v2');
+    expect((await lookup()).hit).toBeUndefined();
+    expect((await store.readStats())[tenantId]).toMatchObject({ hits_l1: 4 });
   });
 
   it('runs its scripts on every master, loading them where a node does not know them yet', async () => {

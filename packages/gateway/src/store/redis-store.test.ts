@@ -340,21 +340,22 @@ describe.skipIf(!redisAvailable)('redis store', () => {
      * Serves a hit from `store` and returns where MONITOR (through `monitorUrl`) saw the lookup's
      * `EVALSHA` and a later `HMGET` of the main client come from.
      */
+    /**
+     * What the store sends for the L1 hit of an entry it wrote (so holds a copy of), and from
+     * which client address, beside the address of a command through the main client.
+     */
     async function lookupSources(store: RedisStore, monitorUrl: string) {
       const entry = makeEntry('k1', 'tenant-a', ['doc:1']);
       await store.setEntry(entry, 60_000);
-      // Scripts are loaded on first use: one lookup first, so the watched one is a plain EVALSHA.
+      // Scripts are loaded on first use: one lookup first, so a watched script is a plain EVALSHA.
       await store.lookupEntry({ key: 'k0', tenantId: 'tenant-a', deps: [], now: Date.now() });
       const inspector = new Redis(monitorUrl);
       const monitor = await inspector.monitor();
-      const sent: string[] = [];
-      const sources = new Map<string, string>();
+      const sent: { command: string; source: string }[] = [];
       // MONITOR shows what clients send (with their address), and what scripts run as `lua`.
       monitor.on('monitor', (_time: string, args: string[], source: string) => {
         if (source === 'lua') return;
-        const command = String(args[0]).toLowerCase();
-        sent.push(command);
-        sources.set(command, source);
+        sent.push({ command: String(args[0]).toLowerCase(), source });
       });
       const result = await store.lookupEntry({
         key: 'k1',
@@ -364,24 +365,32 @@ describe.skipIf(!redisAvailable)('redis store', () => {
       });
       await sleep(100);
       expect(result.hit?.freshness).toBe('fresh');
-      expect(sent).toEqual(['evalsha']);
+      expect(result.hit?.entry.body).toBe(entry.body);
+      const lookup = sent.splice(0);
       await store.getEntry('tenant-a', 'k1');
       await sleep(100);
       monitor.disconnect();
       inspector.disconnect();
-      expect(sent).toEqual(['evalsha', 'hmget']);
+      expect(sent.map(({ command }) => command)).toEqual(['hmget']);
       expect((await store.readStats())['tenant-a']).toMatchObject({ hits_l1: 1, tokens_saved: 12 });
-      return { lookup: sources.get('evalsha'), other: sources.get('hmget') };
+      return {
+        commands: lookup.map(({ command }) => command),
+        lookupSources: [...new Set(lookup.map(({ source }) => source))],
+        other: sent[0]?.source,
+      };
     }
 
-    it('answers an L1 lookup, hit counted, with a single command on a connection of its own', async () => {
+    it('answers the L1 hit of a held entry, hit counted, without a script, on a connection of its own', async () => {
       await using server = await startPrivateRedisServer();
       await using store = disposable(
         createRedisStore({ url: server.url, prefix: createTestPrefix('roundtrip') }),
       );
-      const { lookup, other } = await lookupSources(store, server.url);
+      const { commands, lookupSources: sources, other } = await lookupSources(store, server.url);
+      // The stamp and the dep hashes read together, then the counters: no script runs.
+      expect(commands).toEqual(['hmget', 'hmget', 'hincrby', 'hincrby']);
       // Other commands go through the main client: the lookup came from another connection.
-      expect(lookup).not.toBe(other);
+      expect(sources).toHaveLength(1);
+      expect(sources[0]).not.toBe(other);
     });
 
     it('runs lookups on a connection of its own over TLS too, checking the certificate as the main client does', async () => {
@@ -395,8 +404,10 @@ describe.skipIf(!redisAvailable)('redis store', () => {
           redisOptions: { tls: { ca }, connectionName },
         }),
       );
-      const { lookup, other } = await lookupSources(store, server.url);
-      expect(lookup).not.toBe(other);
+      const { commands, lookupSources: sources, other } = await lookupSources(store, server.url);
+      expect(commands).toEqual(['hmget', 'hmget', 'hincrby', 'hincrby']);
+      expect(sources).toHaveLength(1);
+      expect(sources[0]).not.toBe(other);
       // Both connections came through the TLS port and carry the configured name.
       const inspector = new Redis(server.url);
       const clients = String(await inspector.call('CLIENT', 'LIST', 'TYPE', 'normal'));
@@ -428,8 +439,10 @@ describe.skipIf(!redisAvailable)('redis store', () => {
           redisOptions: { showFriendlyErrorStack: true },
         }),
       );
-      const { lookup, other } = await lookupSources(store, server.url);
-      expect(lookup).toBe(other);
+      const { commands, lookupSources: sources, other } = await lookupSources(store, server.url);
+      // Without a connection of its own, the lookup script checks and counts the held entry.
+      expect(commands).toEqual(['evalsha']);
+      expect(sources).toEqual([other]);
     });
 
     it('serves L1 hits again after SCRIPT FLUSH and after a restart of Redis', async () => {

@@ -11,6 +11,7 @@ import {
   type RedisClusterNode,
 } from './redis-cluster-url';
 import { RedisStoreError } from './redis-store-error';
+import type { ScriptPipeline } from './script-pipeline';
 import { openScriptPipelines } from './script-pipelines';
 
 /** Options of the connection of a Redis store (`createRedisStore` takes them too). */
@@ -101,6 +102,18 @@ export interface RedisConnection {
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown>;
+  /**
+   * The hit path's own connection for commands on the slot of `key` (see {@link runHotScript}),
+   * when there is one and it is up; `undefined` sends the caller to {@link runHotScript}. Use it
+   * inside {@link run}; a reply `MOVED`/`ASK` ({@link isRedirection}) means the caller should go
+   * through {@link runHotScript} instead.
+   */
+  hotPipelineFor(key: string): ScriptPipeline | undefined;
+  /**
+   * Resolves once every counter increment made on the hit path's connections so far is applied
+   * in Redis (nothing to wait for without them); never rejects.
+   */
+  syncHotPipelines(): Promise<void>;
   /** Listens to every failed call. Returns the unsubscribe function. */
   subscribeErrors(listener: (error: RedisStoreError) => void): () => void;
   /**
@@ -280,6 +293,12 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       });
     },
 
+    hotPipelineFor: (key) => pipelines?.forKey(key),
+
+    syncHotPipelines: async () => {
+      await pipelines?.sync();
+    },
+
     subscribeErrors(listener) {
       errorListeners.add(listener);
       return () => {
@@ -398,7 +417,7 @@ function isMissingScript(error: unknown): boolean {
 }
 
 /** Whether `error` is a cluster node saying another node serves the slot (now or during a move). */
-function isRedirection(error: unknown): boolean {
+export function isRedirection(error: unknown): boolean {
   return error instanceof Error && /^(MOVED|ASK) /.test(error.message);
 }
 

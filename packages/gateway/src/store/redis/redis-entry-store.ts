@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BoundedMemo } from '../../memo/bounded-memo';
-import type { CacheEntry, DepTag, EntryStore } from '../entry-store';
+import type { CacheEntry, DepTag, EntryLookupResult, EntryStore } from '../entry-store';
 import {
   COUNT_ENTRIES_SCRIPT,
   DELETE_ENTRY_SCRIPT,
@@ -10,7 +9,9 @@ import {
   SET_ENTRY_SCRIPT,
   TAKE_DEP_KEYS_SCRIPT,
 } from './lua-scripts';
+import { checkHeldCopy, heldCopyOf, holdCopy } from './redis-held-copies';
 import type { RedisStoreContext } from './redis-store-context';
+import type { ScriptPipeline } from './script-pipeline';
 
 /**
  * Shortest lifetime of a tenant's dep hashes: a request that read the old hash before an
@@ -29,12 +30,33 @@ export function createRedisEntryStore({
   feed,
   scopes,
 }: RedisStoreContext): EntryStore {
-  const { run, runScript, runHotScript, client } = connection;
+  const { run, runScript, runHotScript, hotPipelineFor, client } = connection;
   // The longest entry lifetime this instance has written: a new dep hash lives at least this long.
   let longestEntryTtlMs = 0;
   // Stamps of the versions this instance writes: unique per instance and write.
   const stampPrefix = randomBytes(6).toString('base64url');
   let writes = 0;
+  /**
+   * The first lookup of a tenant in this process also lists it among the statistics scopes, in
+   * the same round trip; every later one sends nothing for it.
+   */
+  function registerScope(tenantId: string): void {
+    const registering = scopes.register(tenantId);
+    if (registering) void run('registerStatScope', () => registering).catch(() => {});
+  }
+  /**
+   * Counts a hit answered from a held copy, as the lookup script counts its hits, on the same
+   * connection: summed over the event-loop turn and sent with its write, without waiting for an
+   * answer (`readStats` waits until they are applied).
+   */
+  function countHit(
+    pipeline: ScriptPipeline,
+    statsKey: string,
+    { entry, freshness }: NonNullable<EntryLookupResult['hit']>,
+  ): void {
+    pipeline.increment(statsKey, freshness === 'fresh' ? 'hits_l1' : 'hits_l1_stale', 1);
+    pipeline.increment(statsKey, 'tokens_saved', Number(entry.totalTokens) || 0);
+  }
   const entries: EntryStore = {
     getEntry(tenantId, key) {
       return run('getEntry', async () => {
@@ -140,19 +162,32 @@ export function createRedisEntryStore({
       return hashes.map((hash) => hash ?? undefined);
     },
 
-    async lookupEntry({ key, tenantId, deps, now }) {
+    async lookupEntry(lookup) {
+      const { key, tenantId, deps, now } = lookup;
       const entryKey = keys.entry(tenantId, key);
-      // A copy of the version held here: when Redis still stores that version, the reply leaves
-      // the entry out and the copy answers.
-      const held = heldCopies.get(entryKey);
+      // A copy of the version held here: when Redis still stores that version, it answers.
+      const held = heldCopyOf(entryKey);
+      const statsKey = keys.stats(tenantId);
+      const pipeline = held && hotPipelineFor(entryKey);
+      if (held && pipeline) {
+        const checked = await run('lookupEntry', async () => {
+          registerScope(tenantId);
+          const result = await checkHeldCopy(
+            pipeline,
+            { entry: entryKey, depHashes: keys.depHashes(tenantId) },
+            held,
+            lookup,
+          );
+          if (result?.hit) countHit(pipeline, statsKey, result.hit);
+          return result;
+        });
+        if (checked) return checked;
+      }
       const reply = await run('lookupEntry', () => {
-        // The first lookup of a tenant in this process also lists it among the statistics
-        // scopes, in the same round trip; every later one is the script alone.
-        const registering = scopes.register(tenantId);
-        if (registering) void run('registerStatScope', () => registering).catch(() => {});
+        registerScope(tenantId);
         return runHotScript(
           LOOKUP_ENTRY_SCRIPT,
-          [entryKey, keys.depHashes(tenantId), keys.stats(tenantId)],
+          [entryKey, keys.depHashes(tenantId), statsKey],
           [now, held?.stamp ?? '', ...depPairs(deps)],
         );
       });
@@ -194,28 +229,6 @@ function depPairs(deps: readonly DepTag[]): readonly string[] {
   const pairs = deps.flatMap((dep) => [dep.depId, dep.expectedHash]);
   if (Object.isFrozen(deps)) depPairLists.set(deps, pairs);
   return pairs;
-}
-
-/** A copy of one stored version of an entry, and the stamp that names that version. */
-interface HeldCopy {
-  stamp: string;
-  entry: CacheEntry;
-}
-
-/**
- * Copies of hot entries by their Redis key, each with the stamp of its version: a lookup sends the
- * stamp, and Redis sends the body only when it stores another version. Every check of a lookup
- * still runs in Redis, so a copy answers only while Redis holds exactly that version. Shared by the
- * stores of the process (stamps are unique per store instance) and never mutated.
- */
-const heldCopies = new BoundedMemo<HeldCopy>(8 * 1024 * 1024, 'redis_entries');
-
-/** Holds `entry` as the copy of the version `stamp` names (an entry without a stamp is not held). */
-function holdCopy(entryKey: string, stamp: string, entry: CacheEntry): void {
-  if (stamp === '') return;
-  // The body (two bytes a character at most), the key, and the objects around them.
-  const bytes = 2 * entry.body.length + entryKey.length + 160 + 96 * entry.deps.length;
-  heldCopies.set(entryKey, { stamp, entry }, bytes);
 }
 
 /** Parses the stored form of an entry; a corrupt one reads as absent rather than failing requests. */

@@ -25,6 +25,8 @@ export function createRedisStatisticsStore({
 
     readStats() {
       return run('readStats', async () => {
+        // Hits this instance answered and counted on the hit path's connections.
+        await connection.syncHotPipelines();
         const scopeIds = await client.smembers(keys.statScopes);
         // One command per scope, each to its own slot; auto-pipelining batches those of one node.
         const replies = await Promise.all(

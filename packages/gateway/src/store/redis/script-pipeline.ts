@@ -27,21 +27,38 @@ export interface ScriptPipelineOptions {
   maxReconnectDelayMs: number;
 }
 
-/** A command sent and not answered yet. */
+/**
+ * A command sent and not answered yet, or a group of commands answered together (the same object
+ * then waits once per command, and collects their replies in `replies`).
+ */
 interface Waiting {
   sentAt: number;
-  /** Settled already (rejected on a drop or a timeout). */
+  /** Settled already (rejected on a drop or a timeout, or a reply nobody waits for). */
   settled: boolean;
+  /** The replies so far of a group, which resolves with all of them, in order. */
+  replies?: RespValue[];
+  /** How many commands the group holds. */
+  size?: number;
   resolve(value: RespValue): void;
   reject(error: Error): void;
 }
 
+/** How one of the hashes {@link ScriptPipeline.readHashes} reads is read: `HMGET key ...fields`. */
+export interface HashRead {
+  key: string;
+  /** At least one. */
+  fields: readonly string[];
+}
+
+const ignore = (): void => {};
+
 /**
- * A connection of its own to one Redis server that runs scripts by SHA and nothing else: the hit
- * path's `EVALSHA`, without a general client's per-command work. Every script run in one
- * event-loop turn goes out in one write; replies come back in order. It is an accelerator beside
+ * A connection of its own to one Redis server that carries the hit path's commands and nothing
+ * else (the lookup script's `EVALSHA`, the reads that check a held copy, the hit counters), without
+ * a general client's per-command work. Every command sent in one event-loop turn goes out in one
+ * write; replies come back in order. It is an accelerator beside
  * the store's main client, never the only way to Redis: while it is not {@link ready}, callers
- * use the main client. Scripts in flight when the connection drops reject (never resent); it
+ * use the main client. Commands in flight when the connection drops reject (never resent); it
  * reconnects by itself with a capped backoff and says nothing (the main client warns about
  * outages).
  */
@@ -60,6 +77,8 @@ export class ScriptPipeline {
   /** Commands of this turn not written yet. */
   #outgoing = '';
   #flushScheduled = false;
+  /** Counter increments of this turn, summed: by hash key, by field. */
+  readonly #increments = new Map<string, Map<string, number>>();
 
   constructor(options: ScriptPipelineOptions) {
     this.#options = options;
@@ -88,6 +107,49 @@ export class ScriptPipeline {
     return this.#send(command);
   }
 
+  /**
+   * One `HMGET` per read, sent together and run by Redis one after the other: resolves with their
+   * replies in order (one value per field, `null` where absent), or rejects with the first error
+   * reply (`MOVED …` when a key's slot is served elsewhere) or as {@link evalsha} does. Only while
+   * {@link ready}.
+   */
+  readHashes(reads: readonly HashRead[]): Promise<RespValue[]> {
+    if (!this.#ready) return Promise.reject(new Error('Script connection not ready'));
+    let commands = '';
+    for (const { key, fields } of reads) {
+      commands += `*${2 + fields.length}\r\n$5\r\nHMGET\r\n${bulk(key)}`;
+      for (const field of fields) commands += bulk(field);
+    }
+    return this.#send(commands, reads.length) as Promise<RespValue[]>;
+  }
+
+  /**
+   * Adds `by` to the counter `field` of the hash `key`, without an answer: the increments of one
+   * event-loop turn are summed and go out as one `HINCRBY` per counter with the turn's write.
+   * Increments made while the connection is down, or in flight when it drops, are lost (the hit
+   * statistics are best-effort); {@link sync} waits until those sent are applied.
+   */
+  increment(key: string, field: string, by: number): void {
+    if (!this.#ready) return;
+    let counters = this.#increments.get(key);
+    if (counters === undefined) {
+      counters = new Map();
+      this.#increments.set(key, counters);
+    }
+    counters.set(field, (counters.get(field) ?? 0) + by);
+    this.#scheduleFlush();
+  }
+
+  /**
+   * Resolves once Redis has applied every {@link increment} made so far (a `PING` sent after
+   * them answers), or at once when the connection is not ready; never rejects.
+   */
+  sync(): Promise<void> {
+    if (!this.#ready) return Promise.resolve();
+    this.#writeIncrements();
+    return this.#send('*1\r\n$4\r\nPING\r\n').then(ignore, ignore);
+  }
+
   /** Closes the connection for good; scripts in flight reject. */
   close(): void {
     if (this.#closed) return;
@@ -98,19 +160,44 @@ export class ScriptPipeline {
     this.#dropConnection(new Error('The Redis store is closed.'));
   }
 
-  #send(command: string): Promise<RespValue> {
+  /** Queues `commands` (`size` of them, answered together when more than one) for this turn's write. */
+  #send(commands: string, size = 1): Promise<RespValue> {
     return new Promise<RespValue>((resolve, reject) => {
-      this.#waiting.push({ sentAt: Date.now(), settled: false, resolve, reject });
-      this.#outgoing += command;
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(this.#flush);
+      const waiting: Waiting = { sentAt: Date.now(), settled: false, resolve, reject };
+      if (size > 1) {
+        waiting.replies = [];
+        waiting.size = size;
       }
+      for (let command = 0; command < size; command++) this.#waiting.push(waiting);
+      this.#outgoing += commands;
+      this.#scheduleFlush();
     });
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(this.#flush);
+  }
+
+  /** Turns the summed increments into `HINCRBY`s of this turn's write, whose replies nobody waits for. */
+  #writeIncrements(): void {
+    if (this.#increments.size === 0) return;
+    const sentAt = Date.now();
+    for (const [key, counters] of this.#increments) {
+      const prefix = `*4\r\n$7\r\nHINCRBY\r\n${bulk(key)}`;
+      for (const [field, by] of counters) {
+        this.#outgoing += `${prefix}${bulk(field)}${bulk(String(by))}`;
+        this.#waiting.push({ sentAt, settled: true, resolve: ignore, reject: ignore });
+      }
+    }
+    this.#increments.clear();
   }
 
   readonly #flush = (): void => {
     this.#flushScheduled = false;
+    if (this.#ready) this.#writeIncrements();
+    else this.#increments.clear();
     const outgoing = this.#outgoing;
     this.#outgoing = '';
     if (outgoing !== '') this.#socket?.write(outgoing);
@@ -197,9 +284,18 @@ export class ScriptPipeline {
       this.#head = 0;
     }
     if (waiting.settled) return;
+    if (value instanceof Error) {
+      waiting.settled = true;
+      waiting.reject(value);
+      return;
+    }
+    const replies = waiting.replies;
+    if (replies !== undefined) {
+      replies.push(value);
+      if (replies.length < (waiting.size ?? 1)) return;
+    }
     waiting.settled = true;
-    if (value instanceof Error) waiting.reject(value);
-    else waiting.resolve(value);
+    waiting.resolve(replies ?? value);
   };
 
   /** Rejects every script waiting or not yet written. */
@@ -208,6 +304,7 @@ export class ScriptPipeline {
     clearInterval(this.#timeoutTimer);
     this.#timeoutTimer = undefined;
     this.#outgoing = '';
+    this.#increments.clear();
     const waiting = this.#waiting.slice(this.#head);
     this.#waiting = [];
     this.#head = 0;

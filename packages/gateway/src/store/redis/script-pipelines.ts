@@ -10,6 +10,8 @@ export interface ScriptPipelines {
    * share it), when one is up; on a cluster, the one to the master that ioredis' slot map names.
    */
   forKey(key: string): ScriptPipeline | undefined;
+  /** Resolves once every connection's counter increments so far are applied (`ScriptPipeline.sync`). */
+  sync(): Promise<void>;
   close(): void;
 }
 
@@ -72,6 +74,7 @@ export function openScriptPipelines(target: ScriptPipelinesTarget): ScriptPipeli
   });
   return {
     forKey: () => (pipeline.ready ? pipeline : undefined),
+    sync: () => pipeline.sync(),
     close: () => pipeline.close(),
   };
 }
@@ -139,6 +142,10 @@ class ClusterScriptPipelines implements ScriptPipelines {
       this.#byNode.set(nodeKey, pipeline);
     }
     return pipeline.ready ? pipeline : undefined;
+  }
+
+  async sync(): Promise<void> {
+    await Promise.all([...this.#byNode.values()].map((pipeline) => pipeline.sync()));
   }
 
   close(): void {
