@@ -43,6 +43,16 @@ async function ask(gateway: Gateway, token: string, prompt: string, hash: string
   };
 }
 
+/** Invalidates the doc dep through `gateway` with `newHash`, expecting the answer ok. */
+async function invalidateDoc(gateway: Gateway, token: string, newHash: string): Promise<void> {
+  const response = await fetch(`${gateway.url}/v1/invalidate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-cachecore-token': token },
+    body: JSON.stringify({ dep_id: 'doc', new_hash: newHash }),
+  });
+  expect(((await response.json()) as { ok: boolean }).ok).toBe(true);
+}
+
 /** How readers word the question: always alike (L1), or in near-duplicate variants (L2). */
 type Wording = (prompt: string, reader: number) => string;
 
@@ -100,12 +110,7 @@ async function staleAnswersAfterInvalidation(
     );
     await sleep(latencyMs / 3);
     upstream.version += 1;
-    const invalidated = await fetch(`${gateways[0]!.url}/v1/invalidate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-cachecore-token': token },
-      body: JSON.stringify({ dep_id: 'doc', new_hash: `h${run + 1}` }),
-    });
-    expect(((await invalidated.json()) as { ok: boolean }).ok).toBe(true);
+    await invalidateDoc(gateways[0]!, token, `h${run + 1}`);
     const newReaders: ReturnType<typeof ask>[] = [];
     for (let wave = 0; wave < 4; wave += 1) {
       if (wave > 0) await sleep(latencyMs / 2);
@@ -174,12 +179,7 @@ async function staleHitsOfHotEntry(
     );
     await sleep(latencyMs / 2);
     upstream.version += 1;
-    const response = await fetch(`${gateways[0]!.url}/v1/invalidate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-cachecore-token': token },
-      body: JSON.stringify({ dep_id: 'doc', new_hash: `h${run + 1}` }),
-    });
-    expect(((await response.json()) as { ok: boolean }).ok).toBe(true);
+    await invalidateDoc(gateways[0]!, token, `h${run + 1}`);
     invalidated = true;
     await sleep(latencyMs * 3);
     stopped = true;
@@ -368,12 +368,7 @@ describe('an answer whose upstream call began before an invalidation', () => {
     const pending = ask(gateways[0]!, token, prompt, 'h0');
     await sleep(100);
     upstream.version += 1;
-    const invalidated = await fetch(`${gateways[0]!.url}/v1/invalidate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-cachecore-token': token },
-      body: JSON.stringify({ dep_id: 'doc', new_hash: 'h1' }),
-    });
-    expect(((await invalidated.json()) as { ok: boolean }).ok).toBe(true);
+    await invalidateDoc(gateways[0]!, token, 'h1');
     const first = await pending;
     const stats = await fetch(`${gateways[0]!.url}/admin/tenants/${tenantId}/stats`, {
       headers: { authorization: 'Bearer consistency-admin' },
