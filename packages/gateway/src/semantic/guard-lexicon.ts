@@ -462,6 +462,27 @@ export const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set([
   'bn',
 ]);
 
+/**
+ * The full name of each short or irregular form in the `units` category, so that the same unit
+ * written two ways (`5 miles in km` / `5 miles in kilometers`, `feet` / `foot`) is one unit.
+ */
+export const UNIT_NAMES: ReadonlyMap<string, string> = new Map([
+  ['ms', 'millisecond'],
+  ['mm', 'millimeter'],
+  ['cm', 'centimeter'],
+  ['km', 'kilometer'],
+  ['feet', 'foot'],
+  ['ft', 'foot'],
+  ['kg', 'kilogram'],
+  ['lb', 'pound'],
+  ['lbs', 'pound'],
+  ['oz', 'ounce'],
+  ['ml', 'milliliter'],
+  ['kb', 'kilobyte'],
+  ['mb', 'megabyte'],
+  ['gb', 'gigabyte'],
+]);
+
 /** Periods that `RELATIVE_TIME_WORDS` place (weekdays and months count too). */
 export const RELATIVE_PERIODS: ReadonlySet<string> = new Set([
   'day',
@@ -1164,6 +1185,7 @@ export const PHRASE_SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['sign out', 'log out', 'logout', 'signout'],
   ['sign up', 'register', 'signup'],
   ['set up', 'setup', 'configure'],
+  ['simply', 'in simple terms', 'in plain terms', 'in simple words'],
 ];
 
 /**

@@ -18,7 +18,7 @@ import {
   PromptFacts,
 } from './prompt-facts';
 import type { GuardVeto } from './types';
-import { describeMeaningConflict } from './word-forms';
+import { describeMeaningConflict, namedThing } from './word-forms';
 
 /** Every guard, in the order they are checked. */
 export const GUARD_NAMES = [
@@ -94,6 +94,19 @@ export function checkPromptGuards(
   return null;
 }
 
+/** A word of a detail category as compared: singular, a unit by its full name (`km` → `kilometer`). */
+const detailWord = (word: string): string => namedThing(foldPlural(word));
+
+/**
+ * The code tokens of `facts` but a library the other prompt names capitalised: `node.js` there is
+ * the `Node.js` here, a name (the entity guard's), not a file.
+ */
+function codeTokensOf(facts: PromptFacts, other: PromptFacts): string[] {
+  return facts.codeTokens.filter(
+    (token) => !(token.endsWith('.js') && other.names.includes(token)),
+  );
+}
+
 /** Each guard compares two prompts and returns what differed, or `null`. */
 const GUARD_CHECKS: Readonly<
   Record<GuardName, (cached: PromptFacts, incoming: PromptFacts) => string | null>
@@ -113,7 +126,7 @@ const GUARD_CHECKS: Readonly<
       const cachedWords = cached.categoryWords.get(category) ?? [];
       const incomingWords = incoming.categoryWords.get(category) ?? [];
       const detail = DETAIL_CATEGORIES.has(category)
-        ? describeConflictingSets(label, cachedWords.map(foldPlural), incomingWords.map(foldPlural))
+        ? describeConflictingSets(label, cachedWords.map(detailWord), incomingWords.map(detailWord))
         : describeDifference(label, cachedWords, incomingWords);
       if (detail !== null) return detail;
     }
@@ -145,8 +158,8 @@ const GUARD_CHECKS: Readonly<
       !PARTY_ROLES.has(name) &&
       !CATEGORY_BY_PHRASE.has(foldPlural(name)) &&
       !WORLD_SCOPE_WORDS.has(name);
-    // `U.S.` and `US`, `P.O.` and `PO` are one name.
-    const undotted = (name: string) => name.replace(/\./g, '');
+    // `U.S.` and `US`, `P.O.` and `PO` are one name; so are `Node.js` and `Node`.
+    const undotted = (name: string) => namedThing(name).replace(/\./g, '');
     const holds = (facts: PromptFacts, name: string) =>
       facts.tokenSet.has(name) ||
       [...facts.tokenSet].some((token) => undotted(token) === undotted(name));
@@ -163,8 +176,11 @@ const GUARD_CHECKS: Readonly<
       incoming.quotes.filter((quote) => !cached.containsQuote(quote)).map((quote) => quote.text),
     ),
   code: (cached, incoming) =>
-    describeDifference('code tokens', cached.codeTokens, incoming.codeTokens) ??
-    describeSymbolDifference(cached.symbols, incoming.symbols),
+    describeDifference(
+      'code tokens',
+      codeTokensOf(cached, incoming),
+      codeTokensOf(incoming, cached),
+    ) ?? describeSymbolDifference(cached.symbols, incoming.symbols),
   order: (cached, incoming) =>
     isAlternativesSwap(cached.tokens, incoming.tokens)
       ? null

@@ -23,7 +23,7 @@ import {
   WORLD_SCOPE_WORDS,
 } from './guard-lexicon';
 import { matchCommonSubsequence } from './longest-common-subsequence';
-import { describeMeaningConflict, readWordMeanings, stemWord } from './word-forms';
+import { describeMeaningConflict, namedThing, readWordMeanings, stemWord } from './word-forms';
 
 /** Most content words a minimal edit replaces on each side; more is a rewording. */
 const MAX_EDITED_WORDS = 2;
@@ -43,6 +43,22 @@ const PHRASE_SYNONYM_GROUP: ReadonlyMap<string, number> = new Map(
 function arePhraseSynonyms(left: readonly string[], right: readonly string[]): boolean {
   const group = PHRASE_SYNONYM_GROUP.get(left.join(' '));
   return group !== undefined && group === PHRASE_SYNONYM_GROUP.get(right.join(' '));
+}
+
+/**
+ * Whether an edit's changed words are listed phrase synonyms, alone or with the shared word on
+ * either side: `log out` / `sign out` differ only in `log` / `sign`, the shared `out` follows both.
+ */
+function isPhraseSynonymEdit(edit: {
+  changedCached: readonly string[];
+  changedIncoming: readonly string[];
+  previous: string | undefined;
+  next: string | undefined;
+}): boolean {
+  const { changedCached: left, changedIncoming: right, previous, next } = edit;
+  if (arePhraseSynonyms(left, right)) return true;
+  if (next !== undefined && arePhraseSynonyms([...left, next], [...right, next])) return true;
+  return previous !== undefined && arePhraseSynonyms([previous, ...left], [previous, ...right]);
 }
 
 const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
@@ -89,6 +105,8 @@ export function describeMinimalEdit(
     incoming: string[];
     changedCached: string[];
     changedIncoming: string[];
+    previous: string | undefined;
+    next: string | undefined;
   }[] = [];
   let changedCached = 0;
   let changedIncoming = 0;
@@ -108,6 +126,8 @@ export function describeMinimalEdit(
       incoming: contentRight,
       changedCached: left,
       changedIncoming: right,
+      previous: hunk.previous,
+      next: hunk.next,
     });
   }
   const condition = describeAddedCondition(edits);
@@ -136,7 +156,7 @@ export function describeMinimalEdit(
     // abbreviation with or without its dots (`U.S.` / `US`).
     const joined = (words: readonly string[]) => words.join('').replace(/\./g, '');
     if (joined(edit.changedCached) === joined(edit.changedIncoming)) continue;
-    if (arePhraseSynonyms(edit.changedCached, edit.changedIncoming)) continue;
+    if (isPhraseSynonymEdit(edit)) continue;
     const particles = describeParticleFlip(edit.changedCached, edit.changedIncoming);
     if (particles !== null) return particles;
     const question = describeQuestionWordSwap(edit.changedCached, edit.changedIncoming, cached);
@@ -461,11 +481,11 @@ export function isContentWord(word: string): boolean {
 }
 
 /**
- * Inflection or derivation of one stem (`cancel`/`canceled`, `termination`/`terminate`), listed
- * synonyms, or words on the same side of a pair of opposites (`highest`/`largest`).
+ * Inflection or derivation of one stem (`cancel`/`canceled`, `termination`/`terminate`), one
+ * unit or library written two ways (`km`/`kilometers`, `Node.js`/`Node`), listed synonyms, or words on the same side of a pair of opposites (`highest`/`largest`).
  */
 function areInterchangeable(left: string, right: string): boolean {
-  if (stemWord(left) === stemWord(right)) return true;
+  if (stemWord(namedThing(left)) === stemWord(namedThing(right))) return true;
   const leftOpposite = OPPOSITE_WORDS_BY_TOKEN.get(left);
   if (
     leftOpposite !== undefined &&

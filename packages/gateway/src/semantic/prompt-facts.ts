@@ -648,6 +648,8 @@ function isCodeToken(token: string): boolean {
   if (/[/\\]/.test(token) && /\.[\p{L}\d]{1,6}$/u.test(token)) return true; // relative path with a file
   if (/_/.test(token)) return true;
   if (/\p{Ll}\p{Lu}/u.test(token) && !/^\p{Lu}?\p{Ll}+$/u.test(token)) return true; // camelCase
+  // A capitalised name in `.js` is a library (`Node.js`, `Vue.js`), compared as a name.
+  if (/^\p{Lu}[\p{L}\d]*\.js$/u.test(token)) return false;
   const segments = token.split('.');
   if (
     segments.length > 1 &&

@@ -1,4 +1,4 @@
-import { MEANING_WORDS } from './guard-lexicon';
+import { MEANING_WORDS, UNIT_NAMES } from './guard-lexicon';
 
 /**
  * The meanings of `MEANING_WORDS` that `words` give, by kind (`modal` → `must` → the word
@@ -75,4 +75,12 @@ export function stemWord(word: string): string {
   // `terminate` → `terminat` → `termin`, like `termination` → `termin`.
   if (stem.length > 4 && stem.endsWith('at')) stem = stem.slice(0, -2);
   return stem;
+}
+
+/**
+ * The word as the guards compare it for what it names: a unit written short by its full name
+ * (`km` → `kilometer`, `lbs` → `pound`), a library without its `.js` (`node.js` → `node`).
+ */
+export function namedThing(word: string): string {
+  return UNIT_NAMES.get(word) ?? (word.endsWith('.js') ? word.slice(0, -3) : word);
 }
