@@ -18,7 +18,7 @@ import {
   PromptFacts,
 } from './prompt-facts';
 import type { GuardVeto } from './types';
-import { describeMeaningConflict, namedThing } from './word-forms';
+import { areListedSynonyms, describeMeaningConflict, namedThing } from './word-forms';
 
 /** Every guard, in the order they are checked. */
 export const GUARD_NAMES = [
@@ -123,8 +123,16 @@ const GUARD_CHECKS: Readonly<
   entity: (cached, incoming) => {
     for (const category of Object.keys(WORD_CATEGORIES)) {
       const label = category.replace(/_/g, ' ');
-      const cachedWords = cached.categoryWords.get(category) ?? [];
-      const incomingWords = incoming.categoryWords.get(category) ?? [];
+      // A category word the other prompt says with a listed synonym (`delete` / `remove`,
+      // `write` / `draft`) is the same request.
+      const saidBy = (facts: PromptFacts, word: string) =>
+        facts.tokens.some((token) => areListedSynonyms(word, token));
+      const cachedWords = (cached.categoryWords.get(category) ?? []).filter(
+        (word) => !saidBy(incoming, word),
+      );
+      const incomingWords = (incoming.categoryWords.get(category) ?? []).filter(
+        (word) => !saidBy(cached, word),
+      );
       const detail = DETAIL_CATEGORIES.has(category)
         ? describeConflictingSets(label, cachedWords.map(detailWord), incomingWords.map(detailWord))
         : describeDifference(label, cachedWords, incomingWords);

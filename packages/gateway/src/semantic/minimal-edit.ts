@@ -18,12 +18,17 @@ import {
   QUESTION_WORDS,
   SCALE_WORDS,
   SPEAKER_PRONOUNS,
-  SYNONYM_GROUPS,
   THING_PRONOUNS,
   WORLD_SCOPE_WORDS,
 } from './guard-lexicon';
 import { matchCommonSubsequence } from './longest-common-subsequence';
-import { describeMeaningConflict, namedThing, readWordMeanings, stemWord } from './word-forms';
+import {
+  areListedSynonyms,
+  describeMeaningConflict,
+  namedThing,
+  readWordMeanings,
+  stemWord,
+} from './word-forms';
 
 /** Most content words a minimal edit replaces on each side; more is a rewording. */
 const MAX_EDITED_WORDS = 2;
@@ -60,10 +65,6 @@ function isPhraseSynonymEdit(edit: {
   if (next !== undefined && arePhraseSynonyms([...left, next], [...right, next])) return true;
   return previous !== undefined && arePhraseSynonyms([previous, ...left], [previous, ...right]);
 }
-
-const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
-  SYNONYM_GROUPS.flatMap((group, index) => group.map((word) => [word, index] as const)),
-);
 
 /**
  * The minimal-edit guard: `null` unless the two prompts are the same sentence but for one or two
@@ -496,6 +497,5 @@ function areInterchangeable(left: string, right: string): boolean {
   // Words of one meaning (`within` / `before`, `required` / `must`).
   const meaning = MEANING_WORDS.get(left);
   if (meaning !== undefined && meaning === MEANING_WORDS.get(right)) return true;
-  const group = SYNONYM_GROUP_BY_WORD.get(left);
-  return group !== undefined && group === SYNONYM_GROUP_BY_WORD.get(right);
+  return areListedSynonyms(left, right);
 }

@@ -1,4 +1,4 @@
-import { MEANING_WORDS, UNIT_NAMES } from './guard-lexicon';
+import { MEANING_WORDS, SYNONYM_GROUPS, UNIT_NAMES } from './guard-lexicon';
 
 /**
  * The meanings of `MEANING_WORDS` that `words` give, by kind (`modal` → `must` → the word
@@ -83,4 +83,14 @@ export function stemWord(word: string): string {
  */
 export function namedThing(word: string): string {
   return UNIT_NAMES.get(word) ?? (word.endsWith('.js') ? word.slice(0, -3) : word);
+}
+
+const SYNONYM_GROUP_BY_WORD: ReadonlyMap<string, number> = new Map(
+  SYNONYM_GROUPS.flatMap((group, index) => group.map((word) => [word, index] as const)),
+);
+
+/** Whether two words are listed in one of `SYNONYM_GROUPS` (`delete` / `remove`). */
+export function areListedSynonyms(left: string, right: string): boolean {
+  const group = SYNONYM_GROUP_BY_WORD.get(left);
+  return group !== undefined && group === SYNONYM_GROUP_BY_WORD.get(right);
 }
