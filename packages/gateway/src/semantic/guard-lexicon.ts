@@ -277,6 +277,45 @@ export const ASKED_NOUNS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['manner', new Set(['way', 'method'])],
 ]);
 
+/** Words in -ing that are not what `stop` stops when they follow its object. */
+export const NOT_GERUNDS: ReadonlySet<string> = new Set([
+  'using',
+  'including',
+  'during',
+  'regarding',
+  'according',
+  'following',
+  'concerning',
+  'excluding',
+  'nothing',
+  'something',
+  'anything',
+  'everything',
+  'morning',
+  'evening',
+  'string',
+  'spring',
+]);
+
+/**
+ * Words that ask for a comparison: `the difference between a virus and bacteria` is not `What is a
+ * virus?`, however much of it the other prompt repeats.
+ */
+export const COMPARISON_WORDS: ReadonlySet<string> = new Set([
+  'difference',
+  'differences',
+  'differ',
+  'differs',
+  'compare',
+  'compared',
+  'compares',
+  'comparing',
+  'comparison',
+  'versus',
+  'vs',
+  'contrast',
+]);
+
 /**
  * What a question word asks for. Put in place of another in an otherwise identical prompt (`Why did
  * the Roman Empire fall?` / `When did the Roman Empire fall?`), it asks another question; `what`
@@ -699,6 +738,21 @@ export const NEGATION_WORDS: ReadonlySet<string> = new Set([
   'non',
   'except',
   'excluding',
+]);
+
+/**
+ * Verbs that ask how *not* to do what follows: `exercises for back pain` is not `exercises to
+ * avoid with back pain`, while `avoid`, `prevent` and `stop … from` ask alike.
+ */
+export const AVOIDANCE_WORDS: ReadonlySet<string> = new Set([
+  'avoid',
+  'avoids',
+  'avoided',
+  'avoiding',
+  'prevent',
+  'prevents',
+  'prevented',
+  'preventing',
 ]);
 
 /**
@@ -1217,6 +1271,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['write', 'draft', 'compose'],
   ['update', 'change', 'modify'],
   ['delete', 'remove', 'erase'],
+  ['avoid', 'prevent'],
   ['times', 'x', 'multiplied'],
   ['turn', 'switch'],
   ['every', 'each'],

@@ -200,6 +200,7 @@ const GUARD_CHECKS: Readonly<
     describeMinimalEdit(cached.tokens, incoming.tokens) ??
     describeInsertedHead(cached, incoming) ??
     describeAnswerKindConflict(cached, incoming) ??
+    describeComparisonConflict(cached, incoming) ??
     describeUnsharedCondition(cached, incoming),
 };
 
@@ -212,6 +213,18 @@ function describeAnswerKindConflict(cached: PromptFacts, incoming: PromptFacts):
   const [left, right] = [cached.answerKind, incoming.answerKind];
   if (left === undefined || right === undefined || left === right) return null;
   return `questions differ: ${left} vs ${right}`;
+}
+
+/**
+ * `questions differ: comparison vs none` when one prompt asks for a comparison (`What is the
+ * difference between a virus and bacteria?`) and the other does not (`What is a virus?`);
+ * otherwise `null`.
+ */
+function describeComparisonConflict(cached: PromptFacts, incoming: PromptFacts): string | null {
+  if (cached.asksComparison === incoming.asksComparison) return null;
+  return cached.asksComparison
+    ? 'questions differ: comparison vs none'
+    : 'questions differ: none vs comparison';
 }
 
 /**

@@ -7,13 +7,16 @@
 import { foldCase, tokenizeText } from '../embed/normalize-text';
 import {
   AMOUNT_WORDS,
+  AVOIDANCE_WORDS,
   COMPARISON_SYMBOLS,
+  COMPARISON_WORDS,
   CONDITION_OPENERS,
   FUNCTION_WORDS,
   MONTH_CONTEXT_WORDS,
   MOVABLE_CATEGORIES,
   MULTIPLIER_WORDS,
   NEGATION_WORDS,
+  NOT_GERUNDS,
   NUMBER_WORDS,
   OPERATOR_SYMBOLS,
   OPERATOR_WORDS,
@@ -47,6 +50,7 @@ export class PromptFacts {
   readonly operators: string[];
   /** Each number written in digits, with the units written right after it (none: bare). */
   readonly amountUnits: Map<string, Set<string>>;
+  /** Negation words, and `avoid` for each verb of avoiding (`prevent`, `stop … from`). */
   readonly negations: string[];
   readonly opposites: OppositeOccurrence[];
   /** Opposable particles with the words they attach to, as `stem particle` (`stock in`). */
@@ -66,6 +70,8 @@ export class PromptFacts {
    * pay…?`, `Is it covered…?`) or `amount` (`How long…`, `How many…`, `How much…`).
    */
   readonly answerKind: 'yes-no' | 'amount' | undefined;
+  /** Whether the prompt asks for a comparison (`difference`, `compare`, `vs`). */
+  readonly asksComparison: boolean;
   /**
    * Stems of the content words of each condition the prompt sets (`if I left the keys in the car`
    * → `left key car`); a `what if` question is no condition on another question.
@@ -112,7 +118,11 @@ export class PromptFacts {
     this.movementEnds = extractMovementEnds(this.tokens);
     this.modals = readWordMeanings(this.tokens).get('modal') ?? new Map();
     this.relativeTimes = extractRelativeTimes(this.tokens);
-    this.negations = this.tokens.filter((token) => NEGATION_WORDS.has(token));
+    this.negations = this.tokens.flatMap((token, index) => {
+      if (NEGATION_WORDS.has(token)) return [token];
+      if (AVOIDANCE_WORDS.has(token) || stopsFrom(this.tokens, index)) return ['avoid'];
+      return [];
+    });
     this.opposites = extractOpposites(this.tokens);
     this.particles = extractParticles(this.tokens);
     this.categoryWords = extractCategoryWords(this.tokens);
@@ -140,6 +150,7 @@ export class PromptFacts {
       return [item];
     });
     this.answerKind = readAnswerKind(this.tokens);
+    this.asksComparison = this.tokens.some((token) => COMPARISON_WORDS.has(token));
     this.conditions = extractConditions(this.tokens);
     this.possessiveOwners = extractPossessiveOwners(nfkc);
     this.contentStems = new Set(
@@ -155,6 +166,27 @@ export class PromptFacts {
       ? this.whitespaceCollapsed.includes(quote.text)
       : this.caseFolded.includes(foldCase(quote.text));
   }
+}
+
+/**
+ * Whether the word at `index` stops or keeps something from happening: `stop` before an `-ing`
+ * word (`stop my dog barking`, `stop taking aspirin`), `stop` or `keep` before `from` and one
+ * (`keep my cat from scratching`); not `stop the server from the shell`, nor `keep taking aspirin`.
+ */
+function stopsFrom(tokens: readonly string[], index: number): boolean {
+  const word = tokens[index] ?? '';
+  const stops = /^(stop|stops|stopped|stopping)$/.test(word);
+  if (!stops && !/^(keep|keeps|kept|keeping)$/.test(word)) return false;
+  for (let next = index + 1; next <= index + 4 && next < tokens.length; next++) {
+    const token = tokens[next] ?? '';
+    if (token === 'from') return (tokens[next + 1] ?? '').endsWith('ing');
+    // Right after `stop` an -ing word is what stops (`stop using Chrome`); further on, a preposition
+    // or noun in -ing is not (`stop the server using the shell`).
+    if (stops && token.length > 4 && token.endsWith('ing')) {
+      if (next === index + 1 || !NOT_GERUNDS.has(token)) return true;
+    }
+  }
+  return false;
 }
 
 function readAnswerKind(tokens: readonly string[]): 'yes-no' | 'amount' | undefined {
