@@ -335,7 +335,8 @@ export const QUESTION_WORDS: ReadonlyMap<string, string> = new Map([
 
 /**
  * Words that open a condition or a narrowing phrase inserted into a question (`if the car is
- * stolen`, `in a fan oven`, `for adults`, `by area`, `to a child`), for the minimal-edit guard.
+ * stolen`, `in a fan oven`, `for adults`, `by area`, `to a child`, `as a table`), for the
+ * minimal-edit guard.
  */
 export const NARROWING_OPENERS: ReadonlySet<string> = new Set([
   'if',
@@ -364,6 +365,29 @@ export const NARROWING_OPENERS: ReadonlySet<string> = new Set([
   'per',
   'about',
   'regarding',
+  // `… as a table`, `… like a pirate` ask for another form of answer.
+  'as',
+  'like',
+]);
+
+/**
+ * Words that, as the whole of an added `as` phrase, make it an idiom that asks nothing else: `as
+ * well`, `as soon as possible`, `as usual`.
+ */
+export const AS_IDIOM_WORDS: ReadonlySet<string> = new Set([
+  'well',
+  'soon',
+  'possible',
+  'usual',
+  'ever',
+  'always',
+  'follows',
+  // `as simply as possible` asks what `simply` does.
+  'simply',
+  'briefly',
+  'clearly',
+  'quickly',
+  'concisely',
 ]);
 
 /**

@@ -1,5 +1,6 @@
 import {
   ARTICLES,
+  AS_IDIOM_WORDS,
   ASKED_NOUNS,
   FUNCTION_WORDS,
   MEANING_WORDS,
@@ -226,7 +227,9 @@ function describeAddedCondition(
       : [edit.changedIncoming, edit.changedCached];
   if (kept.length > 0 || !NARROWING_OPENERS.has(clause[0] ?? '')) return null;
   const words = clause.slice(1).filter(isContentWord);
-  if (words.length === 0 || words.every((word) => WORLD_SCOPE_WORDS.has(word))) return null;
+  const saysNothingElse = (word: string) =>
+    WORLD_SCOPE_WORDS.has(word) || (clause[0] === 'as' && AS_IDIOM_WORDS.has(word));
+  if (words.length === 0 || words.every(saysNothingElse)) return null;
   const shown = `${clause[0]} ${words.join(' ')}`;
   return edit.changedCached.length === 0
     ? `words differ: none vs ${shown}`
