@@ -298,6 +298,63 @@ export const NOT_GERUNDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Forms an answer can be asked in, by the words that name them (`as a table`, `in bullet points`,
+ * `into JSON`, `like a pirate`): the same question asked for in another form wants another answer.
+ * Read by `PromptFacts.answerForms`.
+ */
+export const ANSWER_FORMS: ReadonlyMap<string, string> = new Map([
+  ['table', 'table'],
+  ['tables', 'table'],
+  ['list', 'list'],
+  ['checklist', 'list'],
+  ['bullet', 'list'],
+  ['bullets', 'list'],
+  ['bulleted', 'list'],
+  ['numbered', 'list'],
+  ['chart', 'chart'],
+  ['graph', 'chart'],
+  ['diagram', 'diagram'],
+  ['flowchart', 'diagram'],
+  ['timeline', 'timeline'],
+  ['outline', 'outline'],
+  ['poem', 'poem'],
+  ['haiku', 'poem'],
+  ['limerick', 'poem'],
+  ['sonnet', 'poem'],
+  ['rhyme', 'poem'],
+  ['song', 'song'],
+  ['rap', 'song'],
+  ['dialogue', 'dialogue'],
+  ['json', 'json'],
+  ['csv', 'csv'],
+  ['yaml', 'yaml'],
+  ['xml', 'xml'],
+  ['markdown', 'markdown'],
+  ['html', 'html'],
+  ['pirate', 'pirate'],
+  ['shakespeare', 'shakespeare'],
+]);
+
+/** Words of `ANSWER_FORMS` that ask for their form wherever they stand (`a bulleted summary`). */
+export const STANDALONE_ANSWER_FORMS: ReadonlySet<string> = new Set([
+  'bullet',
+  'bullets',
+  'bulleted',
+]);
+
+/**
+ * Words of `ANSWER_FORMS` that also name things a question works on (`a value in a list`, `convert
+ * a dict into a list`, `duplicates in a table`): they ask for a form only after `as` or `like`.
+ */
+export const DATA_ANSWER_FORMS: ReadonlySet<string> = new Set([
+  'table',
+  'tables',
+  'list',
+  'chart',
+  'graph',
+]);
+
+/**
  * Words that ask for a comparison: `the difference between a virus and bacteria` is not `What is a
  * virus?`, however much of it the other prompt repeats.
  */

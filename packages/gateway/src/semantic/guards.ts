@@ -201,6 +201,7 @@ const GUARD_CHECKS: Readonly<
     describeInsertedHead(cached, incoming) ??
     describeAnswerKindConflict(cached, incoming) ??
     describeComparisonConflict(cached, incoming) ??
+    describeDifference('answer forms', cached.answerForms, incoming.answerForms) ??
     describeUnsharedCondition(cached, incoming),
 };
 

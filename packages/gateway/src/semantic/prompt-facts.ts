@@ -7,10 +7,13 @@
 import { foldCase, tokenizeText } from '../embed/normalize-text';
 import {
   AMOUNT_WORDS,
+  ANSWER_FORMS,
+  ARTICLES,
   AVOIDANCE_WORDS,
   COMPARISON_SYMBOLS,
   COMPARISON_WORDS,
   CONDITION_OPENERS,
+  DATA_ANSWER_FORMS,
   FUNCTION_WORDS,
   MONTH_CONTEXT_WORDS,
   MOVABLE_CATEGORIES,
@@ -28,6 +31,7 @@ import {
   RELATIVE_TIME_WORDS,
   SCALE_WORDS,
   SPEAKER_WORDS,
+  STANDALONE_ANSWER_FORMS,
   UNIT_ABBREVIATIONS,
   WORD_CATEGORIES,
   YES_NO_OPENERS,
@@ -70,6 +74,8 @@ export class PromptFacts {
    * pay…?`, `Is it covered…?`) or `amount` (`How long…`, `How many…`, `How much…`).
    */
   readonly answerKind: 'yes-no' | 'amount' | undefined;
+  /** The forms the answer is asked in (`as a table` → `table`): see `ANSWER_FORMS`. */
+  readonly answerForms: string[];
   /** Whether the prompt asks for a comparison (`difference`, `compare`, `vs`). */
   readonly asksComparison: boolean;
   /**
@@ -151,6 +157,7 @@ export class PromptFacts {
     });
     this.answerKind = readAnswerKind(this.tokens);
     this.asksComparison = this.tokens.some((token) => COMPARISON_WORDS.has(token));
+    this.answerForms = extractAnswerForms(this.tokens);
     this.conditions = extractConditions(this.tokens);
     this.possessiveOwners = extractPossessiveOwners(nfkc);
     this.contentStems = new Set(
@@ -187,6 +194,36 @@ function stopsFrom(tokens: readonly string[], index: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The forms of `ANSWER_FORMS` the prompt asks its answer in: a form word at most three words after
+ * `as` or `like` (`as a table`, `like a pirate`), or after `in`, `into` or `to` but not `the` (`in
+ * bullet points`, `into JSON`, `to YAML`) when it is none of `DATA_ANSWER_FORMS` (`a value in a list`);
+ * and the words of `STANDALONE_ANSWER_FORMS` anywhere (`a bulleted summary`).
+ */
+function extractAnswerForms(tokens: readonly string[]): string[] {
+  const forms: string[] = [];
+  tokens.forEach((token, index) => {
+    if (STANDALONE_ANSWER_FORMS.has(token)) {
+      const form = ANSWER_FORMS.get(token)!;
+      if (!forms.includes(form)) forms.push(form);
+      return;
+    }
+    const asks = token === 'as' || token === 'like';
+    if (!asks && token !== 'in' && token !== 'into' && token !== 'to') return;
+    for (let next = index + 1; next <= index + 3 && next < tokens.length; next++) {
+      const word = tokens[next] ?? '';
+      const form = ANSWER_FORMS.get(word);
+      if (form !== undefined) {
+        if ((asks || !DATA_ANSWER_FORMS.has(word)) && !forms.includes(form)) forms.push(form);
+        return;
+      }
+      if (word === 'the' && !asks) return;
+      if (next > index + 1 && ARTICLES.has(word)) return;
+    }
+  });
+  return forms;
 }
 
 function readAnswerKind(tokens: readonly string[]): 'yes-no' | 'amount' | undefined {
