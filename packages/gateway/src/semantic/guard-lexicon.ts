@@ -933,6 +933,11 @@ const OPPOSITE_WORDS: readonly (readonly [readonly string[], readonly string[]])
     ['international', 'internationally', 'abroad', 'foreign', 'overseas'],
   ],
   [['most'], ['least', 'fewest']],
+  // `arguments for nuclear power` against `arguments against nuclear power`.
+  [
+    ['for', 'pro', 'pros'],
+    ['against', 'con', 'cons'],
+  ],
   [['fresh'], ['dried', 'frozen', 'canned', 'tinned']],
   [
     ['common', 'frequent'],
