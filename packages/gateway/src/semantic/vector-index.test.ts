@@ -6,6 +6,7 @@ import {
   findExactBest,
   perturb,
 } from '../../test/support/vector-test-data';
+import { loadUsearch } from './native-vector-index';
 import { createVectorIndex, flushVectorIndex } from './vector-index';
 
 const DIMENSIONS = 32;
@@ -16,6 +17,17 @@ function unit(...values: number[]): Float32Array {
   const norm = Math.hypot(...values);
   return vector.map((value) => value / norm);
 }
+
+describe('usearch', () => {
+  it(`loads its native binary on Node ${process.versions.node}, so large namespaces are not searched exactly`, () => {
+    const usearch = loadUsearch();
+    expect(
+      usearch,
+      'usearch did not load: see the CACHECORE_NO_NATIVE_VECTOR_INDEX warning',
+    ).toBeDefined();
+    expect(typeof usearch?.Index).toBe('function');
+  });
+});
 
 describe('createVectorIndex (flat)', () => {
   it('returns the k best matches, best first, with cosine scores', () => {
