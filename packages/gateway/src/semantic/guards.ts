@@ -218,11 +218,14 @@ function describeAnswerKindConflict(cached: PromptFacts, incoming: PromptFacts):
 
 /**
  * `questions differ: comparison vs none` when one prompt asks for a comparison (`What is the
- * difference between a virus and bacteria?`) and the other does not (`What is a virus?`);
+ * difference between a virus and bacteria?`) and the other neither does nor offers a choice with
+ * `or` (`What is a virus?`; but `Should I learn React or Vue?` asks what `React vs Vue` does);
  * otherwise `null`.
  */
 function describeComparisonConflict(cached: PromptFacts, incoming: PromptFacts): string | null {
   if (cached.asksComparison === incoming.asksComparison) return null;
+  const other = cached.asksComparison ? incoming : cached;
+  if (other.tokenSet.has('or')) return null;
   return cached.asksComparison
     ? 'questions differ: comparison vs none'
     : 'questions differ: none vs comparison';
