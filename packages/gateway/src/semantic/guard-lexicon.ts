@@ -299,7 +299,7 @@ export const NOT_GERUNDS: ReadonlySet<string> = new Set([
 
 /**
  * Forms an answer can be asked in, by the words that name them (`as a table`, `in bullet points`,
- * `into JSON`, `like a pirate`): the same question asked for in another form wants another answer.
+ * `in Markdown`, `like a pirate`): the same question asked for in another form wants another answer.
  * Read by `PromptFacts.answerForms`.
  */
 export const ANSWER_FORMS: ReadonlyMap<string, string> = new Map([
@@ -325,12 +325,8 @@ export const ANSWER_FORMS: ReadonlyMap<string, string> = new Map([
   ['song', 'song'],
   ['rap', 'song'],
   ['dialogue', 'dialogue'],
-  ['json', 'json'],
-  ['csv', 'csv'],
-  ['yaml', 'yaml'],
-  ['xml', 'xml'],
+  // JSON, YAML, CSV, XML and HTML are programming languages to the entity guard, wherever they stand.
   ['markdown', 'markdown'],
-  ['html', 'html'],
   ['pirate', 'pirate'],
   ['shakespeare', 'shakespeare'],
 ]);

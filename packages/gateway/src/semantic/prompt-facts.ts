@@ -199,7 +199,7 @@ function stopsFrom(tokens: readonly string[], index: number): boolean {
 /**
  * The forms of `ANSWER_FORMS` the prompt asks its answer in: a form word at most three words after
  * `as` or `like` (`as a table`, `like a pirate`), or after `in`, `into` or `to` but not `the` (`in
- * bullet points`, `into JSON`, `to YAML`) when it is none of `DATA_ANSWER_FORMS` (`a value in a list`);
+ * bullet points`, `into Markdown`) when it is none of `DATA_ANSWER_FORMS` (`a value in a list`);
  * and the words of `STANDALONE_ANSWER_FORMS` anywhere (`a bulleted summary`).
  */
 function extractAnswerForms(tokens: readonly string[]): string[] {
