@@ -121,12 +121,12 @@ const GUARD_CHECKS: Readonly<
     prefixed('modals differ: ', describeMeaningConflict(cached.modals, incoming.modals)) ??
     describeParticleConflict(cached.particles, incoming.particles),
   entity: (cached, incoming) => {
+    // A category word the other prompt says with a listed synonym (`delete` / `remove`, `write` /
+    // `draft`) is the same request.
+    const saidBy = (facts: PromptFacts, word: string) =>
+      facts.tokens.some((token) => areListedSynonyms(word, token));
     for (const category of Object.keys(WORD_CATEGORIES)) {
       const label = category.replace(/_/g, ' ');
-      // A category word the other prompt says with a listed synonym (`delete` / `remove`,
-      // `write` / `draft`) is the same request.
-      const saidBy = (facts: PromptFacts, word: string) =>
-        facts.tokens.some((token) => areListedSynonyms(word, token));
       const cachedWords = (cached.categoryWords.get(category) ?? []).filter(
         (word) => !saidBy(incoming, word),
       );

@@ -198,7 +198,7 @@ function stopsFrom(tokens: readonly string[], index: number): boolean {
 
 /**
  * The forms of `ANSWER_FORMS` the prompt asks its answer in: a form word at most three words after
- * `as` or `like` (`as a table`, `like a pirate`), or after `in`, `into` or `to` but not `the` (`in
+ * `as` or `like` (`as a table`, `like a pirate`), or after `in` or `into` but not `the` (`in
  * bullet points`, `into Markdown`) when it is none of `DATA_ANSWER_FORMS` (`a value in a list`);
  * and the words of `STANDALONE_ANSWER_FORMS` anywhere (`a bulleted summary`).
  */
@@ -211,7 +211,7 @@ function extractAnswerForms(tokens: readonly string[]): string[] {
       return;
     }
     const asks = token === 'as' || token === 'like';
-    if (!asks && token !== 'in' && token !== 'into' && token !== 'to') return;
+    if (!asks && token !== 'in' && token !== 'into') return;
     for (let next = index + 1; next <= index + 3 && next < tokens.length; next++) {
       const word = tokens[next] ?? '';
       const form = ANSWER_FORMS.get(word);
