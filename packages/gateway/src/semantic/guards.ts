@@ -116,7 +116,7 @@ const GUARD_CHECKS: Readonly<
     describeDifference('operators', cached.operators, incoming.operators) ??
     describeDroppedUnit(cached.amountUnits, incoming.amountUnits),
   negation: (cached, incoming) =>
-    describeDifference('negations', cached.negations, incoming.negations) ??
+    describeNegationDifference(cached.negations, incoming.negations) ??
     describeOppositeConflict(cached.opposites, incoming.opposites) ??
     prefixed('modals differ: ', describeMeaningConflict(cached.modals, incoming.modals)) ??
     describeParticleConflict(cached.particles, incoming.particles),
@@ -488,6 +488,42 @@ function describeSwappedSpans(
     }
   }
   return null;
+}
+
+/**
+ * `negations differ: a vs b` like `describeDifference`, except that avoiding something on one side
+ * and a negation word the other lacks (`stop the agreement from renewing` / `non-renewal`, `avoid
+ * sunburn` / `not get sunburned`) say the same; otherwise `null`.
+ */
+function describeNegationDifference(
+  cached: readonly string[],
+  incoming: readonly string[],
+): string | null {
+  const detail = describeDifference('negations', cached, incoming);
+  if (detail === null) return null;
+  const onlyCached = withoutShared(cached, incoming);
+  const onlyIncoming = withoutShared(incoming, cached);
+  const pairs = (avoiding: string[], negating: string[]) => {
+    while (avoiding.includes('avoid')) {
+      const other = negating.findIndex((word) => word !== 'avoid');
+      if (other === -1) break;
+      avoiding.splice(avoiding.indexOf('avoid'), 1);
+      negating.splice(other, 1);
+    }
+  };
+  pairs(onlyCached, onlyIncoming);
+  pairs(onlyIncoming, onlyCached);
+  return onlyCached.length === 0 && onlyIncoming.length === 0 ? null : detail;
+}
+
+/** The items of `items` left when each item of `other` takes one equal item away. */
+function withoutShared(items: readonly string[], other: readonly string[]): string[] {
+  const left = [...items];
+  for (const item of other) {
+    const at = left.indexOf(item);
+    if (at !== -1) left.splice(at, 1);
+  }
+  return left;
 }
 
 /**
