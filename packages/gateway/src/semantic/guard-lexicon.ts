@@ -1354,6 +1354,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['update', 'change', 'modify'],
   ['delete', 'remove', 'erase'],
   ['avoid', 'prevent'],
+  ['yearly', 'annual', 'annually'],
   ['times', 'x', 'multiplied'],
   ['turn', 'switch'],
   ['every', 'each'],

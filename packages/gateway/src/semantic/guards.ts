@@ -98,12 +98,15 @@ export function checkPromptGuards(
 const detailWord = (word: string): string => namedThing(foldPlural(word));
 
 /**
- * The code tokens of `facts` but a library the other prompt names capitalised: `node.js` there is
- * the `Node.js` here, a name (the entity guard's), not a file.
+ * The code tokens of `facts` but a library the other prompt names capitalised (`node.js` there is
+ * the `Node.js` here, a name: the entity guard's) and a version the other writes without its `v`
+ * (`v3.2.0` / `3.2.0`: the number guard compares versions).
  */
 function codeTokensOf(facts: PromptFacts, other: PromptFacts): string[] {
   return facts.codeTokens.filter(
-    (token) => !(token.endsWith('.js') && other.names.includes(token)),
+    (token) =>
+      !(token.endsWith('.js') && other.names.includes(token)) &&
+      !(/^v\d+(\.\d+)+$/.test(token) && other.numbers.includes(token.slice(1))),
   );
 }
 
