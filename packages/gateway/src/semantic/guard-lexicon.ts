@@ -817,6 +817,9 @@ export const NEGATION_WORDS: ReadonlySet<string> = new Set([
   'excluding',
 ]);
 
+/** What `PromptFacts.negations` holds for each verb of avoiding (`prevent`, `stop … from`). */
+export const AVOIDING = 'avoid';
+
 /**
  * Verbs that ask how *not* to do what follows: `exercises for back pain` is not `exercises to
  * avoid with back pain`, while `avoid`, `prevent` and `stop … from` ask alike.

@@ -1,4 +1,5 @@
 import {
+  AVOIDING,
   DETAIL_CATEGORIES,
   FUNCTION_NOUNS,
   FUNCTION_WORDS,
@@ -502,31 +503,21 @@ function describeNegationDifference(
   cached: readonly string[],
   incoming: readonly string[],
 ): string | null {
-  const detail = describeDifference('negations', cached, incoming);
-  if (detail === null) return null;
-  const onlyCached = withoutShared(cached, incoming);
-  const onlyIncoming = withoutShared(incoming, cached);
+  const [onlyCached, onlyIncoming] = splitDifference(cached, incoming);
+  const unpairedCached = [...onlyCached];
+  const unpairedIncoming = [...onlyIncoming];
   const pairs = (avoiding: string[], negating: string[]) => {
-    while (avoiding.includes('avoid')) {
-      const other = negating.findIndex((word) => word !== 'avoid');
+    while (avoiding.includes(AVOIDING)) {
+      const other = negating.findIndex((word) => word !== AVOIDING);
       if (other === -1) break;
-      avoiding.splice(avoiding.indexOf('avoid'), 1);
+      avoiding.splice(avoiding.indexOf(AVOIDING), 1);
       negating.splice(other, 1);
     }
   };
-  pairs(onlyCached, onlyIncoming);
-  pairs(onlyIncoming, onlyCached);
-  return onlyCached.length === 0 && onlyIncoming.length === 0 ? null : detail;
-}
-
-/** The items of `items` left when each item of `other` takes one equal item away. */
-function withoutShared(items: readonly string[], other: readonly string[]): string[] {
-  const left = [...items];
-  for (const item of other) {
-    const at = left.indexOf(item);
-    if (at !== -1) left.splice(at, 1);
-  }
-  return left;
+  pairs(unpairedCached, unpairedIncoming);
+  pairs(unpairedIncoming, unpairedCached);
+  if (unpairedCached.length === 0 && unpairedIncoming.length === 0) return null;
+  return formatDifference('negations', onlyCached, onlyIncoming);
 }
 
 /**
@@ -559,6 +550,15 @@ function describeDifference(
   cached: readonly string[],
   incoming: readonly string[],
 ): string | null {
+  const [onlyCached, onlyIncoming] = splitDifference(cached, incoming);
+  return formatDifference(label, onlyCached, onlyIncoming);
+}
+
+/** The items only `cached` holds and those only `incoming` holds, as multisets. */
+function splitDifference(
+  cached: readonly string[],
+  incoming: readonly string[],
+): [onlyCached: string[], onlyIncoming: string[]] {
   const remaining = new Map<string, number>();
   for (const item of incoming) remaining.set(item, (remaining.get(item) ?? 0) + 1);
   const onlyCached: string[] = [];
@@ -570,8 +570,17 @@ function describeDifference(
   const onlyIncoming: string[] = [];
   for (const [item, count] of remaining)
     for (let index = 0; index < count; index++) onlyIncoming.push(item);
+  return [onlyCached, onlyIncoming];
+}
+
+/** `<label> differ: a vs b`, `none` standing for an empty side; `null` when both are empty. */
+function formatDifference(
+  label: string,
+  onlyCached: readonly string[],
+  onlyIncoming: readonly string[],
+): string | null {
   if (onlyCached.length === 0 && onlyIncoming.length === 0) return null;
-  const show = (items: string[]) => (items.length === 0 ? 'none' : items.join(', '));
+  const show = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join(', '));
   return `${label} differ: ${show(onlyCached)} vs ${show(onlyIncoming)}`;
 }
 

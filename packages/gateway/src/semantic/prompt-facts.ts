@@ -10,6 +10,7 @@ import {
   ANSWER_FORMS,
   ARTICLES,
   AVOIDANCE_WORDS,
+  AVOIDING,
   COMPARISON_SYMBOLS,
   COMPARISON_WORDS,
   CONDITION_OPENERS,
@@ -54,7 +55,7 @@ export class PromptFacts {
   readonly operators: string[];
   /** Each number written in digits, with the units written right after it (none: bare). */
   readonly amountUnits: Map<string, Set<string>>;
-  /** Negation words, and `avoid` for each verb of avoiding (`prevent`, `stop … from`). */
+  /** Negation words, and `AVOIDING` for each verb of avoiding (`prevent`, `stop … from`). */
   readonly negations: string[];
   readonly opposites: OppositeOccurrence[];
   /** Opposable particles with the words they attach to, as `stem particle` (`stock in`). */
@@ -126,7 +127,7 @@ export class PromptFacts {
     this.relativeTimes = extractRelativeTimes(this.tokens);
     this.negations = this.tokens.flatMap((token, index) => {
       if (NEGATION_WORDS.has(token)) return [token];
-      if (AVOIDANCE_WORDS.has(token) || stopsFrom(this.tokens, index)) return ['avoid'];
+      if (AVOIDANCE_WORDS.has(token) || stopsFrom(this.tokens, index)) return [AVOIDING];
       return [];
     });
     this.opposites = extractOpposites(this.tokens);
